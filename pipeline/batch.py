@@ -1,0 +1,113 @@
+"""Run the stages over a batch of files: discover → read → layout → normalise → reconcile.
+
+`read_batch` is the library entry point; it never prints and never raises for a data problem: a file
+that cannot be read is listed as rejected with a finding, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from pipeline.discover import Candidate, discover
+from pipeline.findings import Finding, finding, has_errors, sort_key
+from pipeline.layout import find_table
+from pipeline.model import ZERO, Department, InputFile, RowCount
+from pipeline.normalise import build_department
+from pipeline.read import ReadError, read_sheets
+from pipeline.reconcile import Check, reconcile
+
+
+@dataclass(slots=True)
+class Batch:
+    inputs: list[InputFile] = field(default_factory=list)
+    departments: list[Department] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.findings)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((d.total for d in self.departments), ZERO)
+
+    def sort(self) -> None:
+        self.findings.sort(key=sort_key)
+
+
+def read_batch(paths: list[Path]) -> Batch:
+    """Read every table file under `paths` into one checked batch."""
+    candidates, skipped = discover(paths)
+    batch = Batch()
+    for candidate in candidates:
+        read_file(candidate, batch)
+    batch.inputs.extend(skipped)
+    for department in batch.departments:
+        checks, findings = reconcile(department)
+        batch.checks.extend(checks)
+        batch.findings.extend(findings)
+    return batch
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_file(candidate: Candidate, batch: Batch) -> None:
+    """Read one file into the batch; whatever goes wrong, the file is accounted for."""
+    name = candidate.name
+    entry = InputFile(name, None, "ok", None)
+    batch.inputs.append(entry)
+    try:
+        stat = candidate.path.stat()
+        entry.modified = stat.st_mtime
+        entry.sha256 = sha256_of(candidate.path)
+        sheets = read_sheets(candidate.path)
+    except (ReadError, OSError) as exc:
+        _reject(batch, entry, "unreadable_file", str(exc) if isinstance(exc, ReadError) else f"无法打开文件：{exc}")
+        return
+    except Exception as exc:  # a reader bug or a file no reader expected: reject it, keep the batch going
+        _reject(batch, entry, "unreadable_file", f"读取时出现意外错误（{type(exc).__name__}），请另存为 .xlsx 后重试")
+        return
+    found, empty_sheets = 0, []
+    for sheet in sheets:
+        try:
+            table = find_table(sheet)
+            if table is None:
+                empty_sheets.append(sheet)
+                continue
+            result = build_department(sheet, table, name)
+        except Exception as exc:  # pragma: no cover - defensive: one bad sheet must not stop the batch
+            _reject(batch, entry, "unreadable_file", f"工作表「{sheet.name}」处理失败（{type(exc).__name__}）")
+            return
+        found += 1
+        entry.rows.add(result.rows)
+        batch.findings.extend(result.findings)
+        if result.department is not None:
+            batch.departments.append(result.department)
+    if not found:
+        read = sum(len(sheet.rows) for sheet in sheets)
+        _reject(batch, entry, "no_table",
+                "文件中没有找到项目支出绩效目标表：没有一行表头含「项目名称」及「总计/绩效目标/绩效指标」等列。"
+                "请确认文件内容，或使用标准表样重新填报", RowCount(read=read, rejected=read))
+        return
+    for sheet in empty_sheets:
+        hidden = "隐藏的" if not sheet.visible else ""
+        batch.findings.append(finding(
+            "sheet_without_table",
+            f"{hidden}工作表「{sheet.name}」中没有绩效目标表（共 {len(sheet.rows)} 行，如填表说明），已忽略。",
+            file=name, sheet=sheet.name or None))
+
+
+def _reject(batch: Batch, entry: InputFile, code: str, reason: str, rows: RowCount | None = None) -> None:
+    entry.status, entry.reason = "rejected", reason
+    entry.rows = rows or RowCount()
+    batch.findings.append(finding(code, f"文件「{entry.file}」{reason}。", file=entry.file))

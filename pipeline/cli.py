@@ -1,0 +1,99 @@
+"""The `pipeline` command: parse options, call the library, print the Chinese summary, pick the exit code.
+
+Errors that stop a command are `PipelineError`s, translated to a message and an exit code here and
+only here (`_translated`). Heavy libraries are imported inside the commands so `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from pipeline.errors import PipelineError
+
+app = typer.Typer(
+    help="读取各部门的项目支出绩效目标表，核对金额、审核指标，生成 Excel/HTML 报告。\n\n"
+         "Example: pipeline run",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+_state = {"debug": False}
+
+
+def _translated(command):
+    """Run a command; a PipelineError becomes `错误：…` on stderr and its exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except PipelineError as exc:
+            if _state["debug"]:
+                raise
+            typer.echo(f"错误：{exc.message}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper
+
+
+@app.callback()
+def main(debug: Annotated[bool, typer.Option("--debug", help="出错时显示完整的 Python 调用栈（供开发人员排查）。")] = False):
+    """读取、核对并报告项目支出绩效目标表。"""
+    _state["debug"] = debug
+
+
+InputsOption = Annotated[Path, typer.Option("--inputs", "-i", help="存放各部门报表的文件夹（含子文件夹）。例：--inputs 收件/11月")]
+OutputsOption = Annotated[Path, typer.Option("--outputs", "-o", help="输出文件夹，每期结果写入其下的 YYYY-MM 子文件夹。例：--outputs 报告")]
+PeriodOption = Annotated[Optional[str], typer.Option("--period", "-p", help="报告期间 YYYY-MM，默认为本月。例：--period 2026-11")]
+
+
+def _echo(lines: list[str]) -> None:
+    for line in lines:
+        typer.echo(line)
+
+
+@app.command()
+@_translated
+def run(inputs: InputsOption = Path("inputs"), outputs: OutputsOption = Path("outputs"),
+        period: PeriodOption = None) -> None:
+    """读取输入文件夹的全部报表，写出本期结果。
+
+    结果写入 OUTPUTS/PERIOD/：projects.csv、indicators.csv、findings.csv、run.json 及报告。
+
+    有错误时退出码为 1（结果仍会写出），用法错误为 2。
+
+    Example: pipeline run --inputs inputs --outputs outputs --period 2026-11
+    """
+    from pipeline.runner import run as run_batch
+    from pipeline.summary import summary_lines
+
+    period = period or date.today().strftime("%Y-%m")
+    result = run_batch(inputs, outputs, period)
+    _echo([f"期间 {period}", *summary_lines(result.batch), f"结果已写入 {result.folder}"])
+    raise typer.Exit(0 if result.batch.ok else 1)
+
+
+@app.command()
+@_translated
+def check(paths: Annotated[list[Path], typer.Argument(help="要检查的文件或文件夹，可以多个。", show_default=False)]) -> None:
+    """检查给定的文件或文件夹，只打印，不写文件。
+
+    Example: pipeline check inputs/信访局.xlsx 收件/教育局/
+    """
+    from pipeline.runner import check as check_paths
+    from pipeline.summary import summary_lines
+
+    batch = check_paths(paths)
+    _echo(summary_lines(batch, max_findings=50))
+    raise typer.Exit(0 if batch.ok else 1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,76 @@
+"""Findings are data: a stable code, a severity, a position and a Chinese message.
+
+`CODES` is the one catalogue of finding codes with their default severity and meaning; the docs
+(`docs/outputs.md`) list the same codes and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+SEVERITY_LABEL = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+
+# code -> (default severity, what it means, in English for developers)
+CODES: dict[str, tuple[str, str]] = {
+    # reading and layout
+    "unreadable_file": (ERROR, "a file could not be opened as a spreadsheet or text table"),
+    "unsafe_file": (ERROR, "a file was turned away before parsing: too large, a zip/XML bomb, encrypted"),
+    "no_table": (ERROR, "a file holds no 绩效目标表 header on any sheet"),
+    "sheet_without_table": (INFO, "a sheet of a workbook that has tables elsewhere holds none"),
+    "missing_department_name": (WARNING, "no 部门名称 line; the department was taken from a unit row or the file name"),
+    "unknown_money_unit": (WARNING, "the 单位 line names no known money unit; 万元 was assumed"),
+    "unrecognised_row": (WARNING, "a row below the header is neither a total, unit, project nor indicator"),
+    "duplicate_project": (WARNING, "the same project name twice under one spending unit"),
+    "duplicate_department": (WARNING, "the same department came in two files; the newest is used"),
+    # money
+    "bad_amount": (ERROR, "an amount cell holds something that is not a number"),
+    "row_sum_mismatch": (ERROR, "总计 differs from 财政拨款 + 财政专户拨款 + 其他资金 on a row"),
+    "subtotal_mismatch": (ERROR, "a spending-unit row differs from the sum of its projects"),
+    "total_mismatch": (ERROR, "the 合计 row differs from the sum of the spending units"),
+    # indicators
+    "bad_indicator": (ERROR, "part of an indicator cell could not be read"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    severity: str
+    file: str
+    sheet: str | None
+    cell: str | None
+    department: str | None
+    project: str | None
+    message: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def where(self) -> str:
+        """`file!sheet!B7`, the way a clerk finds the cell."""
+        parts = [self.file] + [p for p in (self.sheet, self.cell) if p]
+        return "!".join(parts)
+
+
+def finding(code: str, message: str, *, file: str, sheet: str | None = None, cell: str | None = None,
+            department: str | None = None, project: str | None = None) -> Finding:
+    """Build a finding with the code's default severity (settings may override it later)."""
+    return Finding(code, CODES[code][0], file, sheet, cell, department, project, message)
+
+
+def with_severities(findings: list[Finding], overrides: dict[str, str]) -> list[Finding]:
+    """Apply per-code severity overrides from the settings."""
+    if not overrides:
+        return findings
+    return [replace(f, severity=overrides[f.code]) if f.code in overrides else f for f in findings]
+
+
+def sort_key(f: Finding) -> tuple:
+    return (SEVERITY_ORDER[f.severity], f.file, f.sheet or "", f.department or "", f.code)
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == ERROR for f in findings)

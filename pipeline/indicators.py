@@ -1,0 +1,203 @@
+"""Parse performance indicators (绩效指标): target values and the packed one-cell layout.
+
+`parse_target` turns a written value (`≥15宗`, `服务对象…满意度水平达80%`, `及时`) into a `Target`.
+`parse_packed` splits a packed 绩效指标 cell (`1、1-产出指标；12-质量指标；…。2、…`) into items.
+Both are pure functions: nothing is printed, raised or read; unreadable text comes back as problems.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+__all__ = ["Target", "parse_target", "PackedIndicator", "parse_packed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    operator: str | None  # one of "≥" "≤" ">" "<" "=" "±"; None when qualitative
+    target: Decimal | None  # exact number parsed from the text; None when qualitative
+    unit: str  # "" when none
+    kind: str  # "quantitative" or "qualitative"
+
+
+@dataclass(frozen=True, slots=True)
+class PackedIndicator:
+    seq: int
+    level1_code: str
+    level1: str
+    level2_code: str
+    level2: str
+    name: str
+    period_value: str
+    annual_value: str
+
+
+QUANTITATIVE = "quantitative"
+QUALITATIVE = "qualitative"
+_NO_TARGET = Target(None, None, "", QUALITATIVE)
+
+# Full-width ASCII (U+FF01..U+FF5E) -> ASCII, ideographic space -> space, plus the comparison
+# variants. Deliberately not unicodedata NFKC: that would also fold `m²` into `m2` (and so on).
+# `≥`/`≤` have no compatibility form and stay as they are.
+_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FOLD.update({0x3000: " ", ord("≧"): "≥", ord("≦"): "≤", ord("﹤"): "<", ord("﹥"): ">",
+              ord("﹦"): "=", ord("﹪"): "%"})
+
+# Operator words/symbols written directly before the number; longer spellings first so that
+# `>=` wins over `>` and `不超过` over `超过` (finditer is leftmost, so `不…` is seen first anyway).
+_PREFIX_OPS = {
+    ">=": "≥", "≥": "≥", "不低于": "≥", "不少于": "≥", "不小于": "≥", "大于或等于": "≥",
+    "大于等于": "≥", "达到": "≥", "达": "≥",
+    "<=": "≤", "≤": "≤", "不超过": "≤", "不高于": "≤", "不多于": "≤", "不大于": "≤",
+    "小于或等于": "≤", "小于等于": "≤",
+    "大于": ">", "高于": ">", "超过": ">", "多于": ">", ">": ">",
+    "小于": "<", "低于": "<", "少于": "<", "<": "<",
+    "等于": "=", "=": "=", "±": "±", "+/-": "±",
+}
+_OPS_ALT = "|".join(re.escape(k) for k in sorted(_PREFIX_OPS, key=len, reverse=True))
+# A number: optional sign (only when not glued to a preceding digit, so `2-3天` is not -3),
+# optional thousands separators, optional decimals.
+_NUMBER = re.compile(
+    rf"(?:(?P<op>{_OPS_ALT})\s*)?(?<![0-9.])"
+    r"(?P<num>[-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?)"
+)
+# Where a unit ends: punctuation, whitespace, a sign or digit, or a ≥/≤ suffix word.
+_UNIT_STOP = re.compile(r"[\s，,；;。、（）()：:！!？?<>=≥≤±~～\-0-9]|及?以[上下内]|之内|内")
+_SUFFIX_OPS = (("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"),
+               ("之内", "≤"), ("内", "≤"))
+_PLACEHOLDER = re.compile(r"[*×]|[Xx]{2}")  # template leftovers: ≥**%, XX人, ××
+_MAX_UNIT_LEN = 6  # a longer "unit" is descriptive text, so the value is qualitative
+
+
+def parse_target(text: str) -> Target:
+    """Read a written target value into operator, number and unit.
+
+    Decisions on ambiguous input (kept simple and predictable):
+    * Full-width digits/signs are folded to ASCII (`８０％` is `80%`); `≧`/`≦` become `≥`/`≤`.
+    * Leading descriptive text is ignored (`每年接待群众的人数≥30人` is ≥ 30 人). An operator word
+      counts only when written directly before the number (spaces allowed).
+    * Several numbers: the last one with an operator wins; failing that, the last one followed by
+      a unit; failing that, the last number (`2023年完成80%` is = 80 %; `2023年` alone is = 2023 年).
+    * No operator: a suffix `以上` means ≥, `以内`/`之内`/`内`/`以下` mean ≤, otherwise "=". An
+      explicit prefix operator beats a suffix (`±3%以内` stays ±).
+    * The unit is the text after the number up to punctuation, whitespace, a digit/sign or a
+      suffix word; after `%`/`‰` the unit is just that sign (`100%完成` is = 100 %). A unit longer
+      than six characters is description, and the whole value is qualitative.
+    * No Arabic number (`及时`, `十万分之一`), or a template placeholder (`≥**%`, `XX人`, `××`)
+      → qualitative. Ranges such as `80%-90%` are not understood: the last number is taken.
+    """
+    s = (text or "").translate(_FOLD).strip().rstrip("。；;").strip()
+    if not s or _PLACEHOLDER.search(s):
+        return _NO_TARGET
+    found = []  # (match, unit, rest-after-unit)
+    for m in _NUMBER.finditer(s):
+        tail = s[m.end():].lstrip()
+        if tail[:1] in ("%", "‰"):
+            unit, rest = tail[0], tail[1:]
+        else:
+            stop = _UNIT_STOP.search(tail)
+            cut = stop.start() if stop else len(tail)
+            unit, rest = tail[:cut], tail[cut:]
+        found.append((m, unit.strip(), rest))
+    if not found:
+        return _NO_TARGET
+    with_op = [f for f in found if f[0]["op"]]
+    with_unit = [f for f in found if f[1]]
+    m, unit, rest = (with_op or with_unit or found)[-1]
+    if len(unit) > _MAX_UNIT_LEN:
+        return _NO_TARGET
+    if m["op"]:
+        operator = _PREFIX_OPS[m["op"]]
+    else:
+        rest = rest.lstrip()
+        operator = next((op for word, op in _SUFFIX_OPS if rest.startswith(word)), "=")
+    return Target(operator, Decimal(m["num"].replace(",", "")), unit, QUANTITATIVE)
+
+
+# --- packed layout -------------------------------------------------------------------------
+
+# An item starts at `N、` that is followed by a level-1 group: either `code-name；` (the name not
+# starting with a digit, so a value like `2-3天；` is not taken for one) or a bare name ending in
+# 指标 (`产出指标；`). Any other `N、` belongs to the text it appears in.
+_ITEM_START = re.compile(
+    r"(?<![0-9０-９])(?P<seq>[0-9０-９]{1,3})\s*、\s*"
+    r"(?=(?:[0-9０-９]+\s*[-－—]\s*[^；;:：。\n0-9０-９][^；;:：。\n]{0,11}?"
+    r"|[^；;:：。、\n0-9０-９]{1,10}?指标)\s*[；;])"
+)
+_LABEL = re.compile(r"(?P<label>实施周期指标值|年度指标值|指标值)\s*[:：]")
+_HEAD_SEP = re.compile(r"[；;]")
+_CODE_NAME = re.compile(r"^(?P<code>[0-9０-９]+)\s*[-－—]\s*(?P<name>.+)$", re.S)
+_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
+_TRAILING = "。；; \t\r\n\u3000"  # stripped from the end of a value
+
+
+def _clean(field: str) -> str:
+    """Join lines broken inside a cell (Chinese needs no space) and strip the edges."""
+    return _LINE_BREAK.sub("", field).strip().rstrip(_TRAILING).strip()
+
+
+def _code_name(field: str) -> tuple[str, str]:
+    m = _CODE_NAME.match(field)
+    if not m:
+        return "", field
+    return m["code"].translate(_FOLD), m["name"].strip()
+
+
+def _parse_item(seq: int, body: str, quote: str) -> PackedIndicator | str:
+    """One item's text after `N、`; returns the indicator or a problem message."""
+    labels = list(_LABEL.finditer(body))
+    if not labels:
+        return f"第{seq}项缺少指标值：「{quote}」"
+    kinds = [m["label"] for m in labels]
+    if len(set(kinds)) != len(kinds) or ("指标值" in kinds and len(kinds) > 1):
+        # e.g. two items glued together without a recognisable `N、` between them
+        return f"第{seq}项指标值标签重复，无法拆分：「{quote}」"
+    ends = [m.start() for m in labels[1:]] + [len(body)]
+    values = {m["label"]: _clean(body[m.end():end]) for m, end in zip(labels, ends)}
+    plain = values.get("指标值", "")
+    period = values.get("实施周期指标值", plain)
+    annual = values.get("年度指标值", plain)
+    if not period and not annual:
+        return f"第{seq}项缺少指标值：「{quote}」"
+    head = _clean(body[:labels[0].start()])
+    parts = [p.strip() for p in _HEAD_SEP.split(head, maxsplit=2)]
+    # Two fields: a coded second one (`12-质量指标`) means the name is missing, else a level is.
+    name_missing = (len(parts) == 2 and bool(_CODE_NAME.match(parts[1]))) or (
+        len(parts) == 3 and not parts[2])
+    if name_missing:
+        return f"第{seq}项缺少指标名称：「{quote}」"
+    if len(parts) < 3 or not parts[0] or not parts[1]:
+        return f"第{seq}项缺少一级或二级指标：「{quote}」"
+    (c1, l1), (c2, l2) = _code_name(parts[0]), _code_name(parts[1])
+    return PackedIndicator(seq, c1, l1, c2, l2, parts[2], period, annual)
+
+
+def parse_packed(text: str) -> tuple[list[PackedIndicator], list[str]]:
+    """Split one packed 绩效指标 cell into items. Returns (items, problems); each problem is a short
+    Chinese description quoting the exact fragment that could not be read, e.g. '无法识别的片段：「…」'.
+    Nothing may be dropped silently: any text not consumed by a well-formed item is reported.
+
+    Each item is `N、level1；level2；name；实施周期指标值:v；年度指标值:v` with an optional `。`.
+    Codes (`1-`) are optional; `；`/`;` and `:`/`：` are equivalent; line breaks inside fields are
+    removed. Values run up to the next label or item, so they may contain `。` and `；`; trailing
+    `。`/`；` are stripped. A lone `指标值:v` fills both values; if only one of 实施周期/年度 is given
+    the other is "". Items without a name, without levels or without any value are problems.
+    """
+    items: list[PackedIndicator] = []
+    problems: list[str] = []
+    text = text or ""
+    starts = list(_ITEM_START.finditer(text))
+    lead = text[: starts[0].start() if starts else len(text)].strip()
+    if lead.strip(_TRAILING):
+        problems.append(f"无法识别的片段：「{lead}」")
+    for i, m in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+        seq = int(m["seq"].translate(_FOLD))
+        result = _parse_item(seq, text[m.end():end], text[m.start():end].strip())
+        if isinstance(result, str):
+            problems.append(result)
+        else:
+            items.append(result)
+    return items, problems

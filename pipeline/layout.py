@@ -1,0 +1,214 @@
+"""Find the table on a sheet and say what every row is.
+
+The header row is found wherever it stands by matching column names through `SYNONYMS`, the one
+place that knows what departments call their columns. The lines above it give 部门名称 and 单位;
+every row below it is classified as total, spending unit, project, indicator continuation, or
+ignored (blank, separator, repeated header) or rejected (anything else), so no row is lost.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from pipeline.money import parse_money_unit
+from pipeline.read import Cell, Sheet
+
+# field -> the column titles departments use for it (compared after `normalise_title`)
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("项目名称", "项目名称(资金使用单位)", "项目名称(单位名称)", "项目(单位)名称", "单位/项目名称"),
+    "total": ("总计", "合计", "金额合计", "资金总额", "项目金额"),
+    "fiscal": ("财政拨款", "一般公共预算拨款", "财政拨款资金", "一般公共预算"),
+    "special_account": ("财政专户拨款", "财政专户管理资金", "财政专户资金"),
+    "other": ("其他资金", "其他"),
+    "goal": ("绩效目标", "年度绩效目标", "项目绩效目标"),
+    "indicators": ("绩效指标",),
+    "level1": ("一级指标",),
+    "level2": ("二级指标",),
+    "level3": ("三级指标", "指标名称"),
+    "value": ("指标值",),
+    "period_value": ("实施周期指标值",),
+    "annual_value": ("年度指标值",),
+    "nature": ("指标性质",),
+    "measure_unit": ("度量单位", "计量单位"),
+}
+AMOUNT_FIELDS = ("total", "fiscal", "special_account", "other")
+LONG_FIELDS = ("level1", "level2", "level3", "value", "period_value", "annual_value", "nature", "measure_unit")
+TOTAL_NAMES = {"合计", "总计", "合计数"}
+HEADER_SEARCH_ROWS = 60
+
+_SPACES = re.compile(r"[\s\u00a0\u3000]+")
+_UNIT_SUFFIX = re.compile(r"\((万元|千元|元)\)$")
+_SEPARATOR = re.compile(r"^[-—–=_─━·.\s]{2,}$")
+_LOOKUP = {}
+
+
+def normalise_title(text: str) -> str:
+    """Column titles compare without spaces and with ASCII brackets: 项目名称（资金使用单位） == 项目名称(资金使用单位)."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+
+
+for _field, _names in SYNONYMS.items():
+    for _name in _names:
+        _LOOKUP[normalise_title(_name)] = _field
+
+
+def cell_text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+@dataclass(slots=True)
+class Row:
+    index: int                      # 0-based row index on the sheet
+    kind: str                       # total | unit | project | indicator | ignored | rejected | meta
+    reason: str = ""                # for ignored rows: title, unit, header, blank, separator
+    continues: bool = False         # a project row whose project cells are merged from the row above
+
+
+@dataclass(slots=True)
+class Table:
+    header_row: int                 # 0-based
+    columns: dict[str, int]         # field -> 0-based column index
+    department: str | None          # from the 部门名称 line
+    department_cell: tuple[int, int] | None
+    unit: str | None                # from the 单位 line or the header
+    unit_text: str | None           # the 单位 line as written, when it named no known unit
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def long(self) -> bool:
+        return "level3" in self.columns or "value" in self.columns or "annual_value" in self.columns
+
+
+def match_header(cells: list[Cell]) -> tuple[dict[str, int], str | None]:
+    """Map the cells of a candidate header row to fields; also return a unit named in a title."""
+    columns: dict[str, int] = {}
+    unit = None
+    for col, value in enumerate(cells):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        title = normalise_title(value)
+        unit_match = _UNIT_SUFFIX.search(title)
+        if unit_match:
+            unit = unit or unit_match.group(1)
+            title = title[: unit_match.start()]
+        fld = _LOOKUP.get(title)
+        if fld and fld not in columns:
+            columns[fld] = col
+    return columns, unit
+
+
+def is_header(columns: dict[str, int]) -> bool:
+    return "name" in columns and bool(columns.keys() & {"total", "goal", "indicators", "level3", "fiscal"})
+
+
+def find_table(sheet: Sheet) -> Table | None:
+    """Locate the header and read the lines above it; None when the sheet holds no table."""
+    for index, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        columns, header_unit = match_header(cells)
+        if is_header(columns):
+            table = Table(index, columns, None, None, header_unit, None)
+            _read_preamble(sheet, table)
+            _classify(sheet, table)
+            return table
+    return None
+
+
+_DEPT = re.compile(r"^(?:部门|单位)名称\s*[:：]\s*(.*?)(?:\s*(?:金额)?单位\s*[:：].*)?$")
+_UNIT_LINE = re.compile(r"(?<!名称)(?<!使用)单位\s*[:：]\s*(\S*)")
+
+
+def _read_preamble(sheet: Sheet, table: Table) -> None:
+    """部门名称 and 单位 from the rows above the header, wherever in those rows they stand."""
+    for index in range(table.header_row):
+        texts = _own_texts(sheet, index)
+        kind, reason = "ignored", ("blank" if not texts else "title")
+        for pos, (col, text) in enumerate(texts):
+            norm = unicodedata.normalize("NFKC", text).strip()
+            dept = _DEPT.match(norm)
+            if dept and table.department is None:
+                name = dept.group(1).strip()
+                if not name and pos + 1 < len(texts):      # 部门名称： | 广州市…局 in the next cell
+                    name = texts[pos + 1][1].strip()
+                if name and not _UNIT_LINE.match(name):
+                    table.department, table.department_cell = name, (index, col)
+                    kind, reason = "meta", ""
+            unit_line = _UNIT_LINE.search(norm)
+            if unit_line:
+                unit = parse_money_unit(norm[unit_line.start():])
+                if unit:
+                    table.unit = unit
+                elif unit_line.group(1) and table.unit is None:
+                    table.unit_text = text
+                if kind == "ignored":
+                    reason = "unit"
+        table.rows.append(Row(index, kind, reason))
+
+
+def _own_texts(sheet: Sheet, index: int) -> list[tuple[int, str]]:
+    """The non-blank texts of a row, counting a merged range once."""
+    out = []
+    for col, value in enumerate(sheet.rows[index]):
+        if (index, col) in sheet.merged_from:
+            continue
+        text = cell_text(value)
+        if text:
+            out.append((col, text))
+    return out
+
+
+def _classify(sheet: Sheet, table: Table) -> None:
+    cols = table.columns
+    table.rows.append(Row(table.header_row, "ignored", "header"))
+    name_col = cols["name"]
+    amount_cols = [cols[f] for f in AMOUNT_FIELDS if f in cols]
+    text_cols = [cols[f] for f in ("goal", "indicators") if f in cols]
+    long_cols = [cols[f] for f in LONG_FIELDS if f in cols]
+    previous = None  # the last project row, for long-layout continuations
+    for index in range(table.header_row + 1, len(sheet.rows)):
+        cells = sheet.rows[index]
+
+        def text(col: int) -> str:
+            return cell_text(cells[col]) if col < len(cells) else ""
+
+        filled = [cell_text(v) for v in cells if cell_text(v)]
+        if not filled:
+            table.rows.append(Row(index, "ignored", "blank"))
+            continue
+        if all(_SEPARATOR.match(t) for t in filled):
+            table.rows.append(Row(index, "ignored", "separator"))
+            continue
+        if is_header(match_header(cells)[0]):
+            table.rows.append(Row(index, "ignored", "header"))
+            continue
+        name = text(name_col)
+        has_amounts = any(text(c) for c in amount_cols)
+        has_text = any(text(c) for c in text_cols)
+        has_long = any(text(c) for c in long_cols)
+        merged_name = (index, name_col) in sheet.merged_from
+        if normalise_title(name) in TOTAL_NAMES:
+            table.rows.append(Row(index, "total"))
+            previous = None
+        elif table.long and has_long and previous is not None and (
+                not name or merged_name or _same_project(sheet, table, previous, index)):
+            table.rows.append(Row(index, "indicator", continues=True))
+        elif name and (has_text or has_long):
+            table.rows.append(Row(index, "project"))
+            previous = index
+        elif name and has_amounts:
+            table.rows.append(Row(index, "unit"))
+            previous = None
+        else:
+            table.rows.append(Row(index, "rejected"))
+
+
+def _same_project(sheet: Sheet, table: Table, first: int, index: int) -> bool:
+    """Long layout exported to text repeats the project's cells on every indicator row."""
+    keys = [table.columns[f] for f in ("name", *AMOUNT_FIELDS, "goal") if f in table.columns]
+    a, b = sheet.rows[first], sheet.rows[index]
+    return all(cell_text(a[c] if c < len(a) else "") == cell_text(b[c] if c < len(b) else "") for c in keys)

@@ -1,0 +1,147 @@
+"""The normalised table: departments, spending units, projects and indicators, with provenance.
+
+Every amount is a `Decimal` in 万元 (see `money.py`); every record keeps the file, sheet and cell it
+came from so any finding or report line can point the clerk at `信访局.xlsx!Sheet1!B7`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+ZERO = Decimal("0")
+
+
+def column_letter(col: int) -> str:
+    """0-based column index -> spreadsheet letters (0 -> A, 27 -> AB)."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    file: str          # path relative to the inputs folder
+    sheet: str         # sheet name; the file's stem for text files
+    row: int           # 1-based, as a spreadsheet program shows it
+    col: int = 0       # 0-based column index
+
+    @property
+    def cell(self) -> str:
+        return f"{column_letter(self.col)}{self.row}"
+
+    def at(self, col: int) -> "Source":
+        return Source(self.file, self.sheet, self.row, col)
+
+
+@dataclass(frozen=True, slots=True)
+class Amounts:
+    """One row's money in 万元. Blank cells are zero."""
+
+    total: Decimal = ZERO
+    fiscal: Decimal = ZERO
+    special_account: Decimal = ZERO
+    other: Decimal = ZERO
+
+    def __add__(self, other: "Amounts") -> "Amounts":
+        return Amounts(self.total + other.total, self.fiscal + other.fiscal,
+                       self.special_account + other.special_account, self.other + other.other)
+
+    @property
+    def parts_sum(self) -> Decimal:
+        return self.fiscal + self.special_account + self.other
+
+
+@dataclass(slots=True)
+class Indicator:
+    seq: int
+    level1_code: str
+    level1: str
+    level2_code: str
+    level2: str
+    name: str
+    period_value: str
+    annual_value: str
+    operator: str | None
+    target: Decimal | None
+    unit: str
+    kind: str                      # "quantitative" | "qualitative"
+    source: Source
+
+
+@dataclass(slots=True)
+class Project:
+    department: str
+    spending_unit: str
+    name: str
+    amounts: Amounts
+    goal: str
+    source: Source                 # the project's row; source.col is the name column
+    columns: dict[str, int]        # field -> 0-based column, to name amount cells in findings
+    indicators: list[Indicator] = field(default_factory=list)
+    amounts_ok: bool = True        # False when an amount cell was unreadable (reported as bad_amount)
+
+
+@dataclass(slots=True)
+class SpendingUnit:
+    name: str
+    amounts: Amounts | None        # None when the table has no unit row (projects sit directly under 合计)
+    source: Source | None
+    projects: list[Project] = field(default_factory=list)
+    amounts_ok: bool = True
+
+
+@dataclass(slots=True)
+class Department:
+    name: str
+    file: str
+    sheet: str
+    unit: str                      # the money unit the table was written in: 万元, 元 or 千元
+    declared_total: Amounts | None  # the 合计 row, normalised to 万元
+    declared_source: Source | None
+    columns: dict[str, int]
+    spending_units: list[SpendingUnit] = field(default_factory=list)
+    declared_ok: bool = True
+
+    @property
+    def projects(self) -> list[Project]:
+        return [p for u in self.spending_units for p in u.projects]
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        return [i for p in self.projects for i in p.indicators]
+
+    @property
+    def total(self) -> Decimal:
+        """The computed total: the sum of the projects (the money that is actually itemised)."""
+        return sum((p.amounts.total for p in self.projects), ZERO)
+
+
+@dataclass(slots=True)
+class RowCount:
+    read: int = 0
+    used: int = 0
+    ignored: int = 0
+    rejected: int = 0
+
+    def add(self, other: "RowCount") -> None:
+        self.read += other.read
+        self.used += other.used
+        self.ignored += other.ignored
+        self.rejected += other.rejected
+
+    def as_dict(self) -> dict:
+        return {"read": self.read, "used": self.used, "ignored": self.ignored, "rejected": self.rejected}
+
+
+@dataclass(slots=True)
+class InputFile:
+    file: str                      # relative to the inputs folder
+    sha256: str | None
+    status: str                    # "ok" | "rejected" | "skipped"
+    reason: str | None
+    rows: RowCount = field(default_factory=RowCount)
+    modified: float = 0.0          # mtime, to choose between resubmissions

@@ -1,0 +1,203 @@
+"""Turn a classified sheet into a `Department`: amounts in 万元, indicators parsed, provenance kept."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from pipeline.findings import Finding, finding
+from pipeline.indicators import Target, parse_packed, parse_target
+from pipeline.layout import AMOUNT_FIELDS, Table, cell_text
+from pipeline.model import Amounts, Department, Indicator, Project, RowCount, Source, SpendingUnit
+from pipeline.money import BadAmount, parse_amount, to_wanyuan
+from pipeline.read import Sheet
+
+AMOUNT_LABELS = {"total": "总计", "fiscal": "财政拨款", "special_account": "财政专户拨款", "other": "其他资金"}
+_CODED = re.compile(r"^\s*(\d+)\s*[-－.、]\s*(.+?)\s*$")
+_QUALITATIVE_NATURE = {"定性", "定性指标"}
+
+
+@dataclass(slots=True)
+class SheetResult:
+    department: Department | None
+    rows: RowCount
+    findings: list[Finding] = field(default_factory=list)
+
+
+def split_code(text: str) -> tuple[str, str]:
+    """`12-质量指标` -> ("12", "质量指标"); `质量指标` -> ("", "质量指标")."""
+    match = _CODED.match(text)
+    return (match.group(1), match.group(2)) if match else ("", text.strip())
+
+
+def build_department(sheet: Sheet, table: Table, file: str) -> SheetResult:
+    """Build one department from a sheet whose table was found by `layout.find_table`."""
+    builder = _Builder(sheet, table, file)
+    for row in table.rows:
+        cells = sheet.rows[row.index]
+        if row.kind == "total":
+            builder.total(row.index, cells)
+        elif row.kind == "unit":
+            builder.unit(row.index, cells)
+        elif row.kind == "project":
+            builder.project(row.index, cells)
+        elif row.kind == "indicator":
+            builder.long_indicator(row.index, cells)
+        elif row.kind == "rejected":
+            builder.rejected(row.index, cells)
+    counts = RowCount(read=len(sheet.rows))
+    for row in table.rows:
+        if row.kind == "ignored":
+            counts.ignored += 1
+        elif row.kind == "rejected":
+            counts.rejected += 1
+        else:
+            counts.used += 1
+    return SheetResult(builder.department, counts, builder.findings)
+
+
+class _Builder:
+    def __init__(self, sheet: Sheet, table: Table, file: str):
+        self.sheet, self.table, self.file = sheet, table, file
+        self.cols = table.columns
+        self.findings: list[Finding] = []
+        name = table.department
+        if not name:
+            name = self._fallback_name()
+        unit = table.unit or "万元"
+        self.department = Department(name, file, sheet.name, unit, None, None, dict(self.cols))
+        if not table.department:
+            self._add("missing_department_name",
+                      f"表头上方没有「部门名称：」行，部门名称暂取为「{name}」。请在标题下加一行「部门名称：××单位」。",
+                      cell=None)
+        if table.unit is None:
+            shown = f"「{table.unit_text}」" if table.unit_text else "表头上方没有「单位：」行"
+            self._add("unknown_money_unit",
+                      f"{shown}，未能确定金额单位，已按万元计算。请注明「单位：万元」（或元、千元）。", cell=None)
+        self.current_unit: SpendingUnit | None = None
+        self.current_project: Project | None = None
+
+    def _fallback_name(self) -> str:
+        for row in self.table.rows:
+            if row.kind == "unit":
+                return cell_text(self.sheet.rows[row.index][self.cols["name"]])
+        return PurePosixPath(self.file).stem
+
+    def _add(self, code: str, message: str, *, cell: str | None, project: str | None = None) -> None:
+        self.findings.append(finding(code, message, file=self.file, sheet=self.sheet.name or None, cell=cell,
+                                     department=self.department.name, project=project))
+
+    def _source(self, index: int, col: int | None = None) -> Source:
+        return Source(self.file, self.sheet.name, index + 1, self.cols["name"] if col is None else col)
+
+    def _text(self, cells, fld: str) -> str:
+        col = self.cols.get(fld)
+        return cell_text(cells[col]) if col is not None and col < len(cells) else ""
+
+    def _amounts(self, index: int, cells, label: str, project: str | None = None) -> tuple[Amounts, bool]:
+        values, ok = {}, True
+        for fld in AMOUNT_FIELDS:
+            col = self.cols.get(fld)
+            raw = cells[col] if col is not None and col < len(cells) else None
+            try:
+                values[fld] = to_wanyuan(parse_amount(raw), self.department.unit)
+            except BadAmount:
+                ok = False
+                values[fld] = to_wanyuan(parse_amount(None), self.department.unit)
+                cell = self._source(index, col).cell
+                self._add("bad_amount",
+                          f"{label}的「{AMOUNT_LABELS[fld]}」单元格 {cell} 内容为「{cell_text(raw)}」，不是金额。"
+                          f"请填写数字（如 308.00），空白表示 0。", cell=cell, project=project)
+        return Amounts(**values), ok
+
+    def total(self, index: int, cells) -> None:
+        amounts, ok = self._amounts(index, cells, "合计行")
+        if self.department.declared_total is None:
+            self.department.declared_total = amounts
+            self.department.declared_source = self._source(index, self.cols.get("total", self.cols["name"]))
+            self.department.declared_ok = ok
+        self.current_unit = self.current_project = None
+
+    def unit(self, index: int, cells) -> None:
+        name = self._text(cells, "name")
+        amounts, ok = self._amounts(index, cells, f"资金使用单位「{name}」")
+        self.current_unit = SpendingUnit(name, amounts, self._source(index), amounts_ok=ok)
+        self.department.spending_units.append(self.current_unit)
+        self.current_project = None
+
+    def project(self, index: int, cells) -> None:
+        name = self._text(cells, "name")
+        if self.current_unit is None:  # projects straight under 合计: one implicit unit, no subtotal row
+            self.current_unit = SpendingUnit(self.department.name, None, None)
+            self.department.spending_units.append(self.current_unit)
+        if any(p.name == name for p in self.current_unit.projects):
+            self._add("duplicate_project",
+                      f"资金使用单位「{self.current_unit.name}」下项目「{name}」出现了不止一次（第 {index + 1} 行）。"
+                      f"请确认是否重复填报；如是两个项目，请改用不同名称。", cell=self._source(index).cell, project=name)
+        amounts, ok = self._amounts(index, cells, f"项目「{name}」", project=name)
+        project = Project(self.department.name, self.current_unit.name, name, amounts,
+                          self._text(cells, "goal"), self._source(index), dict(self.cols), amounts_ok=ok)
+        self.current_unit.projects.append(project)
+        self.current_project = project
+        if "indicators" in self.cols:
+            self._packed(index, cells, project)
+        if self.table.long:
+            self.long_indicator(index, cells)
+
+    def _packed(self, index: int, cells, project: Project) -> None:
+        col = self.cols["indicators"]
+        text = self._text(cells, "indicators")
+        items, problems = parse_packed(text)
+        source = self._source(index, col)
+        for item in items:
+            target = parse_target(item.annual_value)
+            project.indicators.append(Indicator(
+                item.seq, item.level1_code, item.level1, item.level2_code, item.level2, item.name,
+                item.period_value, item.annual_value, target.operator, target.target, target.unit,
+                target.kind, source))
+        for problem in problems:
+            self._add("bad_indicator",
+                      f"项目「{project.name}」的绩效指标单元格 {source.cell} 有无法读取的内容：{problem}。"
+                      f"每条指标应写成「序号、一级指标；二级指标；指标名称；实施周期指标值:…；年度指标值:…。」",
+                      cell=source.cell, project=project.name)
+
+    def long_indicator(self, index: int, cells) -> None:
+        project = self.current_project
+        if project is None:  # pragma: no cover - layout only emits indicator rows after a project
+            return
+        name = self._text(cells, "level3")
+        period = self._text(cells, "period_value") or self._text(cells, "value")
+        annual = self._text(cells, "annual_value") or self._text(cells, "value") or period
+        period = period or annual
+        if not (name or annual):
+            return  # a project row of the long layout that carries no indicator
+        level1_code, level1 = split_code(self._text(cells, "level1"))
+        level2_code, level2 = split_code(self._text(cells, "level2"))
+        nature = self._text(cells, "nature")
+        unit_text = self._text(cells, "measure_unit")
+        if nature in _QUALITATIVE_NATURE:
+            target = Target(None, None, "", "qualitative")
+        elif nature or unit_text:
+            target = parse_target(f"{nature}{annual}{unit_text if not annual.endswith(unit_text) else ''}")
+        else:
+            target = parse_target(annual)
+        source = self._source(index, self.cols.get("level3", self.cols["name"]))
+        if not name or not annual:
+            missing = "指标名称（三级指标）" if not name else "指标值"
+            self._add("bad_indicator",
+                      f"项目「{project.name}」第 {index + 1} 行的绩效指标缺少{missing}"
+                      f"（读到：「{name or annual}」）。请补全该行。", cell=source.cell, project=project.name)
+            return
+        project.indicators.append(Indicator(
+            len(project.indicators) + 1, level1_code, level1, level2_code, level2, name, period, annual,
+            target.operator, target.target, target.unit, target.kind, source))
+
+    def rejected(self, index: int, cells) -> None:
+        quoted = " | ".join(t for t in (cell_text(v) for v in cells) if t)
+        if len(quoted) > 80:
+            quoted = quoted[:80] + "…"
+        self._add("unrecognised_row",
+                  f"第 {index + 1} 行既不是合计、资金使用单位、项目，也不是指标行，未计入：「{quoted}」。"
+                  f"如是项目，请补填项目名称和金额；如是备注，请移到表格之外。",
+                  cell=f"A{index + 1}")

@@ -1,0 +1,101 @@
+"""Write a run folder: all of it or none of it.
+
+Everything is written into a hidden folder beside the final one and renamed into place, so a run
+killed at any moment leaves the previous run of that period intact. A lock file keeps two runs from
+writing to the same outputs folder at once; the operating system releases it if the process dies.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipeline.errors import RunLocked, UsageError
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+LOCK_NAME = ".pipeline.lock"
+
+
+def neutralise(value: object) -> object:
+    """OWASP CSV-injection rule: text that a spreadsheet would run as a formula gets a leading `'`."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_bytes(rows: list[dict], columns: list[str], numeric: set[str]) -> bytes:
+    """UTF-8 with BOM so Excel opens Chinese text correctly; formula-like text neutralised."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row[c] if c in numeric else neutralise("" if row[c] is None else row[c]) for c in columns])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def json_bytes(record: dict) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+@contextmanager
+def outputs_lock(outputs: Path) -> Iterator[None]:
+    """Refuse at once when another run holds the outputs folder."""
+    from filelock import FileLock, Timeout
+
+    outputs.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(outputs / LOCK_NAME), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise RunLocked(f"另一次运行正在写入输出文件夹 {outputs}，请等它结束后再运行。") from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def write_run_folder(outputs: Path, period: str, write: Callable[[Path], None]) -> Path:
+    """Call `write(folder)` on a fresh staging folder, then swap it in as `outputs/period`."""
+    final = outputs / period
+    staging = outputs / f".{period}.staging-{os.getpid()}"
+    previous = outputs / f".{period}.previous-{os.getpid()}"
+    recover(outputs, period)
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    try:
+        write(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if final.exists():
+        os.replace(final, previous)
+    os.replace(staging, final)
+    shutil.rmtree(previous, ignore_errors=True)
+    return final
+
+
+def recover(outputs: Path, period: str) -> None:
+    """Undo what a killed run left: staging folders go, a set-aside previous run comes back."""
+    for leftover in outputs.glob(f".{period}.staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    final = outputs / period
+    for previous in sorted(outputs.glob(f".{period}.previous-*")):
+        if not final.exists():
+            os.replace(previous, final)
+        else:
+            shutil.rmtree(previous, ignore_errors=True)
+
+
+def check_period(period: str) -> str:
+    import re
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        raise UsageError(f"期间「{period}」格式不对，应为 YYYY-MM，例如 2026-11。")
+    return period

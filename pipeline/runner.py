@@ -1,0 +1,60 @@
+"""`run` and `check` as library calls: paths in, a batch and its record out. Nothing here prints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from pipeline.batch import Batch, read_batch
+from pipeline.errors import UsageError
+from pipeline.outputs import check_period, csv_bytes, json_bytes, outputs_lock, write_run_folder
+from pipeline.tables import (FINDING_COLUMNS, INDICATOR_COLUMNS, SAFE_COLUMNS, PROJECT_COLUMNS, finding_rows,
+                             indicator_rows, project_rows, run_record)
+
+# a writer adds files to the staging run folder from the finished batch and its run.json record
+Writer = Callable[[Path, Batch, dict], None]
+
+
+@dataclass(slots=True)
+class RunResult:
+    batch: Batch
+    record: dict
+    folder: Path | None
+
+
+def check(paths: list[Path]) -> Batch:
+    """Read and check files or folders without writing anything."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"找不到：{'、'.join(missing)}。请检查路径。")
+    batch = read_batch(paths)
+    batch.sort()
+    return batch
+
+
+def write_tables(folder: Path, batch: Batch, record: dict) -> None:
+    (folder / "projects.csv").write_bytes(csv_bytes(project_rows(batch), PROJECT_COLUMNS, SAFE_COLUMNS))
+    (folder / "indicators.csv").write_bytes(csv_bytes(indicator_rows(batch), INDICATOR_COLUMNS, SAFE_COLUMNS))
+    (folder / "findings.csv").write_bytes(csv_bytes(finding_rows(batch), FINDING_COLUMNS, set()))
+    (folder / "run.json").write_bytes(json_bytes(record))
+
+
+def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None = None) -> RunResult:
+    """Read `inputs`, write `outputs/period/` as a whole, return what was found."""
+    check_period(period)
+    if not inputs.is_dir():
+        raise UsageError(f"输入文件夹 {inputs} 不存在。请先建立它并放入各部门的报表，或用 --inputs 指定。")
+    started = datetime.now().astimezone().isoformat(timespec="seconds")
+    with outputs_lock(outputs):
+        batch = read_batch([inputs])
+        batch.sort()
+        record = run_record(batch, period, started)
+
+        def write(folder: Path) -> None:
+            for writer in [write_tables, *(writers or [])]:
+                writer(folder, batch, record)
+
+        folder = write_run_folder(outputs, period, write)
+    return RunResult(batch, record, folder)

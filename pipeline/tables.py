@@ -1,0 +1,73 @@
+"""The public tables: projects, indicators and findings as rows, and run.json as a dict.
+
+Column names and keys here are a public interface (documented in docs/outputs.md); amounts are
+万元 strings with two decimals, `source_row` is the 1-based row a spreadsheet program shows.
+"""
+
+from __future__ import annotations
+
+from pipeline.batch import Batch
+from pipeline.findings import sort_key
+from pipeline.money import fmt
+
+PROJECT_COLUMNS = ["department", "spending_unit", "project", "total", "fiscal", "special_account", "other",
+                   "goal", "indicators", "source_file", "source_sheet", "source_row"]
+INDICATOR_COLUMNS = ["department", "spending_unit", "project", "seq", "level1_code", "level1", "level2_code",
+                     "level2", "name", "period_value", "annual_value", "operator", "target", "unit", "kind",
+                     "source_file", "source_sheet", "source_row"]
+FINDING_COLUMNS = ["code", "severity", "file", "sheet", "cell", "department", "project", "message"]
+# columns we compute ourselves (numbers, the operator sign): never neutralised as formula-like text
+SAFE_COLUMNS = {"total", "fiscal", "special_account", "other", "indicators", "seq", "operator", "target",
+                "source_row"}
+
+
+def project_rows(batch: Batch) -> list[dict]:
+    return [
+        {"department": p.department, "spending_unit": p.spending_unit, "project": p.name,
+         "total": fmt(p.amounts.total), "fiscal": fmt(p.amounts.fiscal),
+         "special_account": fmt(p.amounts.special_account), "other": fmt(p.amounts.other),
+         "goal": p.goal, "indicators": len(p.indicators), "source_file": p.source.file,
+         "source_sheet": p.source.sheet, "source_row": p.source.row}
+        for d in batch.departments for p in d.projects
+    ]
+
+
+def indicator_rows(batch: Batch) -> list[dict]:
+    return [
+        {"department": p.department, "spending_unit": p.spending_unit, "project": p.name, "seq": i.seq,
+         "level1_code": i.level1_code, "level1": i.level1, "level2_code": i.level2_code, "level2": i.level2,
+         "name": i.name, "period_value": i.period_value, "annual_value": i.annual_value,
+         "operator": i.operator or "", "target": "" if i.target is None else str(i.target), "unit": i.unit,
+         "kind": i.kind, "source_file": i.source.file, "source_sheet": i.source.sheet,
+         "source_row": i.source.row}
+        for d in batch.departments for p in d.projects for i in p.indicators
+    ]
+
+
+def finding_rows(batch: Batch) -> list[dict]:
+    return [f.as_dict() for f in sorted(batch.findings, key=sort_key)]
+
+
+def department_record(d, failed_checks: set[str]) -> dict:
+    declared = d.declared_total.total if d.declared_total is not None else None
+    return {"name": d.name, "file": d.file, "sheet": d.sheet, "unit": d.unit,
+            "spending_units": len(d.spending_units), "projects": len(d.projects),
+            "indicators": len(d.indicators), "total": fmt(d.total),
+            "declared_total": fmt(declared) if declared is not None else None,
+            "reconciled": d.name not in failed_checks}
+
+
+def run_record(batch: Batch, period: str, started: str) -> dict:
+    """The content of run.json."""
+    failed = {c.department for c in batch.checks if not c.passed}
+    failed |= {f.department for f in batch.findings if f.code == "bad_amount"}
+    return {
+        "period": period,
+        "started": started,
+        "status": "ok" if batch.ok else "failed",
+        "total": fmt(batch.total),
+        "inputs": [{"file": i.file, "sha256": i.sha256, "status": i.status, "reason": i.reason,
+                    "rows": i.rows.as_dict()} for i in batch.inputs],
+        "departments": [department_record(d, failed) for d in batch.departments],
+        "findings": finding_rows(batch),
+    }
