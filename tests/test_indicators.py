@@ -232,17 +232,11 @@ def test_parse_packed_empty(text):
 
 # --- the reference sample ----------------------------------------------------------------------
 
-SEED_NAME = "000_d20db180e72aa6f3.txt"
-ROOT = Path(__file__).resolve().parent.parent
+SEED = Path(__file__).resolve().parent / "fixtures" / "seed_xinfangju.txt"
 
 
 def _seed_file() -> Path:
-    candidates = [*ROOT.glob(f"tests/**/{SEED_NAME}"), *ROOT.glob(f"inputs/**/{SEED_NAME}"),
-                  Path("/work/shared/seed") / SEED_NAME]
-    for path in candidates:
-        if path.is_file():
-            return path
-    pytest.skip(f"reference sample {SEED_NAME} not found")
+    return SEED
 
 
 def _packed_cells(path: Path) -> list[str]:

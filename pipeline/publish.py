@@ -1,0 +1,89 @@
+"""Write one department's table in the standard published layout (normalised to 万元).
+
+Title, 部门名称 and 单位：万元, the header, 合计, each spending unit followed by its projects, and the
+indicators packed into one cell per project as the budget system prints them. The bundled sample
+in inputs/ is made by this writer from the seed text, and departments/<部门名称>.xlsx by every run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.model import Department, Indicator
+
+TITLE = "项目支出绩效目标表（含转移支付项目）"
+HEADER = ["项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标"]
+WIDTHS = [30, 12, 12, 12, 12, 45, 70]
+
+
+def coded(code: str, name: str) -> str:
+    return f"{code}-{name}" if code else name
+
+
+def pack_indicators(indicators: list[Indicator]) -> str:
+    """The packed 绩效指标 cell: `1、1-产出指标；12-质量指标；名称；实施周期指标值:…；年度指标值:…。`"""
+    return "".join(
+        f"{n}、{coded(i.level1_code, i.level1)}；{coded(i.level2_code, i.level2)}；{i.name}；"
+        f"实施周期指标值:{i.period_value}；年度指标值:{i.annual_value}。"
+        for n, i in enumerate(indicators, start=1)
+    )
+
+
+def write_department_workbook(department: Department, path: Path | str) -> None:
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                              "strings_to_numbers": False})
+    try:
+        _write(workbook, department)
+    finally:
+        workbook.close()
+
+
+def _write(workbook, department: Department) -> None:
+    sheet = workbook.add_worksheet("项目支出绩效目标表")
+    title = workbook.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"})
+    meta = workbook.add_format({"font_size": 11})
+    meta_right = workbook.add_format({"font_size": 11, "align": "right"})
+    head = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center",
+                                "valign": "vcenter", "text_wrap": True})
+    text = workbook.add_format({"border": 1, "valign": "top", "text_wrap": True})
+    bold_text = workbook.add_format({"border": 1, "valign": "top", "bold": True})
+    money = workbook.add_format({"border": 1, "valign": "top", "num_format": "#,##0.00"})
+    bold_money = workbook.add_format({"border": 1, "valign": "top", "num_format": "#,##0.00", "bold": True})
+    for col, width in enumerate(WIDTHS):
+        sheet.set_column(col, col, width)
+    sheet.merge_range(0, 0, 0, 6, TITLE, title)
+    sheet.merge_range(1, 0, 1, 4, f"部门名称：{department.name}", meta)
+    sheet.merge_range(1, 5, 1, 6, "单位：万元", meta_right)
+    sheet.write_row(2, 0, HEADER, head)
+    row = 3
+
+    def amounts_row(label: str, amounts, fmt_text, fmt_money) -> None:
+        sheet.write_string(row, 0, label, fmt_text)
+        for col, value in enumerate((amounts.total, amounts.fiscal, amounts.special_account, amounts.other), 1):
+            # xlsxwriter stores numbers as doubles: exact for amounts to the 分 below 10^9 万元
+            sheet.write_number(row, col, float(value), fmt_money)
+        sheet.write_blank(row, 5, None, fmt_text)
+        sheet.write_blank(row, 6, None, fmt_text)
+
+    declared = department.declared_total
+    if declared is not None:
+        amounts_row("合计", declared, bold_text, bold_money)
+        row += 1
+    for unit in department.spending_units:
+        if unit.amounts is not None:
+            amounts_row(unit.name, unit.amounts, bold_text, bold_money)
+            row += 1
+        for project in unit.projects:
+            amounts_row(project.name, project.amounts, text, money)
+            sheet.write_string(row, 5, project.goal, text)
+            sheet.write_string(row, 6, pack_indicators(project.indicators), text)
+            row += 1
+    sheet.freeze_panes(3, 1)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(2)
+    sheet.set_footer("&C第 &P 页，共 &N 页")
+    workbook.set_properties({"title": f"{department.name} {TITLE}", "comments": "由 pipeline 生成"})
