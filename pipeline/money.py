@@ -75,6 +75,13 @@ def fmt(amount: Decimal | None) -> str:
     return str(amount.quantize(CENT_WANYUAN, rounding=ROUND_HALF_UP))
 
 
+def fmt_exact(amount: Decimal) -> str:
+    """Two decimals, or as many as needed to show a difference smaller than 0.01 万元 (down to the 分)."""
+    if amount == amount.quantize(CENT_WANYUAN):
+        return fmt(amount)
+    return format(amount.quantize(FEN).normalize(), "f")
+
+
 def parse_money_unit(text: str) -> str | None:
     """`单位：万元` / `金额单位：元` -> the unit, or None when no known unit is named."""
     norm = _SPACES.sub("", unicodedata.normalize("NFKC", text))

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from pipeline.findings import Finding, finding
 from pipeline.model import ZERO, Amounts, Department, Source
-from pipeline.money import fmt
+from pipeline.money import fmt_exact
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +43,8 @@ def reconcile(department: Department) -> tuple[list[Check], list[Finding]]:
         passed = expected == actual
         checks.append(Check(dept, what, expected, actual, department.file, department.sheet, cell, passed, code))
         if not passed:
-            message = (f"{what}不符：应为 {fmt(expected)} 万元，实际填报 {fmt(actual)} 万元，"
-                       f"相差 {fmt(actual - expected)} 万元（单元格 {cell}）。{advice}")
+            message = (f"{what}不符：应为 {fmt_exact(expected)} 万元，实际填报 {fmt_exact(actual)} 万元，"
+                       f"相差 {fmt_exact(actual - expected)} 万元（单元格 {cell}）。{advice}")
             findings.append(finding(code, message, file=department.file, sheet=department.sheet or None,
                                     cell=cell, department=dept, project=project))
 

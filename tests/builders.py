@@ -152,6 +152,9 @@ def write_xlsx(path: Path, sheets: list[dict]) -> Path:
                     sheet.write_string(r + r_off, c + c_off, str(value))
         if spec.get("hidden"):
             sheet.hide()
+    visible = [s for s, spec in zip(workbook.worksheets(), sheets) if not spec.get("hidden")]
+    if visible:
+        visible[0].activate()  # Excel cannot hide the active sheet
     workbook.close()
     return path
 

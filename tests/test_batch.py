@@ -1,0 +1,61 @@
+"""One bad file never stops the batch; every file and every row is accounted for."""
+
+from builders import education_bureau, published_rows, write_text, write_xlsx
+from pipeline.batch import read_batch
+
+
+def test_bad_files_are_rejected_beside_a_good_one(tmp_path):
+    good = write_xlsx(tmp_path / "good.xlsx", [{"name": "S", "rows": published_rows(education_bureau())}])
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    (tmp_path / "fake.xlsx").write_text("这不是表格，只是改了扩展名的文本。", encoding="utf-8")
+    (tmp_path / "truncated.xlsx").write_bytes(good.read_bytes()[:2000])
+    write_text(tmp_path / "headerless.csv", [["甲", "1"], ["乙", "2"]])
+    (tmp_path / "empty.csv").write_bytes(b"")
+    batch = read_batch([tmp_path])
+    status = {i.file: (i.status, i.rows.read, i.rows.rejected) for i in batch.inputs}
+    assert status == {
+        "empty.csv": ("rejected", 0, 0), "empty.xlsx": ("rejected", 0, 0), "fake.xlsx": ("rejected", 0, 0),
+        "good.xlsx": ("ok", 9, 0), "headerless.csv": ("rejected", 2, 2), "truncated.xlsx": ("rejected", 0, 0),
+    }
+    codes = {f.file: f.code for f in batch.findings}
+    assert codes == {"empty.csv": "no_table", "empty.xlsx": "unreadable_file", "fake.xlsx": "unreadable_file",
+                     "headerless.csv": "no_table", "truncated.xlsx": "unreadable_file"}
+    for f in batch.findings:
+        assert f.message.startswith(f"文件「{f.file}」") and f.severity == "error"
+    assert [d.name for d in batch.departments] == ["某区教育局"]
+
+
+def test_files_that_are_not_tables_are_skipped_with_a_reason(tmp_path):
+    (tmp_path / "sub").mkdir()
+    write_text(tmp_path / "sub" / "good.csv", published_rows(education_bureau()))
+    (tmp_path / "~$good.xlsx").write_bytes(b"owner")
+    (tmp_path / ".hidden.csv").write_text("x")
+    (tmp_path / "说明.docx").write_bytes(b"PK")
+    batch = read_batch([tmp_path])
+    by_file = {i.file: (i.status, i.reason) for i in batch.inputs}
+    assert by_file["sub/good.csv"] == ("ok", None)
+    assert by_file["~$good.xlsx"][0] == by_file[".hidden.csv"][0] == by_file["说明.docx"][0] == "skipped"
+    assert "临时文件" in by_file["~$good.xlsx"][1]
+    assert "隐藏" in by_file[".hidden.csv"][1]
+    assert ".docx" in by_file["说明.docx"][1]
+    assert batch.findings == []
+
+
+def test_a_row_that_is_nothing_known_is_rejected_with_a_finding_quoting_it(tmp_path):
+    rows = published_rows(education_bureau())
+    rows.append(["", "", "", "", "", "填表人：张三  联系电话：12345"])
+    batch = read_batch([write_text(tmp_path / "t.csv", rows)])
+    (f,) = batch.findings
+    assert (f.code, f.cell, f.severity) == ("unrecognised_row", "A10", "warning")
+    assert "填表人：张三  联系电话：12345" in f.message
+    counts = batch.inputs[0].rows
+    assert (counts.read, counts.rejected) == (10, 1)
+    assert counts.read == counts.used + counts.ignored + counts.rejected
+
+
+def test_duplicate_project_under_one_unit(tmp_path):
+    rows = published_rows(education_bureau())
+    rows.insert(6, list(rows[5]))                       # 教师培训经费 twice
+    batch = read_batch([write_text(tmp_path / "t.csv", rows)])
+    duplicates = [f for f in batch.findings if f.code == "duplicate_project"]
+    assert [(f.cell, f.project) for f in duplicates] == [("A7", "教师培训经费")]

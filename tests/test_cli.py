@@ -1,0 +1,107 @@
+"""The command line: exit codes, the Chinese summary, files written, help text."""
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from builders import education_bureau, published_rows, write_text
+from pipeline.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_run_on_the_bundled_sample_writes_the_run_folder(tmp_path, sample):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    shutil.copy(sample, inputs)
+    result = invoke("run", "--inputs", inputs, "--outputs", tmp_path / "out", "--period", "2026-11")
+    assert result.exit_code == 0, result.output
+    assert "项目 10 个，绩效指标 33 条" in result.output
+    assert "合计 308.00 万元" in result.output
+    folder = tmp_path / "out" / "2026-11"
+    record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert (record["period"], record["status"], record["total"]) == ("2026-11", "ok", "308.00")
+    (department,) = record["departments"]
+    assert (department["spending_units"], department["projects"], department["indicators"]) == (1, 10, 33)
+    assert department["declared_total"] == department["total"] == "308.00" and department["reconciled"]
+    (entry,) = record["inputs"]
+    assert entry["status"] == "ok" and len(entry["sha256"]) == 64
+    rows = entry["rows"]
+    assert rows["read"] == rows["used"] + rows["ignored"] + rows["rejected"]
+    projects = (folder / "projects.csv").read_bytes()
+    assert projects.startswith("\ufeff".encode())  # BOM so Excel reads the Chinese
+    lines = projects.decode("utf-8-sig").splitlines()
+    assert lines[0] == ("department,spending_unit,project,total,fiscal,special_account,other,goal,indicators,"
+                        "source_file,source_sheet,source_row")
+    assert len(lines) == 11 and ",100.00,100.00,0.00,0.00," in lines[1]
+    indicators = (folder / "indicators.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(indicators) == 34
+    assert any(",进京到非接待场所上访纯人数,≤10,≤10,≤,10,," in line for line in indicators)
+
+
+def test_run_with_errors_exits_1_and_still_writes(tmp_path):
+    dept = education_bureau()
+    dept.declared = "1.00"
+    (tmp_path / "in").mkdir()
+    write_text(tmp_path / "in" / "t.csv", published_rows(dept))
+    result = invoke("run", "-i", tmp_path / "in", "-o", tmp_path / "out", "-p", "2026-10")
+    assert result.exit_code == 1
+    assert "total_mismatch" not in result.output and "合计行与各资金使用单位之和不符" in result.output
+    record = json.loads((tmp_path / "out" / "2026-10" / "run.json").read_text(encoding="utf-8"))
+    assert record["status"] == "failed"
+    # the 合计 row disagrees with its own parts and with the units below it
+    assert [(f["code"], f["cell"]) for f in record["findings"]] == [("row_sum_mismatch", "B4"),
+                                                                     ("total_mismatch", "B4")]
+    findings = (tmp_path / "out" / "2026-10" / "findings.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert findings[0] == "code,severity,file,sheet,cell,department,project,message"
+    assert findings[2].startswith("total_mismatch,error,t.csv,,B4,某区教育局,,合计行与各资金使用单位之和不符")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["run", "--inputs", "no/such/folder"], "输入文件夹 no/such/folder 不存在"),
+    (["run", "--period", "2026-13"], "期间「2026-13」格式不对"),
+    (["run", "--period", "202611"], "期间「202611」格式不对，应为 YYYY-MM"),
+    (["check", "no/such.xlsx"], "找不到：no/such.xlsx"),
+])
+def test_usage_errors_exit_2_with_a_chinese_message(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "inputs").mkdir()
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert f"错误：{message}" in result.output
+
+
+def test_check_prints_without_writing(tmp_path, seed, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("check", seed)
+    assert result.exit_code == 0, result.output
+    assert "部门 1 个，资金使用单位 1 个，项目 10 个，绩效指标 33 条" in result.output
+    assert "广州市荔湾区信访局：项目 10 个，指标 33 条，计算 308.00 万元，申报 308.00 万元" in result.output
+    assert "状态：通过" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_check_exits_1_on_a_rejected_file(tmp_path):
+    (tmp_path / "fake.xlsx").write_text("not a workbook")
+    result = invoke("check", tmp_path)
+    assert result.exit_code == 1
+    assert "[拒收] fake.xlsx" in result.output
+
+
+def test_every_command_and_option_has_help_with_an_example():
+    from typer.main import get_command
+
+    group = get_command(app)
+    assert "Example:" in invoke("--help").output
+    for name, command in group.commands.items():
+        text = invoke(name, "--help").output
+        assert "Example:" in text, name
+        for param in command.params:
+            if param.name != "help":
+                assert param.help, f"{name} --{param.name} has no help"

@@ -1,0 +1,192 @@
+"""Every shape a department sends reads into the same normalised table, to the 分."""
+
+from decimal import Decimal
+
+import pytest
+
+from builders import (Dept, Proj, education_bureau, long_rows, published_rows, write_text, write_xls,
+                      write_xlsx)
+from pipeline.batch import read_batch
+from pipeline.money import fmt
+
+
+def one_department(path):
+    batch = read_batch([path])
+    assert [i.status for i in batch.inputs] == ["ok"], batch.inputs
+    (department,) = batch.departments
+    return batch, department
+
+
+def assert_education_bureau(batch, department):
+    assert department.name == "某区教育局"
+    assert [u.name for u in department.spending_units] == ["某区教育局机关", "某区第一中学"]
+    assert [p.name for p in department.projects] == ["教师培训经费", "教研活动经费", "校舍维修经费"]
+    assert [fmt(p.amounts.total) for p in department.projects] == ["120.50", "34.50", "100.00"]
+    assert department.projects[2].amounts.special_account == Decimal("20")
+    assert department.projects[1].amounts.other == Decimal("4.25")
+    assert department.total == Decimal("255.00")
+    assert department.declared_total.total == Decimal("255.00")
+    assert len(department.indicators) == 9
+    assert [c.code for c in batch.checks if not c.passed] == []
+    assert [f.code for f in batch.findings] == []
+
+
+def test_seed_text_reads_as_published(seed):
+    batch, department = one_department(seed)
+    assert department.name == "广州市荔湾区信访局"
+    assert (len(department.spending_units), len(department.projects), len(department.indicators)) == (1, 10, 33)
+    assert fmt(department.total) == fmt(department.declared_total.total) == "308.00"
+    assert batch.findings == []
+    first = department.projects[0]
+    assert (first.name, first.source.row, first.source.cell) == ("信访维稳工作专项经费", 12, "A12")
+    rows = batch.inputs[0].rows
+    assert rows.read == rows.used + rows.ignored + rows.rejected == 24
+    assert rows.rejected == 0
+
+
+def test_bundled_sample_reads_like_the_seed(seed, sample):
+    _, from_seed = one_department(seed)
+    _, from_sample = one_department(sample)
+    assert [(p.name, p.amounts, len(p.indicators)) for p in from_sample.projects] == \
+           [(p.name, p.amounts, len(p.indicators)) for p in from_seed.projects]
+    assert [(i.name, i.operator, i.target, i.unit) for i in from_sample.indicators] == \
+           [(i.name, i.operator, i.target, i.unit) for i in from_seed.indicators]
+
+
+def test_published_xlsx_with_merged_title_and_offset_table(tmp_path):
+    dept = education_bureau()
+    rows = published_rows(dept)
+    path = write_xlsx(tmp_path / "教育局.xlsx", [{"name": "表1", "rows": rows, "start": (2, 1),
+                                                   "merges": [(0, 0, 0, 6), (1, 0, 1, 5)]}])
+    batch, department = one_department(path)
+    assert_education_bureau(batch, department)
+    assert department.sheet == "表1"
+    # the table starts at B3: title B3, 部门名称 B4, header B5, 合计 B6, unit B7, first project B8
+    assert department.projects[0].source.cell == "B8"
+
+
+def test_old_xls(tmp_path):
+    path = write_xls(tmp_path / "教育局.xls", published_rows(education_bureau()))
+    assert_education_bureau(*one_department(path))
+
+
+def test_ods(tmp_path):
+    import pandas as pd
+
+    rows = published_rows(education_bureau())
+    path = tmp_path / "教育局.ods"
+    width = max(map(len, rows))
+    pd.DataFrame([r + [""] * (width - len(r)) for r in rows]).to_excel(path, engine="odf", header=False, index=False)
+    assert_education_bureau(*one_department(path))
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8", "utf-8-sig"])
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+def test_text_in_any_encoding_and_delimiter(tmp_path, encoding, delimiter):
+    path = write_text(tmp_path / "教育局.csv", published_rows(education_bureau()), encoding=encoding,
+                      delimiter=delimiter)
+    assert_education_bureau(*one_department(path))
+
+
+def test_amounts_in_yuan_as_text_with_thousands_separators(tmp_path):
+    dept = education_bureau()
+    dept.money_unit = "元"
+    rows = published_rows(dept, style="thousands")
+    assert rows[3][1] == "2,550,000.00"
+    path = write_xlsx(tmp_path / "教育局.xlsx", [{"name": "Sheet1", "rows": rows}])
+    batch, department = one_department(path)
+    assert department.unit == "元"
+    assert_education_bureau(batch, department)
+
+
+def test_full_width_digits(tmp_path):
+    rows = published_rows(education_bureau(), style="fullwidth")
+    assert rows[3][1] == "２５５．００"
+    path = write_text(tmp_path / "教育局.csv", rows, encoding="gb18030")
+    assert_education_bureau(*one_department(path))
+
+
+def test_cent_precision_in_yuan(tmp_path):
+    dept = Dept("某局", [("某局", [Proj("甲", fiscal="0.012345"), Proj("乙", fiscal="0.000001")])], money_unit="元")
+    path = write_text(tmp_path / "a.csv", published_rows(dept, style="text"))
+    batch, department = one_department(path)
+    assert department.projects[0].amounts.total == Decimal("0.012345")
+    assert department.total == Decimal("0.012346")
+    assert batch.findings == []
+
+
+def test_long_layout_with_merged_project_cells(tmp_path):
+    rows, merges = long_rows(education_bureau())
+    path = write_xlsx(tmp_path / "教育局.xlsx", [{"name": "Sheet1", "rows": rows, "merges": merges}])
+    batch, department = one_department(path)
+    assert_education_bureau(batch, department)
+    indicator = department.projects[0].indicators[1]
+    assert (indicator.level1_code, indicator.level1, indicator.level2_code, indicator.level2) == \
+           ("2", "效益指标", "22", "社会效益")
+    assert (indicator.name, indicator.operator, indicator.target, indicator.unit) == ("政策知晓率", "≥", 90, "%")
+    assert indicator.source.row == 7  # title, dept, header, 合计, unit, project row 6, second indicator row 7
+
+
+def test_long_layout_with_blank_project_cells_in_text(tmp_path):
+    rows, _ = long_rows(education_bureau())
+    path = write_text(tmp_path / "教育局.csv", rows, encoding="gb18030")
+    assert_education_bureau(*one_department(path))
+
+
+def test_long_layout_repeating_project_cells_in_text(tmp_path):
+    rows, _ = long_rows(education_bureau(), blank_repeats=False)
+    path = write_text(tmp_path / "教育局.csv", rows)
+    assert_education_bureau(*one_department(path))
+
+
+def test_two_departments_in_one_workbook_beside_a_hidden_notes_sheet(tmp_path):
+    other = Dept("某区卫健局", [("某区卫健局", [Proj("疫苗接种经费", fiscal="50.00")])])
+    path = write_xlsx(tmp_path / "汇总.xlsx", [
+        {"name": "填表说明", "rows": [["填表说明"], ["1. 金额单位为万元"]], "hidden": True},
+        {"name": "教育局", "rows": published_rows(education_bureau())},
+        {"name": "卫健局", "rows": published_rows(other)},
+    ])
+    batch = read_batch([path])
+    assert [d.name for d in batch.departments] == ["某区教育局", "某区卫健局"]
+    assert [d.sheet for d in batch.departments] == ["教育局", "卫健局"]
+    assert batch.total == Decimal("305.00")
+    (note,) = batch.findings
+    assert (note.code, note.severity, note.sheet) == ("sheet_without_table", "info", "填表说明")
+    assert "隐藏" in note.message
+
+
+def test_department_name_falls_back_to_first_unit_with_a_finding(tmp_path):
+    rows = published_rows(education_bureau(), department_line=False)
+    path = write_text(tmp_path / "教育局.csv", rows)
+    batch = read_batch([path])
+    (department,) = batch.departments
+    assert department.name == "某区教育局机关"
+    assert [f.code for f in batch.findings] == ["missing_department_name"]
+
+
+def test_department_name_in_its_own_cell_and_unit_at_the_right_end(tmp_path):
+    rows = published_rows(education_bureau())
+    rows[1] = ["部门名称：", "某区教育局", "", "", "", "", "单位：万元"]
+    path = write_xlsx(tmp_path / "a.xlsx", [{"name": "S", "rows": rows}])
+    _, department = one_department(path)
+    assert (department.name, department.unit) == ("某区教育局", "万元")
+
+
+def test_header_synonyms_spaces_and_brackets(tmp_path):
+    rows = published_rows(education_bureau())
+    rows[2] = ["项目名称 (资金使用单位)", "金额合计", "一般公共预算拨款", "财政专户管理资金", "其他资金", "年度绩效目标",
+               "绩效 指标"]
+    assert_education_bureau(*one_department(write_text(tmp_path / "a.csv", rows)))
+
+
+def test_blank_and_separator_rows_are_ignored_and_counted(tmp_path):
+    rows = published_rows(education_bureau())
+    rows.insert(5, [])
+    rows.insert(6, ["------", "------", "--", "--"])
+    rows.append(["=====", "====="])
+    path = write_text(tmp_path / "a.csv", rows)
+    batch, department = one_department(path)
+    assert_education_bureau(batch, department)
+    counts = batch.inputs[0].rows
+    # used: 部门名称 line, 合计, 2 units, 3 projects; ignored: title, header, blank, 2 separators
+    assert (counts.read, counts.used, counts.ignored, counts.rejected) == (12, 7, 5, 0)
