@@ -79,6 +79,7 @@ class Table:
     unit: str | None                # from the 单位 line or the header
     unit_text: str | None           # the 单位 line as written, when it named no known unit
     rows: list[Row] = field(default_factory=list)
+    header_rows: int = 1            # 2 when a group title row stands over the column titles
 
     @property
     def long(self) -> bool:
@@ -113,10 +114,31 @@ def find_table(sheet: Sheet) -> Table | None:
         columns, header_unit = match_header(cells)
         if is_header(columns):
             table = Table(index, columns, None, None, header_unit, None)
+            _second_header_row(sheet, table)
             _read_preamble(sheet, table)
             _classify(sheet, table)
             return table
     return None
+
+
+def _second_header_row(sheet: Sheet, table: Table) -> None:
+    """Two-row headers: a group title (资金来源, 绩效指标) over 财政拨款… or 一级指标/二级指标/三级指标."""
+    below = table.header_row + 1
+    if below >= len(sheet.rows):
+        return
+    cells = sheet.rows[below]
+    extra, unit = match_header(cells)
+    new = {f: c for f, c in extra.items() if f != "name" and table.columns.get(f) != c}
+    # a title row holds only titles: two or more of them, and no number (the 合计 row has numbers)
+    if len(new) < 2 or not (new.keys() & {*LONG_FIELDS, *AMOUNT_FIELDS}) or \
+            any(isinstance(v, (int, float)) for v in cells):
+        return
+    for fld, col in new.items():
+        table.columns[fld] = col
+    if new.keys() & set(LONG_FIELDS) and table.columns.get("indicators") in new.values():
+        del table.columns["indicators"]  # 绩效指标 was only the group title over the indicator columns
+    table.unit = table.unit or unit
+    table.header_rows = 2
 
 
 _DEPT = re.compile(r"^(?:部门|单位)名称\s*[:：]\s*(.*?)(?:\s*(?:金额)?单位\s*[:：].*)?$")
@@ -164,13 +186,14 @@ def _own_texts(sheet: Sheet, index: int) -> list[tuple[int, str]]:
 
 def _classify(sheet: Sheet, table: Table) -> None:
     cols = table.columns
-    table.rows.append(Row(table.header_row, "ignored", "header"))
+    for index in range(table.header_row, table.header_row + table.header_rows):
+        table.rows.append(Row(index, "ignored", "header"))
     name_col = cols["name"]
     amount_cols = [cols[f] for f in AMOUNT_FIELDS if f in cols]
     text_cols = [cols[f] for f in ("goal", "indicators") if f in cols]
     long_cols = [cols[f] for f in LONG_FIELDS if f in cols]
     previous = None  # the last project row, for long-layout continuations
-    for index in range(table.header_row + 1, len(sheet.rows)):
+    for index in range(table.header_row + table.header_rows, len(sheet.rows)):
         cells = sheet.rows[index]
 
         def text(col: int) -> str:

@@ -190,3 +190,17 @@ def test_blank_and_separator_rows_are_ignored_and_counted(tmp_path):
     counts = batch.inputs[0].rows
     # used: 部门名称 line, 合计, 2 units, 3 projects; ignored: title, header, blank, 2 separators
     assert (counts.read, counts.used, counts.ignored, counts.rejected) == (12, 7, 5, 0)
+
+
+def test_two_row_header_with_group_titles_over_money_and_indicator_columns(tmp_path):
+    rows, merges = long_rows(education_bureau())
+    header = rows[2]
+    rows[2:3] = [["项目名称", "资金来源", "", "", "", "绩效目标", "绩效指标", "", "", "", ""],
+                 ["", *header[1:5], "", *header[6:]]]
+    merges = [(r0 + 1, c0, r1 + 1, c1) for r0, c0, r1, c1 in merges]
+    merges += [(2, 0, 3, 0), (2, 1, 2, 4), (2, 5, 3, 5), (2, 6, 2, 10)]
+    path = write_xlsx(tmp_path / "二行表头.xlsx", [{"name": "S", "rows": rows, "merges": merges}])
+    batch, department = one_department(path)
+    assert_education_bureau(batch, department)
+    counts = batch.inputs[0].rows
+    assert counts.ignored == 3  # title and the two header rows
