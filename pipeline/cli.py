@@ -62,10 +62,12 @@ def _echo(lines: list[str]) -> None:
 @app.command()
 @_translated
 def run(inputs: InputsOption = Path("inputs"), outputs: OutputsOption = Path("outputs"),
-        period: PeriodOption = None) -> None:
+        period: PeriodOption = None,
+        open_report: Annotated[bool, typer.Option("--open", help="写完后在默认浏览器中打开 report.html（没有浏览器时忽略）。")] = False) -> None:
     """读取输入文件夹的全部报表，写出本期结果。
 
-    结果写入 OUTPUTS/PERIOD/：projects.csv、indicators.csv、findings.csv、run.json 及报告。
+    结果写入 OUTPUTS/PERIOD/：projects.csv、indicators.csv、findings.csv、run.json，报告 report.xlsx、
+    report.html、summary.html（邮件正文），以及 departments/ 下各部门的标准格式表。
 
     有错误时退出码为 1（结果仍会写出），用法错误为 2。
 
@@ -77,7 +79,17 @@ def run(inputs: InputsOption = Path("inputs"), outputs: OutputsOption = Path("ou
     period = period or date.today().strftime("%Y-%m")
     result = run_batch(inputs, outputs, period)
     _echo([f"期间 {period}", *summary_lines(result.batch), f"结果已写入 {result.folder}"])
+    if open_report:
+        _open_in_browser(result.folder / "report.html")
     raise typer.Exit(0 if result.batch.ok else 1)
+
+
+def _open_in_browser(path: Path) -> None:
+    """Show a report in the default browser; where there is none (a server, CI) nothing happens."""
+    import webbrowser
+
+    if path.exists():
+        webbrowser.open(path.resolve().as_uri())
 
 
 @app.command()

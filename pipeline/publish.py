@@ -3,10 +3,14 @@
 Title, 部门名称 and 单位：万元, the header, 合计, each spending unit followed by its projects, and the
 indicators packed into one cell per project as the budget system prints them. The bundled sample
 in inputs/ is made by this writer from the seed text, and departments/<部门名称>.xlsx by every run.
+A department's name is the clerk's data, not a path: `safe_stem` makes it a file name that stays
+inside departments/ on every operating system, and same-named files get distinct names.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 from pipeline.model import Department, Indicator
@@ -14,6 +18,11 @@ from pipeline.model import Department, Indicator
 TITLE = "项目支出绩效目标表（含转移支付项目）"
 HEADER = ["项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标"]
 WIDTHS = [30, 12, 12, 12, 12, 45, 70]
+DEPARTMENTS_FOLDER = "departments"
+# path separators and the characters Windows forbids in a file name
+_FORBIDDEN = re.compile(r'[/\\:*?"<>|]')
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+MAX_STEM_BYTES = 150               # file names are limited to 255 bytes; a CJK character takes 3
 
 
 def coded(code: str, name: str) -> str:
@@ -87,3 +96,47 @@ def _write(workbook, department: Department) -> None:
     sheet.repeat_rows(2)
     sheet.set_footer("&C第 &P 页，共 &N 页")
     workbook.set_properties({"title": f"{department.name} {TITLE}", "comments": "由 pipeline 生成"})
+
+
+def safe_stem(name: str) -> str:
+    """A department's name as a file name: no separators, no control or invisible characters (a
+    right-to-left override could disguise the extension), no leading dot or `..`, no trailing dot or
+    space (Windows drops them), no reserved device name, at most MAX_STEM_BYTES bytes of UTF-8."""
+    text = "".join("_" if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") else ch
+                   for ch in unicodedata.normalize("NFC", name))
+    text = _FORBIDDEN.sub("_", text).strip(" .")
+    while len(text.encode("utf-8")) > MAX_STEM_BYTES:
+        text = text[:-1].rstrip(" .")
+    if not text:
+        return "未命名部门"
+    if text.split(".")[0].upper() in _WINDOWS_RESERVED:
+        return "_" + text
+    return text
+
+
+def department_file_names(names: list[str]) -> list[str]:
+    """One distinct `<safe name>.xlsx` per department, in order; a collision gets `（2）`, `（3）`…
+    Names are compared case-folded, as Windows and macOS compare them."""
+    taken: set[str] = set()
+    result = []
+    for name in names:
+        stem = safe_stem(name)
+        candidate, n = stem, 1
+        while candidate.casefold() in taken:
+            n += 1
+            candidate = f"{stem}（{n}）"
+        taken.add(candidate.casefold())
+        result.append(f"{candidate}.xlsx")
+    return result
+
+
+def write_departments(folder: Path, batch, record: dict) -> None:
+    """Writer: departments/<部门名称>.xlsx, each department's table in the published layout."""
+    target = folder / DEPARTMENTS_FOLDER
+    target.mkdir(exist_ok=True)
+    root = target.resolve()
+    for department, file_name in zip(batch.departments, department_file_names([d.name for d in batch.departments])):
+        path = target / file_name
+        if path.resolve().parent != root:  # pragma: no cover - safe_stem makes this impossible
+            raise ValueError(f"department file name leaves {target}: {file_name!r}")
+        write_department_workbook(department, path)

@@ -1,0 +1,182 @@
+"""The one view of a run that every report shows: report.xlsx, report.html and summary.html.
+
+Every number a report prints is computed here, from the batch and its run.json record, so no report
+can disagree with run.json or with another report. Amounts stay exact `Decimal`s in 万元: the HTML
+shows them through `money.fmt`, the workbook stores them as numbers formatted `#,##0.00`; both show
+the same two decimals as run.json.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pipeline.batch import Batch
+from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, WARNING
+from pipeline.model import ZERO, Indicator
+
+MAX_BARS = 20                      # bars in a chart; the rest are summed into one 「其他」 bar
+STATUS_LABEL = {"ok": "读取成功", "rejected": "拒收", "skipped": "跳过"}
+KIND_LABEL = {"quantitative": "定量", "qualitative": "定性"}
+PASSED, WARNED, FAILED = "通过", "有警告", "未通过"
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentRow:
+    name: str
+    file: str
+    unit: str                      # the money unit the table was written in
+    projects: int
+    indicators: int
+    declared: Decimal | None       # the 合计 row
+    computed: Decimal              # the sum of the projects
+    control: Decimal | None        # the approved control figure, when a controls file gave one
+    difference: Decimal | None     # computed − control; computed − declared when there is no control figure
+    errors: int
+    warnings: int
+    status: str                    # 通过 / 有警告 / 未通过
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRow:
+    department: str
+    spending_unit: str
+    name: str
+    total: Decimal
+    fiscal: Decimal
+    special_account: Decimal
+    other: Decimal
+    goal: str
+    indicators: list[Indicator]
+    findings: int
+    where: str                     # file!sheet!A7: the project's name cell
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRow:
+    department: str
+    what: str
+    expected: Decimal
+    actual: Decimal
+    difference: Decimal
+    where: str
+    passed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str
+    amount: Decimal
+
+
+@dataclass(slots=True)
+class ReportView:
+    period: str
+    started: str
+    status: str                    # 通过 / 有警告 / 未通过 for the whole run
+    inputs: list[dict]             # run.json's inputs, with a Chinese status label added
+    input_counts: dict[str, int]   # 读取成功 / 拒收 / 跳过 -> count
+    departments: list[DepartmentRow]
+    totals: DepartmentRow          # the totals row of the department table
+    projects: list[ProjectRow]
+    checks: list[CheckRow]
+    findings: list[dict]           # run.json's findings (errors first), with 级别 and 位置 added
+    severity_counts: dict[str, int]  # 错误 / 警告 / 提示 -> count
+    bars: list[Bar]
+    bars_by: str                   # 部门 or 项目: what the chart's bars are
+    projects_by_department: dict[str, list[ProjectRow]]
+
+    @property
+    def started_label(self) -> str:
+        """`2026-11-25 18:00:00+08:00`: run.json's ISO time, easier to read."""
+        return self.started.replace("T", " ")
+
+    def department_projects(self, name: str) -> list[ProjectRow]:
+        return self.projects_by_department.get(name, [])
+
+    def top_findings(self, limit: int) -> list[dict]:
+        """The most serious findings, for the e-mail: errors, then warnings (never mere info)."""
+        return [f for f in self.findings if f["severity"] != INFO][:limit]
+
+
+def where(file: str, sheet: str | None, cell: str | int | None) -> str:
+    """`file!sheet!B7`, the way a clerk finds the cell."""
+    return "!".join(str(p) for p in (file, sheet, cell) if p not in (None, ""))
+
+
+def _amount(text: str | None) -> Decimal | None:
+    return None if text in (None, "") else Decimal(text)
+
+
+def _sum(values: list[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, ZERO) if present else None
+
+
+def _status(errors: int, warnings: int) -> str:
+    return FAILED if errors else WARNED if warnings else PASSED
+
+
+def build_view(batch: Batch, record: dict) -> ReportView:
+    findings = [{**f, "label": SEVERITY_LABEL[f["severity"]], "where": where(f["file"], f["sheet"], f["cell"])}
+                for f in record["findings"]]
+    by_department = Counter((f["department"], f["severity"]) for f in findings)
+    by_project = Counter((f["department"], f["project"]) for f in findings if f["project"])
+    entries = {entry["name"]: entry for entry in record["departments"]}
+    departments = [_department_row(d, entries.get(d.name, {}), by_department) for d in batch.departments]
+    severity = Counter(f["severity"] for f in findings)
+    projects = [
+        ProjectRow(p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
+                   p.amounts.special_account, p.amounts.other, p.goal, p.indicators,
+                   by_project[(p.department, p.name)], where(p.source.file, p.source.sheet, p.source.cell))
+        for d in batch.departments for p in d.projects
+    ]
+    checks = [CheckRow(c.department, c.what, c.expected, c.actual, c.difference, where(c.file, c.sheet, c.cell),
+                       c.passed) for c in batch.checks]
+    inputs = [{**i, "label": STATUS_LABEL.get(i["status"], i["status"])} for i in record["inputs"]]
+    statuses = Counter(i["status"] for i in record["inputs"])
+    totals = DepartmentRow(
+        "合计", "", "万元", sum(d.projects for d in departments), sum(d.indicators for d in departments),
+        _sum([d.declared for d in departments]), sum((d.computed for d in departments), ZERO),
+        _sum([d.control for d in departments]),
+        _sum([d.difference for d in departments]), severity[ERROR], severity[WARNING],
+        _status(severity[ERROR], severity[WARNING]))
+    return ReportView(
+        period=record["period"], started=record["started"], status=totals.status, inputs=inputs,
+        input_counts={label: statuses[status] for status, label in STATUS_LABEL.items()},
+        departments=departments, totals=totals, projects=projects, checks=checks, findings=findings,
+        severity_counts={SEVERITY_LABEL[s]: severity[s] for s in (ERROR, WARNING, INFO)},
+        bars=_bars(departments, projects), bars_by="项目" if len(departments) == 1 else "部门",
+        projects_by_department=_group(projects))
+
+
+def _department_row(department, entry: dict, by_department: Counter) -> DepartmentRow:
+    declared = department.declared_total.total if department.declared_total is not None else None
+    control = _amount(entry.get("control_total"))
+    reference = control if control is not None else declared
+    errors, warnings = by_department[(department.name, ERROR)], by_department[(department.name, WARNING)]
+    return DepartmentRow(department.name, department.file, department.unit, len(department.projects),
+                         len(department.indicators), declared, department.total, control,
+                         None if reference is None else department.total - reference, errors, warnings,
+                         _status(errors, warnings))
+
+
+def _group(projects: list[ProjectRow]) -> dict[str, list[ProjectRow]]:
+    groups: dict[str, list[ProjectRow]] = {}
+    for p in projects:
+        groups.setdefault(p.department, []).append(p)
+    return groups
+
+
+def _bars(departments: list[DepartmentRow], projects: list[ProjectRow]) -> list[Bar]:
+    """Money by department, or by project when there is one department; largest first."""
+    if len(departments) == 1:
+        bars, kind = [Bar(p.name, p.total) for p in projects], "项目"
+    else:
+        bars, kind = [Bar(d.name, d.computed) for d in departments], "部门"
+    bars.sort(key=lambda b: b.amount, reverse=True)
+    if len(bars) <= MAX_BARS:
+        return bars
+    rest = bars[MAX_BARS - 1:]
+    return bars[:MAX_BARS - 1] + [Bar(f"其他 {len(rest)} 个{kind}", sum((b.amount for b in rest), ZERO))]

@@ -1,0 +1,118 @@
+"""report.html and summary.html: the run as a web page and as an e-mail body.
+
+Both are rendered from `report_data.build_view` with jinja2 templates in the repository's
+`templates/` folder (autoescape on: a project named `<script>` is text), then css-inline moves the
+CSS into style attributes. report.html keeps its @media/@page rules (phone and A4 print) in a small
+<style> block; summary.html keeps none, has no SVG and no line longer than 998 bytes (RFC 5322).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.batch import Batch
+from pipeline.money import fmt
+from pipeline.report_data import FAILED, KIND_LABEL, PASSED, WARNED, Bar, ReportView, build_view
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+LINE_LIMIT = 998                   # bytes per line in an e-mail, CRLF excluded (RFC 5322 §2.1.1)
+TOP_FINDINGS = 10                  # findings quoted in the e-mail
+MESSAGE_LIMIT = 200                # characters of a finding's message quoted in the e-mail
+STATUS_CLASS = {"report": {PASSED: "status-ok", WARNED: "status-warn", FAILED: "status-fail"},
+                "email": {PASSED: "ok", WARNED: "warn", FAILED: "fail"}}
+# the chart: one row per bar, its label above it, so it stays legible when a phone scales it down
+CHART_WIDTH, BAR_AREA, ROW_HEIGHT, LABEL_CHARS = 480, 380, 40, 24
+
+
+@dataclass(frozen=True, slots=True)
+class ChartBar:
+    label: str
+    short_label: str
+    amount: Decimal
+    y: int
+    width: int
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    bars: list[ChartBar]
+    width: int
+    height: int
+
+
+def write_report_html(folder: Path, batch: Batch, record: dict) -> None:
+    """Writer: report.html and summary.html in the run folder."""
+    view = build_view(batch, record)
+    (folder / "report.html").write_text(render_report(view), encoding="utf-8")
+    (folder / "summary.html").write_text(render_summary(view), encoding="utf-8")
+
+
+def render_report(view: ReportView) -> str:
+    html = _environment().get_template("report.html.j2").render(
+        v=view, chart=bar_chart(view.bars), failed_checks=[c for c in view.checks if not c.passed],
+        status_class=STATUS_CLASS["report"], kind_label=KIND_LABEL, version=__version__)
+    return _inliner(keep_at_rules=True).inline(html)
+
+
+def render_summary(view: ReportView) -> str:
+    html = _environment().get_template("email.html.j2").render(
+        v=view, top_findings=view.top_findings(TOP_FINDINGS), message_limit=MESSAGE_LIMIT,
+        status_class=STATUS_CLASS["email"], version=__version__)
+    return fold_long_lines(_inliner(keep_at_rules=False).inline(html))
+
+
+def bar_chart(bars: list[Bar]) -> Chart:
+    """Geometry of the SVG bar chart: bar lengths proportional to the largest amount."""
+    largest = max((b.amount for b in bars), default=Decimal(0))
+    rows = []
+    for n, bar in enumerate(bars):
+        width = int(BAR_AREA * bar.amount / largest) if largest > 0 and bar.amount > 0 else 0
+        label = bar.label if len(bar.label) <= LABEL_CHARS else bar.label[:LABEL_CHARS - 1] + "…"
+        rows.append(ChartBar(bar.label, label, bar.amount, n * ROW_HEIGHT, max(width, 1 if bar.amount > 0 else 0)))
+    return Chart(rows, CHART_WIDTH, len(rows) * ROW_HEIGHT + 8)
+
+
+_TOKENS = re.compile(r"<[^>]*>|&#?[0-9A-Za-z]+;|[^<&]{1,200}|[<&]")
+_BREAK_OPEN, _BREAK_CLOSE = "<!--", "-->"
+
+
+def fold_long_lines(html: str, limit: int = LINE_LIMIT) -> str:
+    """Break every line longer than `limit` UTF-8 bytes with an empty HTML comment across the line end
+    (`<!--` newline `-->`): unlike a bare newline it adds no space between Chinese characters.
+    Breaks fall only between tags, entities and runs of text, never inside a tag."""
+    out = []
+    for line in html.split("\n"):
+        if len(line.encode("utf-8")) <= limit:
+            out.append(line)
+            continue
+        current, size = [], 0
+        for token in _TOKENS.findall(line):
+            n = len(token.encode("utf-8"))
+            if current and size + n + len(_BREAK_OPEN) > limit:
+                out.append("".join(current) + _BREAK_OPEN)
+                current, size = [_BREAK_CLOSE], len(_BREAK_CLOSE)
+            current.append(token)
+            size += n
+        out.append("".join(current))
+    return "\n".join(out)
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True,
+                      lstrip_blocks=True, undefined=StrictUndefined)
+    env.filters["money"] = fmt
+    return env
+
+
+def _inliner(*, keep_at_rules: bool):
+    import css_inline
+
+    return css_inline.CSSInliner(keep_at_rules=keep_at_rules, load_remote_stylesheets=False)
