@@ -10,6 +10,9 @@ from pathlib import Path
 from pipeline.batch import Batch, read_batch
 from pipeline.errors import UsageError
 from pipeline.outputs import check_period, csv_bytes, json_bytes, outputs_lock, write_run_folder
+from pipeline.publish import write_departments
+from pipeline.report_html import write_report_html
+from pipeline.report_xlsx import write_report_xlsx
 from pipeline.tables import (FINDING_COLUMNS, INDICATOR_COLUMNS, SAFE_COLUMNS, PROJECT_COLUMNS, finding_rows,
                              indicator_rows, project_rows, run_record)
 
@@ -34,6 +37,10 @@ def check(paths: list[Path]) -> Batch:
     return batch
 
 
+# what `pipeline run` writes after the tables; `run(..., writers=[])` writes the tables alone
+REPORT_WRITERS: list[Writer] = [write_report_xlsx, write_departments, write_report_html]
+
+
 def write_tables(folder: Path, batch: Batch, record: dict) -> None:
     (folder / "projects.csv").write_bytes(csv_bytes(project_rows(batch), PROJECT_COLUMNS, SAFE_COLUMNS))
     (folder / "indicators.csv").write_bytes(csv_bytes(indicator_rows(batch), INDICATOR_COLUMNS, SAFE_COLUMNS))
@@ -53,7 +60,7 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
         record = run_record(batch, period, started)
 
         def write(folder: Path) -> None:
-            for writer in [write_tables, *(writers or [])]:
+            for writer in [write_tables, *(REPORT_WRITERS if writers is None else writers)]:
                 writer(folder, batch, record)
 
         folder = write_run_folder(outputs, period, write)
