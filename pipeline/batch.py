@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipeline.discover import Candidate, discover
 from pipeline.findings import Finding, finding, has_errors, sort_key
+from pipeline.guard import Limits, check_file
 from pipeline.layout import find_table
 from pipeline.model import ZERO, Department, InputFile, RowCount
 from pipeline.normalise import build_department
@@ -26,6 +27,7 @@ class Batch:
     departments: list[Department] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    control_totals: dict[str, Decimal] = field(default_factory=dict)  # department -> 控制数 (controls.py)
 
     @property
     def ok(self) -> bool:
@@ -39,13 +41,14 @@ class Batch:
         self.findings.sort(key=sort_key)
 
 
-def read_batch(paths: list[Path]) -> Batch:
+def read_batch(paths: list[Path], limits: Limits = Limits()) -> Batch:
     """Read every table file under `paths` into one checked batch."""
     candidates, skipped = discover(paths)
     batch = Batch()
     for candidate in candidates:
-        read_file(candidate, batch)
+        read_file(candidate, batch, limits)
     batch.inputs.extend(skipped)
+    supersede_resubmissions(batch)
     for department in batch.departments:
         checks, findings = reconcile(department)
         batch.checks.extend(checks)
@@ -61,7 +64,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_file(candidate: Candidate, batch: Batch) -> None:
+def read_file(candidate: Candidate, batch: Batch, limits: Limits = Limits()) -> None:
     """Read one file into the batch; whatever goes wrong, the file is accounted for."""
     name = candidate.name
     entry = InputFile(name, None, "ok", None)
@@ -69,10 +72,14 @@ def read_file(candidate: Candidate, batch: Batch) -> None:
     try:
         stat = candidate.path.stat()
         entry.modified = stat.st_mtime
+        check_file(candidate.path, limits)
         entry.sha256 = sha256_of(candidate.path)
         sheets = read_sheets(candidate.path)
-    except (ReadError, OSError) as exc:
-        _reject(batch, entry, "unreadable_file", str(exc) if isinstance(exc, ReadError) else f"无法打开文件：{exc}")
+    except ReadError as exc:
+        _reject(batch, entry, exc.code, str(exc))
+        return
+    except OSError as exc:
+        _reject(batch, entry, "unreadable_file", f"无法打开文件：{exc.strerror or exc}")
         return
     except Exception as exc:  # a reader bug or a file no reader expected: reject it, keep the batch going
         _reject(batch, entry, "unreadable_file", f"读取时出现意外错误（{type(exc).__name__}），请另存为 .xlsx 后重试")
@@ -111,3 +118,42 @@ def _reject(batch: Batch, entry: InputFile, code: str, reason: str, rows: RowCou
     entry.status, entry.reason = "rejected", reason
     entry.rows = rows or RowCount()
     batch.findings.append(finding(code, f"文件「{entry.file}」{reason}。", file=entry.file))
+
+
+def supersede_resubmissions(batch: Batch) -> None:
+    """The same department in several files: keep the most recently modified table.
+
+    The others are dropped with their findings; a file left with no department is listed as skipped,
+    and a `duplicate_department` warning names every file involved.
+    """
+    by_name: dict[str, list[Department]] = {}
+    for department in batch.departments:
+        by_name.setdefault(department.name, []).append(department)
+    entries = {i.file: i for i in batch.inputs}
+    dropped: list[Department] = []
+    for name, copies in by_name.items():
+        if len(copies) < 2:
+            continue
+        ordered = sorted(copies, key=lambda d: (entries[d.file].modified, d.file, d.sheet))
+        kept, older = ordered[-1], ordered[:-1]
+        dropped.extend(older)
+        where = "、".join(f"「{d.file}{'!' + d.sheet if d.sheet else ''}」" for d in older)
+        batch.findings.append(finding(
+            "duplicate_department",
+            f"部门「{name}」报送了不止一份表：采用最新修改的「{kept.file}」，{where}未采用。"
+            f"如应采用其他版本，请从输入文件夹中移走不用的文件后重新运行。",
+            file=kept.file, sheet=kept.sheet or None, department=name))
+    if not dropped:
+        return
+    gone = {(d.file, d.sheet, d.name) for d in dropped}
+    batch.departments = [d for d in batch.departments if (d.file, d.sheet, d.name) not in gone]
+    batch.findings = [f for f in batch.findings
+                      if not any(f.file == file and (f.sheet or "") == sheet and f.department == name
+                                 for file, sheet, name in gone)]
+    still_used = {d.file for d in batch.departments}
+    for d in dropped:
+        entry = entries[d.file]
+        if d.file not in still_used and entry.status == "ok":
+            newer = next(k.file for k in batch.departments if k.name == d.name)
+            entry.status, entry.reason = "skipped", f"部门「{d.name}」已由更新的「{newer}」取代，本文件未采用"
+            entry.rows = RowCount()

@@ -16,7 +16,8 @@ SEVERITY_LABEL = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 CODES: dict[str, tuple[str, str]] = {
     # reading and layout
     "unreadable_file": (ERROR, "a file could not be opened as a spreadsheet or text table"),
-    "unsafe_file": (ERROR, "a file was turned away before parsing: too large, a zip/XML bomb, encrypted"),
+    "unsafe_file": (ERROR, "a file was turned away before parsing: too large, a zip bomb, an XML DTD"),
+    "encrypted_file": (ERROR, "a password-protected workbook; the clerk must save an unencrypted copy"),
     "no_table": (ERROR, "a file holds no 绩效目标表 header on any sheet"),
     "sheet_without_table": (INFO, "a sheet of a workbook that has tables elsewhere holds none"),
     "missing_department_name": (WARNING, "no 部门名称 line; the department was taken from a unit row or the file name"),
@@ -31,6 +32,29 @@ CODES: dict[str, tuple[str, str]] = {
     "total_mismatch": (ERROR, "the 合计 row differs from the sum of the spending units"),
     # indicators
     "bad_indicator": (ERROR, "part of an indicator cell could not be read"),
+    # review (rules.py, value_rules.py)
+    "missing_output_indicator": (WARNING, "a project with no 产出 indicator"),
+    "missing_benefit_indicator": (WARNING, "a project with no 效益 indicator"),
+    "missing_satisfaction_indicator": (WARNING, "a project with no 满意度 indicator"),
+    "missing_cost_indicator": (WARNING, "2021 framework only: a project with no 成本 indicator"),
+    "too_few_indicators": (WARNING, "a project with fewer indicators than the minimum (3)"),
+    "unknown_level": (WARNING, "a level-1 or level-2 name outside the framework"),
+    "level_synonym": (INFO, "a known synonym of a level name was mapped to the framework's name"),
+    "level_code_mismatch": (WARNING, "a level 2 not under its level 1, or a code whose name disagrees with the code map"),
+    "duplicate_indicator": (WARNING, "the same indicator name twice in one project"),
+    "vague_target": (WARNING, "a vague qualitative value on an indicator whose name implies a number"),
+    "missing_unit": (WARNING, "a number without a unit where the name does not say what it counts"),
+    "percent_out_of_range": (ERROR, "a percentage target below 0 or above 100"),
+    "degenerate_rate": (WARNING, "≥100% or >100%"),
+    "template_leftover": (ERROR, "a template placeholder left in: **, XX, ××, ……, ★"),
+    "period_annual_conflict": (WARNING, "实施周期 and 年度 values that contradict each other"),
+    "name_value_conflict": (WARNING, "the name embeds a target that differs from the value"),
+    "empty_goal": (WARNING, "绩效目标 empty or only repeating the project name"),
+    # control figures (controls.py)
+    "control_total_mismatch": (ERROR, "a department's total differs from its approved control figure"),
+    "missing_submission": (WARNING, "a control figure for a department that sent no table"),
+    "no_control_figure": (WARNING, "a department with a table but no control figure"),
+    "expected_total_mismatch": (ERROR, "the grand total differs from --expect-total"),
 }
 
 

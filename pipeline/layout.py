@@ -206,10 +206,10 @@ def _classify(sheet: Sheet, table: Table) -> None:
         if all(_SEPARATOR.match(t) for t in filled):
             table.rows.append(Row(index, "ignored", "separator"))
             continue
-        if is_header(match_header(cells)[0]):
-            table.rows.append(Row(index, "ignored", "header"))
-            continue
         name = text(name_col)
+        if _LOOKUP.get(normalise_title(name)) == "name" and is_header(match_header(cells)[0]):
+            table.rows.append(Row(index, "ignored", "header"))  # the header repeated on a later page
+            continue
         has_amounts = any(text(c) for c in amount_cols)
         has_text = any(text(c) for c in text_cols)
         has_long = any(text(c) for c in long_cols)

@@ -77,6 +77,7 @@ class _Builder:
                       f"{shown}，未能确定金额单位，已按万元计算。请注明「单位：万元」（或元、千元）。", cell=None)
         self.current_unit: SpendingUnit | None = None
         self.current_project: Project | None = None
+        self.project_names: dict[int, set[str]] = {}  # spending unit -> its project names so far
 
     def _fallback_name(self) -> str:
         for row in self.table.rows:
@@ -131,7 +132,8 @@ class _Builder:
         if self.current_unit is None:  # projects straight under 合计: one implicit unit, no subtotal row
             self.current_unit = SpendingUnit(self.department.name, None, None)
             self.department.spending_units.append(self.current_unit)
-        if any(p.name == name for p in self.current_unit.projects):
+        seen = self.project_names.setdefault(id(self.current_unit), set())
+        if name in seen:
             self._add("duplicate_project",
                       f"资金使用单位「{self.current_unit.name}」下项目「{name}」出现了不止一次（第 {index + 1} 行）。"
                       f"请确认是否重复填报；如是两个项目，请改用不同名称。", cell=self._source(index).cell, project=name)
@@ -139,6 +141,7 @@ class _Builder:
         project = Project(self.department.name, self.current_unit.name, name, amounts,
                           self._text(cells, "goal"), self._source(index), dict(self.cols), amounts_ok=ok)
         self.current_unit.projects.append(project)
+        seen.add(name)
         self.current_project = project
         if "indicators" in self.cols:
             self._packed(index, cells, project)

@@ -27,7 +27,11 @@ class Sheet:
 
 
 class ReadError(Exception):
-    """The file cannot be read as a table; the message is the Chinese reason."""
+    """The file cannot be read as a table; the message is the Chinese reason, `code` the finding code."""
+
+    def __init__(self, message: str, code: str = "unreadable_file"):
+        super().__init__(message)
+        self.code = code
 
 
 def read_sheets(path: Path) -> list[Sheet]:
@@ -42,7 +46,8 @@ def read_workbook(path: Path) -> list[Sheet]:
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError as exc:
-        raise ReadError("工作簿设有打开密码，无法读取：请另存一份不加密的副本后重新放入") from exc
+        raise ReadError("工作簿设有打开密码（已加密），无法读取：请在 Excel 中取消密码并另存一份不加密的副本后重新放入",
+                        code="encrypted_file") from exc
     except Exception as exc:  # calamine raises several types for a non-workbook; all mean the same
         raise ReadError(f"无法作为电子表格打开（文件损坏、被截断或并非真正的表格文件）：{_short(exc)}") from exc
     sheets: list[Sheet] = []

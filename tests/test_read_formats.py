@@ -204,3 +204,11 @@ def test_two_row_header_with_group_titles_over_money_and_indicator_columns(tmp_p
     assert_education_bureau(batch, department)
     counts = batch.inputs[0].rows
     assert counts.ignored == 3  # title and the two header rows
+
+
+def test_header_repeated_on_a_later_page_is_ignored(tmp_path):
+    rows = published_rows(education_bureau())
+    rows.insert(7, list(rows[2]))                      # before the second unit, as a printed page 2
+    batch, department = one_department(write_text(tmp_path / "a.csv", rows))
+    assert_education_bureau(batch, department)
+    assert batch.inputs[0].rows.ignored == 3           # title, header, repeated header
