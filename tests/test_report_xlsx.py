@@ -1,0 +1,340 @@
+"""report.xlsx and departments/: read back with openpyxl (and this project's own reader) and held to
+run.json, the CSV tables and the conventions of issue 4."""
+
+import re
+import zipfile
+from decimal import Decimal
+from xml.etree import ElementTree
+
+import openpyxl
+import pytest
+
+from builders import Dept, Proj
+from pipeline.batch import read_batch
+from pipeline.outputs import FORMULA_PREFIXES as OWASP_PREFIXES
+from pipeline.publish import department_file_names, safe_stem
+from pipeline.report_xlsx import SHEETS, SUMMARY_HEADER, SUMMARY_HEADER_ROW, display_width
+from report_runs import FORMULA_NAMES, PERIOD, SCRIPT, cents, hostile_department, run_tables, several_departments
+
+HEADERS = {
+    "项目": ["部门", "资金使用单位", "项目名称", "总计", "财政拨款", "财政专户拨款", "其他资金", "指标数", "问题数",
+             "绩效目标", "来源"],
+    "绩效指标": ["部门", "资金使用单位", "项目名称", "序号", "一级指标", "二级指标", "三级指标", "实施周期指标值",
+                 "年度指标值", "运算符", "目标值", "单位", "类型", "来源"],
+    "核对": ["部门", "核对内容", "应为（万元）", "实际（万元）", "差额（万元）", "位置", "结果"],
+    "问题清单": ["级别", "代码", "部门", "项目", "位置", "说明"],
+    "文件": ["文件", "状态", "原因", "sha256", "读取行数", "使用", "忽略", "拒收"],
+}
+SUMMARY_TOP = SUMMARY_HEADER_ROW + 1          # the 1-based row of the department header in 汇总
+MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def several(tmp_path_factory):
+    return run_tables(tmp_path_factory.mktemp("several"), *several_departments(), hostile_department())
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    from conftest import SAMPLE
+
+    return run_tables(tmp_path_factory.mktemp("sample"), copy=[SAMPLE])
+
+
+@pytest.fixture(params=["several", "sample_run"])
+def any_run(request):
+    return request.getfixturevalue(request.param)
+
+
+def workbook(run, *, cached=False):
+    return openpyxl.load_workbook(run.folder / "report.xlsx", data_only=cached)
+
+
+def table(ws, first_row: int = 1) -> list[list]:
+    return [list(row) for row in ws.iter_rows(min_row=first_row, values_only=True)]
+
+
+def as_text(csv_value: str) -> str:
+    """What a CSV cell says once its OWASP `'` is taken off: the workbook holds the text itself, as a text cell."""
+    return csv_value[1:] if csv_value[:1] == "'" and csv_value[1:2] in tuple(OWASP_PREFIXES) else csv_value
+
+
+def summary_rows(run, *, cached=True) -> tuple[list[list], list]:
+    """The department rows of 汇总 and its 合计 row."""
+    rows = table(workbook(run, cached=cached)["汇总"], SUMMARY_TOP + 1)
+    count = len(run.record["departments"])
+    return rows[:count], rows[count]
+
+
+# --- sheets and headers --------------------------------------------------------------------------
+
+def test_sheets_and_headers(any_run):
+    wb = workbook(any_run)
+    assert wb.sheetnames == SHEETS == ["汇总", "项目", "绩效指标", "核对", "问题清单", "文件"]
+    assert [c.value for c in wb["汇总"][SUMMARY_TOP]][:8] == SUMMARY_HEADER == [
+        "部门", "项目数", "指标数", "合计（申报）", "合计（计算）", "控制数", "差额", "状态"]
+    for name, header in HEADERS.items():
+        assert [c.value for c in wb[name][1]] == header, name
+    assert wb["汇总"]["A1"].value == f"项目支出绩效目标审核汇总（{PERIOD}）"
+    assert [wb["汇总"].cell(2, c).value for c in (1, 2)] == ["期间", PERIOD]
+
+
+# --- every amount and total against run.json -----------------------------------------------------
+
+def test_summary_rows_and_totals_equal_run_json(any_run):
+    rows, total = summary_rows(any_run)
+    departments = any_run.record["departments"]
+    for row, d in zip(rows, departments):
+        assert row[:3] == [d["name"], d["projects"], d["indicators"]]
+        assert (cents(row[3]), cents(row[4])) == (d["declared_total"] or "", d["total"])
+    assert total[0] == "合计"
+    assert total[1:3] == [sum(d["projects"] for d in departments), sum(d["indicators"] for d in departments)]
+    assert cents(total[4]) == any_run.record["total"]
+    declared = [Decimal(d["declared_total"]) for d in departments if d["declared_total"] is not None]
+    assert cents(total[3]) == str(sum(declared))
+    severities = {f["severity"] for f in any_run.record["findings"]}
+    expected = "未通过" if "error" in severities else "有警告" if "warning" in severities else "通过"
+    assert total[7] == expected and (expected == "未通过") == (any_run.record["status"] == "failed")
+
+
+def test_the_totals_are_formulas_that_carry_their_values(several):
+    _, formulas = summary_rows(several, cached=False)
+    first, last = SUMMARY_TOP + 1, SUMMARY_TOP + len(several.record["departments"])
+    assert formulas[4] == f"=SUM(E{first}:E{last})"
+    assert formulas_without_cached_values(several.folder / "report.xlsx") == []
+
+
+def test_yuan_amounts_keep_their_cents_so_sums_show_run_json(several):
+    """A table in 元 gives amounts finer than 0.01 万元: the cells keep them, so the displayed department
+    total is run.json's, not the sum of rounded projects."""
+    rows, _ = summary_rows(several)
+    yuan = next(r for r in rows if r[0] == "某区司法局")
+    assert yuan[4] == pytest.approx(3.579134) and cents(yuan[4]) == "3.58"
+    projects = [r for r in table(workbook(several, cached=True)["项目"], 2) if r[0] == "某区司法局"]
+    assert [cents(r[3]) for r in projects] == ["1.23", "2.34"]
+
+
+def test_differences_and_status(several):
+    rows, total = summary_rows(several)
+    by_name = {r[0]: r for r in rows}
+    assert by_name["某区卫生健康局"][6] == pytest.approx(-2.0)      # 213.00 computed − 215.00 declared
+    assert by_name["某区卫生健康局"][7] == "未通过"
+    assert by_name["某区教育局"][6] == 0 and by_name["某区教育局"][7] == "通过"
+    assert by_name["某区司法局"][7] == "有警告"
+    assert total[7] == "未通过"
+
+
+def test_project_sheet_equals_projects_csv(any_run):
+    rows = table(workbook(any_run, cached=True)["项目"], 2)
+    expected = any_run.csv("projects.csv")
+    assert len(rows) == len(expected)
+    for row, p in zip(rows, expected):
+        assert row[:3] == [p["department"], p["spending_unit"], as_text(p["project"])]
+        assert [cents(v) for v in row[3:7]] == [p["total"], p["fiscal"], p["special_account"], p["other"]]
+        assert row[7] == int(p["indicators"]) and row[9] == p["goal"]
+    findings = {(f["department"], f["project"]) for f in any_run.record["findings"] if f["project"]}
+    assert all((row[8] > 0) == ((row[0], row[2]) in findings) for row in rows)
+
+
+def test_indicator_sheet_equals_indicators_csv(any_run):
+    rows = table(workbook(any_run)["绩效指标"], 2)
+    expected = any_run.csv("indicators.csv")
+    assert len(rows) == len(expected) == sum(d["indicators"] for d in any_run.record["departments"])
+    for row, i in zip(rows, expected):
+        assert row[2:4] == [as_text(i["project"]), int(i["seq"])]
+        assert row[6:10] == [i["name"], i["period_value"], i["annual_value"], i["operator"] or None]
+        assert (str(Decimal(repr(row[10])).normalize()) if row[10] is not None else "") == (
+            str(Decimal(i["target"]).normalize()) if i["target"] else "")
+        assert row[12] == {"quantitative": "定量", "qualitative": "定性"}[i["kind"]]
+
+
+def test_check_sheet_lists_every_check_and_highlights_failures(several):
+    ws = workbook(several)["核对"]
+    rows = table(ws, 2)
+    failed = [r for r in rows if r[6] == "不符"]
+    assert {r[0] for r in failed} == {"某区卫生健康局", "某区文化局"}
+    assert all(r[4] == pytest.approx(r[3] - r[2]) and r[4] != 0 for r in failed)
+    assert all(r[4] == 0 for r in rows if r[6] == "通过")
+    rules = [(str(cf.sqref), rule.formula) for cf in ws.conditional_formatting for rule in cf.rules]
+    assert rules == [(f"A2:G{len(rows) + 1}", ["$E2<>0"])]
+
+
+def test_finding_sheet_lists_run_json_findings_errors_first(any_run):
+    rows = table(workbook(any_run)["问题清单"], 2)
+    findings = any_run.record["findings"]
+    label = {"error": "错误", "warning": "警告", "info": "提示"}
+    assert [(r[0], r[1], r[5]) for r in rows] == [(label[f["severity"]], f["code"], f["message"]) for f in findings]
+    order = [["错误", "警告", "提示"].index(r[0]) for r in rows]
+    assert order == sorted(order)
+    assert all(r[4].startswith(f["file"]) and r[4].endswith(f["cell"] or "") for r, f in zip(rows, findings))
+
+
+def test_file_sheet_accounts_for_every_input(any_run):
+    rows = table(workbook(any_run)["文件"], 2)
+    assert [[r[0], r[3], *r[4:8]] for r in rows] == [
+        [i["file"], i["sha256"], *i["rows"].values()] for i in any_run.record["inputs"]]
+
+
+# --- conventions --------------------------------------------------------------------------------
+
+def test_print_settings_frozen_panes_and_autofilter(any_run):
+    wb = workbook(any_run)
+    for ws in wb:
+        top = SUMMARY_TOP if ws.title == "汇总" else 1
+        setup = ws.page_setup
+        assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0    # one page wide (1 is the default)
+        assert ws.print_title_rows == f"${top}:${top}"
+        assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
+        assert ws.freeze_panes == f"A{top + 1}"
+        assert ws.auto_filter.ref.startswith(f"A{top}:")
+        assert ws.cell(top, 1).font.b and ws.cell(top, 1).fill.fgColor.rgb.endswith("DDEBF7")
+
+
+def test_amounts_are_formatted_and_long_text_wraps(several):
+    wb = workbook(several)
+    projects = wb["项目"]
+    assert {projects.cell(2, c).number_format for c in range(4, 8)} == {"#,##0.00"}
+    assert projects.cell(2, 10).alignment.wrap_text
+    rows, total = SUMMARY_TOP + 1, SUMMARY_TOP + 1 + len(several.record["departments"])
+    assert {wb["汇总"].cell(r, c).number_format for r in (rows, total) for c in range(4, 8)} == {"#,##0.00"}
+    checks = wb["核对"]
+    assert {checks.cell(2, c).number_format for c in (3, 4, 5)} == {"#,##0.00"}
+
+
+def test_column_widths_count_a_chinese_character_double():
+    assert display_width("abc") == 3 and display_width("部门") == 4 and display_width("≥80%") == 5
+    assert display_width("某" * 1000) == 160        # measured up to the widest a column may be
+
+
+def test_column_widths_fit_chinese_names(sample_run):
+    ws = workbook(sample_run)["汇总"]
+    assert ws.column_dimensions["A"].width >= display_width("广州市荔湾区信访局")
+    projects = workbook(sample_run)["项目"]
+    assert projects.column_dimensions["C"].width >= display_width("办公室水电及物业管理费等")
+    assert projects.column_dimensions["J"].width <= 61                  # long text wraps at a cap
+
+
+def test_document_properties(sample_run):
+    props = workbook(sample_run).properties
+    assert props.title == f"项目支出绩效目标审核报告 {PERIOD}" and PERIOD in props.subject
+    assert "pipeline" in props.description and props.keywords == PERIOD
+
+
+def test_summary_has_a_native_chart_of_money(any_run):
+    with zipfile.ZipFile(any_run.folder / "report.xlsx") as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 1
+        xml = z.read(charts[0]).decode("utf-8")
+    assert '<c:barDir val="bar"/>' in xml and "汇总" in xml
+    ws = workbook(any_run, cached=True)["汇总"]
+    rows = table(ws, SUMMARY_TOP + len(any_run.record["departments"]) + 3)
+    kind = "项目" if len(any_run.record["departments"]) == 1 else "部门"
+    assert rows[0][:2] == [kind, "金额（万元）"]
+    bars = [r[:2] for r in rows[1:] if r[0] is not None]
+    assert cents(sum(b[1] for b in bars)) == any_run.record["total"]
+
+
+def test_input_text_never_becomes_a_formula_or_a_link(several):
+    wb = workbook(several)
+    for name, col in (("项目", 3), ("绩效指标", 3)):
+        cells = {c.value: c for c in wb[name][openpyxl.utils.get_column_letter(col)] if c.value in FORMULA_NAMES}
+        assert set(cells) == set(FORMULA_NAMES), name
+        assert all(c.data_type == "s" for c in cells.values())
+        assert not wb[name]._hyperlinks
+    # only the totals row holds formulas
+    with zipfile.ZipFile(several.folder / "report.xlsx") as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+    formulas = re.findall(r"<f>(.*?)</f>", xml)
+    assert formulas and all(re.fullmatch(r"SUM\([A-Z]+\d+:[A-Z]+\d+\)", f) for f in formulas)
+    assert "HYPERLINK" not in xml and "<hyperlink" not in xml
+
+
+def formulas_without_cached_values(path) -> list[str]:
+    """Cells with a formula (<f>) but no cached value (<v>): LibreOffice or a PDF would show them blank or 0."""
+    missing = []
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                for cell in ElementTree.fromstring(z.read(name)).iter(f"{MAIN_NS}c"):
+                    value = cell.find(f"{MAIN_NS}v")
+                    if cell.find(f"{MAIN_NS}f") is not None and (value is None or not value.text):
+                        missing.append(f"{name}!{cell.get('r')}")
+    return missing
+
+
+def test_no_formula_anywhere_lacks_its_cached_value(any_run):
+    assert formulas_without_cached_values(any_run.folder / "report.xlsx") == []
+    for path in (any_run.folder / "departments").iterdir():
+        assert formulas_without_cached_values(path) == []
+
+
+# --- departments/ ---------------------------------------------------------------------------------
+
+def shape(department) -> list:
+    return [(u.name, u.amounts, [(p.name, p.amounts, p.goal,
+                                  [(i.level1, i.level2, i.name, i.period_value, i.annual_value, i.operator, i.target,
+                                    i.unit, i.kind) for i in p.indicators]) for p in u.projects])
+            for u in department.spending_units]
+
+
+def test_department_workbooks_read_back_as_the_tables_they_came_from(any_run):
+    inputs = read_batch([any_run.folder.parent.parent / "inputs"])
+    names = department_file_names([d.name for d in inputs.departments])
+    assert sorted(p.name for p in (any_run.folder / "departments").iterdir()) == sorted(names)
+    for original, name in zip(inputs.departments, names):
+        batch = read_batch([any_run.folder / "departments" / name])
+        (published,) = batch.departments
+        assert published.name == original.name and published.unit == "万元"
+        assert shape(published) == shape(original)
+        assert published.total == original.total
+        assert published.declared_total == original.declared_total
+        assert [i.status for i in batch.inputs] == ["ok"]
+
+
+def test_formula_like_project_names_stay_text_in_department_workbooks(several):
+    (path,) = [p for p in (several.folder / "departments").iterdir() if p.stem == "某区文化局"]
+    ws = openpyxl.load_workbook(path).active
+    cells = [c for c in ws["A"] if c.value in FORMULA_NAMES]
+    assert len(cells) == 2 and all(c.data_type == "s" for c in cells)
+    assert SCRIPT in [c.value for c in ws["A"]]
+
+
+@pytest.mark.parametrize("name, stem", [
+    ("../../etc", "_.._etc"),
+    ('部门/科室\\组:*?"<>|', "部门_科室_组_______"),
+    ("某局\x00\x1f\u202e", "某局___"),
+    ("..", "未命名部门"),
+    (" 某局. ", "某局"),
+    ("CON", "_CON"),
+    ("广州市荔湾区信访局", "广州市荔湾区信访局"),
+])
+def test_department_names_become_safe_file_names(name, stem):
+    assert safe_stem(name) == stem
+
+
+def test_a_long_name_is_cut_to_fit_a_file_system():
+    assert len(safe_stem("某" * 200).encode("utf-8")) <= 150
+
+
+def test_colliding_names_get_distinct_files():
+    assert department_file_names(["某局/一", "某局:一", "某局?一", "A局", "a局"]) == [
+        "某局_一.xlsx", "某局_一（2）.xlsx", "某局_一（3）.xlsx", "A局.xlsx", "a局（2）.xlsx"]
+
+
+def test_path_like_department_names_stay_inside_departments(tmp_path):
+    departments = [Dept(name, [(name, [Proj("培训经费", fiscal="1.00")])])
+                   for name in ("../../etc", "..\\..\\某局", "某局/科室", "某局:科室")]
+    run = run_tables(tmp_path, *departments)
+    folder = run.folder / "departments"
+    written = sorted(p.name for p in folder.iterdir())
+    assert written == sorted(["_.._etc.xlsx", "_.._某局.xlsx", "某局_科室.xlsx", "某局_科室（2）.xlsx"])
+    assert {p.resolve().parent for p in folder.iterdir()} == {folder.resolve()}
+    everything = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    assert {p for p in everything if p.endswith(".xlsx")} == {
+        *(f"inputs/{n:02d}.xlsx" for n in range(4)), f"outputs/{PERIOD}/report.xlsx",
+        *(f"outputs/{PERIOD}/departments/{name}" for name in written)}
+    assert not any(part == "etc" for p in everything for part in p.split("/"))
+    published = {read_batch([folder / name]).departments[0].name for name in written}
+    assert published == {d["name"] for d in run.record["departments"]}
