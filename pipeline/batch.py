@@ -72,8 +72,8 @@ def read_file(candidate: Candidate, batch: Batch, limits: Limits = Limits()) -> 
     try:
         stat = candidate.path.stat()
         entry.modified = stat.st_mtime
-        check_file(candidate.path, limits)
         entry.sha256 = sha256_of(candidate.path)
+        check_file(candidate.path, limits)
         sheets = read_sheets(candidate.path)
     except ReadError as exc:
         _reject(batch, entry, exc.code, str(exc))

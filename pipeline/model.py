@@ -126,12 +126,15 @@ class RowCount:
     used: int = 0
     ignored: int = 0
     rejected: int = 0
+    ignored_as: dict[str, int] = field(default_factory=dict)  # reason (title, unit, header, blank, separator) -> rows
 
     def add(self, other: "RowCount") -> None:
         self.read += other.read
         self.used += other.used
         self.ignored += other.ignored
         self.rejected += other.rejected
+        for reason, count in other.ignored_as.items():
+            self.ignored_as[reason] = self.ignored_as.get(reason, 0) + count
 
     def as_dict(self) -> dict:
         return {"read": self.read, "used": self.used, "ignored": self.ignored, "rejected": self.rejected}

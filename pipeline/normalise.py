@@ -50,6 +50,7 @@ def build_department(sheet: Sheet, table: Table, file: str) -> SheetResult:
     for row in table.rows:
         if row.kind == "ignored":
             counts.ignored += 1
+            counts.ignored_as[row.reason] = counts.ignored_as.get(row.reason, 0) + 1
         elif row.kind == "rejected":
             counts.rejected += 1
         else:
