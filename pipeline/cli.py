@@ -52,6 +52,21 @@ def main(debug: Annotated[bool, typer.Option("--debug", help="出错时显示完
 InputsOption = Annotated[Path, typer.Option("--inputs", "-i", help="存放各部门报表的文件夹（含子文件夹）。例：--inputs 收件/11月")]
 OutputsOption = Annotated[Path, typer.Option("--outputs", "-o", help="输出文件夹，每期结果写入其下的 YYYY-MM 子文件夹。例：--outputs 报告")]
 PeriodOption = Annotated[Optional[str], typer.Option("--period", "-p", help="报告期间 YYYY-MM，默认为本月。例：--period 2026-11")]
+ConfigOption = Annotated[Optional[Path], typer.Option(
+    "--config", metavar="PATH", help="设置文件（TOML，见 docs/settings.md），默认为当前文件夹中的 pipeline.toml（如有）。例：--config 设置/pipeline.toml")]
+ControlsOption = Annotated[Optional[Path], typer.Option(
+    "--controls", metavar="FILE", help="控制数文件（.xlsx 或 .csv，列为「部门名称」「控制数」，默认万元），逐个部门核对合计。例：--controls 控制数.xlsx")]
+ExpectTotalOption = Annotated[Optional[str], typer.Option(
+    "--expect-total", metavar="AMOUNT", help="全部项目合计应等于的金额（万元），只报一个部门时使用。例：--expect-total 308.00")]
+FrameworkOption = Annotated[Optional[str], typer.Option(
+    "--framework", metavar="2015|2021", help="绩效指标框架：2015（产出、效益、满意度，默认）或 2021（另加成本指标）。例：--framework 2021")]
+
+
+def _settings(config: Path | None, framework: str | None, controls: Path | None, expect_total: str | None):
+    """pipeline.toml (or --config), with the command-line options over it."""
+    from pipeline.settings import load_settings
+
+    return load_settings(config).with_options(framework=framework, controls=controls, expect_total=expect_total)
 
 
 def _echo(lines: list[str]) -> None:
@@ -63,7 +78,9 @@ def _echo(lines: list[str]) -> None:
 @_translated
 def run(inputs: InputsOption = Path("inputs"), outputs: OutputsOption = Path("outputs"),
         period: PeriodOption = None,
-        open_report: Annotated[bool, typer.Option("--open", help="写完后在默认浏览器中打开 report.html（没有浏览器时忽略）。")] = False) -> None:
+        open_report: Annotated[bool, typer.Option("--open", help="写完后在默认浏览器中打开 report.html（没有浏览器时忽略）。")] = False,
+        controls: ControlsOption = None, expect_total: ExpectTotalOption = None, framework: FrameworkOption = None,
+        config: ConfigOption = None) -> None:
     """读取输入文件夹的全部报表，写出本期结果。
 
     结果写入 OUTPUTS/PERIOD/：projects.csv、indicators.csv、findings.csv、run.json，报告 report.xlsx、
@@ -77,7 +94,8 @@ def run(inputs: InputsOption = Path("inputs"), outputs: OutputsOption = Path("ou
     from pipeline.summary import summary_lines
 
     period = period or date.today().strftime("%Y-%m")
-    result = run_batch(inputs, outputs, period)
+    settings = _settings(config, framework, controls, expect_total)
+    result = run_batch(inputs, outputs, period, settings=settings)
     _echo([f"期间 {period}", *summary_lines(result.batch), f"结果已写入 {result.folder}"])
     if open_report:
         _open_in_browser(result.folder / "report.html")
@@ -94,7 +112,9 @@ def _open_in_browser(path: Path) -> None:
 
 @app.command()
 @_translated
-def check(paths: Annotated[list[Path], typer.Argument(help="要检查的文件或文件夹，可以多个。", show_default=False)]) -> None:
+def check(paths: Annotated[list[Path], typer.Argument(help="要检查的文件或文件夹，可以多个。", show_default=False)],
+          controls: ControlsOption = None, expect_total: ExpectTotalOption = None, framework: FrameworkOption = None,
+          config: ConfigOption = None) -> None:
     """检查给定的文件或文件夹，只打印，不写文件。
 
     Example: pipeline check inputs/信访局.xlsx 收件/教育局/
@@ -102,7 +122,7 @@ def check(paths: Annotated[list[Path], typer.Argument(help="要检查的文件�
     from pipeline.runner import check as check_paths
     from pipeline.summary import summary_lines
 
-    batch = check_paths(paths)
+    batch = check_paths(paths, _settings(config, framework, controls, expect_total))
     _echo(summary_lines(batch, max_findings=50))
     raise typer.Exit(0 if batch.ok else 1)
 

@@ -8,13 +8,17 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.batch import Batch, read_batch
+from pipeline.controls import Controls, check_controls, check_expected_total, control_totals, read_controls
 from pipeline.errors import UsageError
+from pipeline.findings import with_severities
 from pipeline.outputs import check_period, csv_bytes, json_bytes, outputs_lock, write_run_folder
 from pipeline.publish import write_departments
 from pipeline.report_html import write_report_html
 from pipeline.report_xlsx import write_report_xlsx
 from pipeline.tables import (FINDING_COLUMNS, INDICATOR_COLUMNS, SAFE_COLUMNS, PROJECT_COLUMNS, finding_rows,
                              indicator_rows, project_rows, run_record)
+from pipeline.rules import review
+from pipeline.settings import Settings
 
 # a writer adds files to the staging run folder from the finished batch and its run.json record
 Writer = Callable[[Path, Batch, dict], None]
@@ -27,14 +31,29 @@ class RunResult:
     folder: Path | None
 
 
-def check(paths: list[Path]) -> Batch:
+def check(paths: list[Path], settings: Settings = Settings()) -> Batch:
     """Read and check files or folders without writing anything."""
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"找不到：{'、'.join(missing)}。请检查路径。")
+    controls = read_controls(settings.controls) if settings.controls else None
     batch = read_batch(paths)
+    review_batch(batch, settings, controls, "、".join(str(p) for p in paths))
     batch.sort()
     return batch
+
+
+def review_batch(batch: Batch, settings: Settings, controls: Controls | None, label: str) -> None:
+    """Add the reviewer's rules and the control figures to a read batch, then the severity overrides.
+    `label` names the inputs in an `expected_total_mismatch` when there is not exactly one department."""
+    batch.findings.extend(review(batch.departments, settings))
+    if controls is not None:
+        batch.control_totals = control_totals(batch.departments, controls)
+        batch.findings.extend(check_controls(batch.departments, controls))
+    if settings.expect_total is not None:
+        file = batch.departments[0].file if len(batch.departments) == 1 else label
+        batch.findings.extend(check_expected_total(batch.total, settings.expect_total, file=file))
+    batch.findings = with_severities(batch.findings, dict(settings.severities))
 
 
 # what `pipeline run` writes after the tables; `run(..., writers=[])` writes the tables alone
@@ -48,14 +67,17 @@ def write_tables(folder: Path, batch: Batch, record: dict) -> None:
     (folder / "run.json").write_bytes(json_bytes(record))
 
 
-def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None = None) -> RunResult:
+def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None = None,
+        settings: Settings = Settings()) -> RunResult:
     """Read `inputs`, write `outputs/period/` as a whole, return what was found."""
     check_period(period)
     if not inputs.is_dir():
         raise UsageError(f"输入文件夹 {inputs} 不存在。请先建立它并放入各部门的报表，或用 --inputs 指定。")
+    controls = read_controls(settings.controls) if settings.controls else None
     started = datetime.now().astimezone().isoformat(timespec="seconds")
     with outputs_lock(outputs):
         batch = read_batch([inputs])
+        review_batch(batch, settings, controls, str(inputs))
         batch.sort()
         record = run_record(batch, period, started)
 

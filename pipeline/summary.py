@@ -24,7 +24,8 @@ def summary_lines(batch: Batch, *, max_findings: int = 10) -> list[str]:
     for d in batch.departments:
         declared_d = fmt(d.declared_total.total) if d.declared_total is not None else "—"
         lines.append(f"  {d.name}：项目 {len(d.projects)} 个，指标 {len(d.indicators)} 条，"
-                     f"计算 {fmt(d.total)} 万元，申报 {declared_d} 万元")
+                     f"计算 {fmt(d.total)} 万元，申报 {declared_d} 万元"
+                     + (f"，控制数 {fmt(batch.control_totals[d.name])} 万元" if d.name in batch.control_totals else ""))
     lines.append(f"问题：错误 {severities[ERROR]} 个，警告 {severities[WARNING]} 个，提示 {severities[INFO]} 个")
     for f in batch.findings[:max_findings]:
         lines.append(f"  [{SEVERITY_LABEL[f.severity]}] {f.where}：{f.message}")

@@ -48,13 +48,14 @@ def finding_rows(batch: Batch) -> list[dict]:
     return [f.as_dict() for f in sorted(batch.findings, key=sort_key)]
 
 
-def department_record(d, failed_checks: set[str]) -> dict:
+def department_record(d, failed_checks: set[str], control_total=None) -> dict:
     declared = d.declared_total.total if d.declared_total is not None else None
     return {"name": d.name, "file": d.file, "sheet": d.sheet, "unit": d.unit,
             "spending_units": len(d.spending_units), "projects": len(d.projects),
             "indicators": len(d.indicators), "total": fmt(d.total),
             "declared_total": fmt(declared) if declared is not None else None,
-            "reconciled": d.name not in failed_checks}
+            "reconciled": d.name not in failed_checks,
+            "control_total": fmt(control_total) if control_total is not None else None}
 
 
 def run_record(batch: Batch, period: str, started: str) -> dict:
@@ -68,6 +69,6 @@ def run_record(batch: Batch, period: str, started: str) -> dict:
         "total": fmt(batch.total),
         "inputs": [{"file": i.file, "sha256": i.sha256, "status": i.status, "reason": i.reason,
                     "rows": i.rows.as_dict()} for i in batch.inputs],
-        "departments": [department_record(d, failed) for d in batch.departments],
+        "departments": [department_record(d, failed, batch.control_totals.get(d.name)) for d in batch.departments],
         "findings": finding_rows(batch),
     }

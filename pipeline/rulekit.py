@@ -1,0 +1,86 @@
+"""What every review rule needs: findings placed at a project or indicator, an indicator's level-1 group,
+and its written values with their parsed targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.findings import Finding, finding
+from pipeline.framework import base, parent, resolve_level1, resolve_level2
+from pipeline.indicators import QUALITATIVE, Target, parse_target
+from pipeline.model import Indicator, Project
+from pipeline.settings import Settings
+
+
+def project_finding(code: str, project: Project, cell: str | None, message: str) -> Finding:
+    return finding(code, message, file=project.source.file, sheet=project.source.sheet or None, cell=cell,
+                   department=project.department, project=project.name)
+
+
+def indicator_finding(code: str, project: Project, indicator: Indicator, message: str) -> Finding:
+    return project_finding(code, project, indicator.source.cell, message)
+
+
+def project_cell(project: Project) -> str:
+    """Where the project's indicators go: the packed 绩效指标 cell, else the project's name cell."""
+    col = project.columns.get("indicators")
+    return project.source.at(col).cell if col is not None else project.source.cell
+
+
+def where(cell: str | None, lead: str = "") -> str:
+    return f"{lead}单元格 {cell}" if cell else ""
+
+
+def group_of(indicator: Indicator, settings: Settings) -> str | None:
+    """The level-1 group (产出/效益/满意度/成本) an indicator counts for: its level-1 name, else its
+    level-2 name's parent, else what the code map says its level-1 code means."""
+    fw = settings.framework
+    group = resolve_level1(indicator.level1, fw)[0]
+    if group is None:
+        level2 = resolve_level2(indicator.level2, fw)[0]
+        group = parent(level2, fw) if level2 else None
+    if group is None and indicator.level1_code in settings.code_map:
+        group = resolve_level1(settings.code_map[indicator.level1_code], fw)[0]
+    if group is None and base(indicator.level2) == "成本":
+        group = "成本"  # a 2015-style 产出/成本指标 under the 2021 framework still measures cost
+    return group
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    label: str        # 指标值 (实施周期 and 年度 the same), 年度指标值 or 实施周期指标值
+    text: str
+    target: Target
+
+
+def stored_target(indicator: Indicator) -> Target:
+    return Target(indicator.operator, indicator.target, indicator.unit, indicator.kind)
+
+
+def period_target(indicator: Indicator) -> Target:
+    """The 实施周期 value read the way the 年度 value was. In the long layout the annual target may have
+    been completed from 指标性质/度量单位 columns (`30` + `≥` + `人`); the period value gets the same."""
+    annual = stored_target(indicator)
+    if indicator.period_value == indicator.annual_value:
+        return annual
+    period = parse_target(indicator.period_value)
+    written = parse_target(indicator.annual_value)
+    if annual == written or period.kind == QUALITATIVE:
+        return period
+    if annual.kind == QUALITATIVE:
+        return Target(None, None, "", QUALITATIVE)
+    unit = period.unit or (annual.unit if annual.unit != written.unit else "")
+    operator = annual.operator if period.operator == "=" and annual.operator != written.operator else period.operator
+    return Target(operator, period.target, unit, period.kind)
+
+
+def written_values(indicator: Indicator) -> list[Value]:
+    """The distinct non-empty values of an indicator: one when 实施周期 and 年度 agree."""
+    if indicator.period_value == indicator.annual_value:
+        return [Value("指标值", indicator.annual_value, stored_target(indicator))] if indicator.annual_value else []
+    values = []
+    if indicator.annual_value:
+        values.append(Value("年度指标值", indicator.annual_value, stored_target(indicator)))
+    if indicator.period_value:
+        values.append(Value("实施周期指标值", indicator.period_value, period_target(indicator)))
+    return values

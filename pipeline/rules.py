@@ -1,0 +1,173 @@
+"""Review the indicators as a budget performance reviewer would (issue 3).
+
+Each rule is a small pure function: a project (and, for indicator rules, one of its indicators) and the
+settings in, a list of findings out. `review` runs them all. The rules on target values are in
+`value_rules.py`; level names, synonyms and the code map in `framework.py`. Messages name the project
+and the indicator, quote the value, give the cell and say what a well-formed indicator looks like.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from pipeline.findings import Finding
+from pipeline.framework import (BENEFIT, COST, OUTPUT, SATISFACTION, base, framework_names, parent,
+                                resolve_level1, resolve_level2, shown)
+from pipeline.model import Department, Indicator, Project
+from pipeline.rulekit import group_of, indicator_finding, project_cell, project_finding, where
+from pipeline.settings import Settings
+from pipeline.value_rules import VALUE_RULES, goal_template_leftover
+
+ProjectRule = Callable[[Project, Settings], list[Finding]]
+IndicatorRule = Callable[[Project, Indicator, Settings], list[Finding]]
+
+_GROUP_EXAMPLES = {
+    OUTPUT: ("missing_output_indicator", "1-产出指标；11-数量指标；培训人次；年度指标值:≥100人次"),
+    BENEFIT: ("missing_benefit_indicator", "2-效益指标；22-社会效益；政策知晓率；年度指标值:≥90%"),
+    SATISFACTION: ("missing_satisfaction_indicator", "3-满意度指标；31-服务对象满意度；服务对象满意度；年度指标值:≥90%"),
+    COST: ("missing_cost_indicator", "成本指标；经济成本指标；人均培训成本；年度指标值:≤500元/人"),
+}
+
+
+def review(departments: list[Department], settings: Settings) -> list[Finding]:
+    """Every finding of every rule on every project and indicator."""
+    findings: list[Finding] = []
+    for department in departments:
+        for project in department.projects:
+            for project_rule in PROJECT_RULES:
+                findings.extend(project_rule(project, settings))
+            for indicator in project.indicators:
+                for indicator_rule in INDICATOR_RULES:
+                    findings.extend(indicator_rule(project, indicator, settings))
+    return findings
+
+
+# --- project rules ----------------------------------------------------------------------------
+
+def missing_groups(project: Project, settings: Settings) -> list[Finding]:
+    """No 产出, 效益 or 满意度 indicator (and, with the 2021 framework, no 成本 indicator).
+
+    A project with no indicator at all gets only `too_few_indicators`: one message, not four."""
+    if not project.indicators:
+        return []
+    groups = {group_of(i, settings) for i in project.indicators}
+    wanted = [OUTPUT, BENEFIT, SATISFACTION] + ([COST] if settings.framework == "2021" else [])
+    findings = []
+    for group in wanted:
+        if group in groups:
+            continue
+        code, example = _GROUP_EXAMPLES[group]
+        cell = project_cell(project)
+        findings.append(project_finding(
+            code, project, cell,
+            f"项目「{project.name}」（绩效指标{where(cell)}）没有{shown(group)}，现有 {len(project.indicators)} 条指标："
+            f"{_listed(project)}。请至少补充一条{shown(group)}，如「{example}」。"))
+    return findings
+
+
+def too_few_indicators(project: Project, settings: Settings) -> list[Finding]:
+    count = len(project.indicators)
+    if count >= settings.min_indicators:
+        return []
+    cell = project_cell(project)
+    have = f"只有 {count} 条绩效指标（{_listed(project)}）" if count else "没有任何绩效指标"
+    return [project_finding(
+        "too_few_indicators", project, cell,
+        f"项目「{project.name}」（绩效指标{where(cell)}）{have}，少于 {settings.min_indicators} 条。"
+        f"请按产出、效益、满意度分别设置可衡量的指标，如「1-产出指标；11-数量指标；培训人次；年度指标值:≥100人次」。")]
+
+
+def duplicate_indicator(project: Project, settings: Settings) -> list[Finding]:
+    findings, seen = [], {}
+    for indicator in project.indicators:
+        key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", indicator.name))
+        if key in seen:
+            first = seen[key]
+            findings.append(indicator_finding(
+                "duplicate_indicator", project, indicator,
+                f"项目「{project.name}」的指标「{indicator.name}」出现了两次（第 {first.seq} 条和第 {indicator.seq} 条，"
+                f"{where(indicator.source.cell)}）。请删去重复的一条，或改名以区分所衡量的内容。"))
+        else:
+            seen[key] = indicator
+    return findings
+
+
+_GOAL_FILLER = re.compile(r"通过实施|本项目|项目|实施|完成|做好|开展|保障|工作|的")
+_PUNCT_SPACE = re.compile(r"[\s\W_]+")
+
+
+def empty_goal(project: Project, settings: Settings) -> list[Finding]:
+    """绩效目标 empty, or only the project name with filler words (`做好信访工作经费项目`)."""
+    goal = _PUNCT_SPACE.sub("", unicodedata.normalize("NFKC", project.goal))
+    name = _PUNCT_SPACE.sub("", unicodedata.normalize("NFKC", project.name))
+    rest = _GOAL_FILLER.sub("", goal.replace(name, "")) if name else goal
+    if rest:
+        return []
+    col = project.columns.get("goal")
+    cell = project.source.at(col).cell if col is not None else project.source.cell
+    what = "为空" if not goal else f"只重复了项目名称（「{project.goal.strip()}」）"
+    return [project_finding(
+        "empty_goal", project, cell,
+        f"项目「{project.name}」的绩效目标（{where(cell)}）{what}。请写明通过本项目要达到的具体结果，"
+        f"如「全年受理信访事项不少于 500 宗，按期办结率达 95% 以上」。")]
+
+
+def _listed(project: Project) -> str:
+    return "；".join(f"{shown(base(i.level1)) if i.level1 else '未分级'}/{i.name}" for i in project.indicators)
+
+
+# --- level rules ------------------------------------------------------------------------------
+
+def levels(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
+    """unknown_level, level_synonym (info) and level_code_mismatch for one indicator's two levels."""
+    findings: list[Finding] = []
+    fw = settings.framework
+    l1, synonym1 = resolve_level1(indicator.level1, fw)
+    l2, synonym2 = resolve_level2(indicator.level2, fw)
+    head = f"项目「{project.name}」的指标「{indicator.name}」（{where(indicator.source.cell)}）"
+    for written, resolved, synonym, rank in ((indicator.level1, l1, synonym1, "一"),
+                                             (indicator.level2, l2, synonym2, "二")):
+        if synonym:
+            findings.append(indicator_finding(
+                "level_synonym", project, indicator,
+                f"{head}的{rank}级指标「{written}」按「{shown(resolved)}」处理。如本地表样另有规定可忽略此提示。"))
+        elif resolved is None:
+            said = f"「{written}」" if written.strip() else "未填写"
+            findings.append(indicator_finding(
+                "unknown_level", project, indicator,
+                f"{head}的{rank}级指标{said}不在 {fw} 年版绩效指标框架中。"
+                f"请从以下名称中选择：{framework_names(fw)}。"))
+    problems = _code_problems(indicator, l1, l2, settings)
+    if l1 and l2 and parent(l2, fw) != l1:
+        problems.insert(0, f"二级指标「{_coded(indicator.level2_code, indicator.level2)}」不属于一级指标"
+                           f"「{_coded(indicator.level1_code, indicator.level1)}」，应归入{shown(parent(l2, fw) or '')}")
+    if problems:
+        findings.append(indicator_finding(
+            "level_code_mismatch", project, indicator,
+            f"{head}：{'；'.join(problems)}。请按编码表填写，如「1-产出指标；11-数量指标」「2-效益指标；22-社会效益」。"))
+    return findings
+
+
+def _code_problems(indicator: Indicator, l1: str | None, l2: str | None, settings: Settings) -> list[str]:
+    """A code whose name in the code map disagrees with the written name (codes are local: configuration)."""
+    problems = []
+    code_map = settings.code_map
+    for code, written, resolved, rank in ((indicator.level1_code, indicator.level1, l1, "一"),
+                                          (indicator.level2_code, indicator.level2, l2, "二")):
+        mapped = code_map.get(code) if code else None
+        if mapped is None:
+            continue
+        if base(mapped) not in (base(written), resolved):
+            problems.append(f"{rank}级指标编码 {code} 在编码表中是「{mapped}」，表中却写作「{written}」")
+    return problems
+
+
+def _coded(code: str, name: str) -> str:
+    return f"{code}-{name}" if code else name
+
+
+PROJECT_RULES: tuple[ProjectRule, ...] = (missing_groups, too_few_indicators, duplicate_indicator, empty_goal,
+                                          goal_template_leftover)
+INDICATOR_RULES: tuple[IndicatorRule, ...] = (levels, *VALUE_RULES)

@@ -1,0 +1,175 @@
+"""Settings: the review framework, code map, thresholds, severity overrides and control figures.
+
+`load_settings` reads `pipeline.toml` (docs/settings.md). The keys below are checked strictly (an unknown
+key or a wrong type is a `UsageError` naming the file and line); any other `[section]` belongs to another
+feature and is left alone: the whole parsed document stays on `Settings.raw` for it to read.
+Command-line options override the file through `Settings.with_options`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from pipeline.errors import UsageError
+from pipeline.findings import CODES, SEVERITY_ORDER
+from pipeline.framework import DEFAULT_CODE_MAP, FRAMEWORKS, known_level_name
+from pipeline.money import BadAmount, parse_amount
+
+DEFAULT_FILE = "pipeline.toml"
+# qualitative words that promise nothing measurable (vague_target)
+DEFAULT_VAGUE_WORDS = ("及时", "稳步提高", "高质量完成", "明显", "有所提高", "逐步提高", "进一步", "显著", "较好",
+                       "良好", "有效", "不断", "持续", "大幅", "提高", "提升", "改善", "加强", "基本")
+
+TOP_LEVEL_KEYS = ("framework", "controls", "expect_total")
+MY_SECTIONS = {"review": ("min_indicators", "vague_words"), "code_map": None, "severity": None}
+
+
+@dataclass(frozen=True)
+class Settings:
+    framework: str = "2015"
+    code_map: Mapping[str, str] = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_CODE_MAP)))
+    min_indicators: int = 3
+    vague_words: tuple[str, ...] = DEFAULT_VAGUE_WORDS
+    severities: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    controls: Path | None = None
+    expect_total: Decimal | None = None
+    file: Path | None = None                       # the pipeline.toml that was read, if any
+    raw: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # the whole document
+
+    def with_options(self, *, framework: str | None = None, controls: Path | None = None,
+                     expect_total: str | None = None) -> "Settings":
+        """The settings with command-line options applied (an option given beats the file)."""
+        changes: dict[str, Any] = {}
+        if framework is not None:
+            if framework not in FRAMEWORKS:
+                raise UsageError(f"--framework「{framework}」无效：只能是 2015 或 2021。")
+            changes["framework"] = framework
+        if controls is not None:
+            changes["controls"] = controls
+        if expect_total is not None:
+            try:
+                changes["expect_total"] = parse_amount(expect_total)
+            except BadAmount:
+                raise UsageError(f"--expect-total「{expect_total}」不是金额：请写万元数，如 --expect-total 308.00。") from None
+        return replace(self, **changes)
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read `path`, or `pipeline.toml` in the working folder when there is one; defaults otherwise."""
+    if path is None:
+        path = Path(DEFAULT_FILE)
+        if not path.is_file():
+            return Settings()
+    elif not path.is_file():
+        raise UsageError(f"找不到设置文件 {path}。请检查路径，或去掉 --config 使用默认设置。")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"设置文件 {path} 不是 UTF-8 编码：请用记事本“另存为”UTF-8 后重试。") from None
+    except OSError as exc:
+        raise UsageError(f"无法读取设置文件 {path}：{exc}") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"at line (\d+), column (\d+)", str(exc))
+        line = f"第 {where.group(1)} 行第 {where.group(2)} 列" if where else "某处"
+        raise UsageError(f"设置文件 {path} {line}有语法错误（{exc}）。请对照 pipeline.toml.example 改正。") from None
+    return _Reader(path, text).settings(doc)
+
+
+class _Reader:
+    """Checks the document key by key; every complaint names the file and the line of the key."""
+
+    def __init__(self, path: Path, text: str):
+        self.path, self.lines = path, text.splitlines()
+
+    def fail(self, section: str, key: str, problem: str) -> UsageError:
+        line = self.line_of(section, key)
+        at = f"第 {line} 行" if line else ""
+        name = f"[{section}] 中的 {key}" if section else key
+        return UsageError(f"设置文件 {self.path} {at}：{name} {problem}。请参阅 docs/settings.md。")
+
+    def line_of(self, section: str, key: str) -> int | None:
+        current = ""
+        key_re = re.compile(rf"""^["']?{re.escape(key)}["']?\s*=""")
+        for number, line in enumerate(self.lines, 1):
+            stripped = line.strip()
+            header = re.match(r"^\[\s*([^\[\]]+?)\s*\]", stripped)
+            if header:
+                current = header.group(1).strip("\"' ")
+                if not section and current == key:
+                    return number
+            elif current == section and key_re.match(stripped):
+                return number
+        return None
+
+    def settings(self, doc: dict) -> Settings:
+        values: dict[str, Any] = {"file": self.path, "raw": MappingProxyType(doc)}
+        for key, value in doc.items():
+            if isinstance(value, dict):
+                continue  # a section: ours are read below, others belong to other features
+            if key not in TOP_LEVEL_KEYS:
+                raise self.fail("", key, f"不是已知的设置项（可用：{'、'.join(TOP_LEVEL_KEYS)}；"
+                                         "其他功能的设置请写在各自的 [节] 下）")
+        if "framework" in doc:
+            framework = str(doc["framework"]) if isinstance(doc["framework"], (str, int)) else None
+            if framework not in FRAMEWORKS:
+                raise self.fail("", "framework", "只能是 \"2015\" 或 \"2021\"")
+            values["framework"] = framework
+        if "controls" in doc:
+            if not isinstance(doc["controls"], str) or not doc["controls"].strip():
+                raise self.fail("", "controls", "应为控制数文件的路径（字符串），如 controls = \"控制数.xlsx\"")
+            values["controls"] = self.path.parent / doc["controls"].strip()
+        if "expect_total" in doc:
+            values["expect_total"] = self.amount(doc["expect_total"])
+        for section in MY_SECTIONS:
+            if section in doc and not isinstance(doc[section], dict):
+                raise self.fail("", section, "应为一节（[" + section + "]），不是单个值")
+        values.update(self.review(doc.get("review", {})))
+        if "code_map" in doc:
+            values["code_map"] = MappingProxyType(self.code_map(doc["code_map"]))
+        values["severities"] = MappingProxyType(self.severities(doc.get("severity", {})))
+        return Settings(**values)
+
+    def amount(self, value: Any) -> Decimal:
+        try:
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                return parse_amount(value)
+        except BadAmount:
+            pass
+        raise self.fail("", "expect_total", "应为万元金额，如 expect_total = \"308.00\"")
+
+    def review(self, section: dict) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in section.items():
+            if key == "min_indicators":
+                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                    raise self.fail("review", key, "应为不小于 0 的整数，如 min_indicators = 3")
+                out["min_indicators"] = value
+            elif key == "vague_words":
+                if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+                    raise self.fail("review", key, "应为非空词语的列表，如 vague_words = [\"及时\", \"稳步提高\"]")
+                out["vague_words"] = tuple(w.strip() for w in value)
+            else:
+                raise self.fail("review", key, f"不是已知的设置项（可用：{'、'.join(MY_SECTIONS['review'])}）")
+        return out
+
+    def code_map(self, section: dict) -> dict[str, str]:
+        for code, name in section.items():
+            if not isinstance(name, str) or not known_level_name(name):
+                raise self.fail("code_map", code, f"的名称「{name}」不是绩效指标框架中的一级或二级指标")
+        return {code.strip(): name.strip() for code, name in section.items()}
+
+    def severities(self, section: dict) -> dict[str, str]:
+        for code, level in section.items():
+            if code not in CODES:
+                raise self.fail("severity", code, "不是已知的问题代码（见 docs/outputs.md 的 Finding codes）")
+            if level not in SEVERITY_ORDER:
+                raise self.fail("severity", code, f"的级别「{level}」无效：只能是 error、warning 或 info")
+        return dict(section)

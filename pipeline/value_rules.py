@@ -1,0 +1,181 @@
+"""Review rules on target values: vague, unitless, out-of-range, template leftovers, contradictions.
+
+Each rule takes a project, one of its indicators and the settings and returns findings. When the
+实施周期 and 年度 values are the same they are checked once; when they differ, each is checked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+
+from pipeline.findings import Finding
+from pipeline.framework import example_value, implies_number, is_rate, says_what_it_counts
+from pipeline.indicators import QUALITATIVE, QUANTITATIVE, Target, parse_target
+from pipeline.model import Indicator, Project
+from pipeline.rulekit import (indicator_finding, period_target, project_finding, stored_target, where,
+                              written_values)
+from pipeline.settings import Settings
+
+HUNDRED = Decimal("100")
+_UP, _DOWN = {"≥", ">", "="}, {"≤", "<"}
+
+
+def _head(project: Project, indicator: Indicator) -> str:
+    return f"项目「{project.name}」的指标「{indicator.name}」（{where(indicator.source.cell)}）"
+
+
+def vague_target(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
+    """A vague qualitative value (及时, 稳步提高 …) where the name promises a number (…率, …人数, …量)."""
+    if not implies_number(indicator.name):
+        return []
+    findings = []
+    for value in written_values(indicator):
+        words = [w for w in settings.vague_words if w in value.text]
+        if value.target.kind != QUALITATIVE or not words:
+            continue
+        findings.append(indicator_finding(
+            "vague_target", project, indicator,
+            f"{_head(project, indicator)}{value.label}为「{value.text}」：指标名称表明应有数值，"
+            f"「{words[0]}」却无法衡量。请写明目标值，如「{example_value(indicator.name)}」。"))
+    return findings
+
+
+def missing_unit(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
+    """A number without a unit, unless the name says what it counts (`上访纯人数 ≤10`, `案件数`)."""
+    if says_what_it_counts(indicator.name):
+        return []
+    findings = []
+    for value in written_values(indicator):
+        if value.target.kind != QUANTITATIVE or value.target.unit:
+            continue
+        number = f"{value.target.operator if value.target.operator != '=' else ''}{value.target.target}"
+        suggestion = f"「{number}%」" if is_rate(indicator.name) else f"「{number}天」「{number}个」或「{number}次」"
+        findings.append(indicator_finding(
+            "missing_unit", project, indicator,
+            f"{_head(project, indicator)}{value.label}「{value.text}」只有数字，没有单位，看不出衡量的是什么。"
+            f"请写明单位，如{suggestion}。"))
+    return findings
+
+
+def percent_range(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
+    """percent_out_of_range: a % target below 0 or above 100 (`292%` is often `≥92%` misread);
+    degenerate_rate: `≥100%` can only mean 100%, `>100%` cannot be met."""
+    findings = []
+    for value in written_values(indicator):
+        t = value.target
+        if t.kind != QUANTITATIVE or t.unit != "%":
+            continue
+        if t.target < 0 or t.target > HUNDRED:
+            digits = str(t.target)
+            misread = (f"；如原意是「≥{digits[1:]}%」，是「≥」被误录成了「2」"
+                       if t.operator == "=" and re.fullmatch(r"2[1-9]\d?(\.\d+)?", digits) else "")
+            findings.append(indicator_finding(
+                "percent_out_of_range", project, indicator,
+                f"{_head(project, indicator)}{value.label}「{value.text}」超出 0%～100% 的范围{misread}。"
+                f"百分比目标应在 0 到 100 之间，如「≥95%」。"))
+        elif t.target == HUNDRED and t.operator in ("≥", ">"):
+            meaning = "只能等于 100%" if t.operator == "≥" else "不可能达到"
+            findings.append(indicator_finding(
+                "degenerate_rate", project, indicator,
+                f"{_head(project, indicator)}{value.label}「{value.text}」{meaning}。"
+                f"要求全部完成请写「100%」，否则写出可达到的下限，如「≥95%」。"))
+    return findings
+
+
+# template placeholders: ≥**%, XX人 / ×× / ……, ★ (Latin words such as `Linux` are not placeholders)
+LEFTOVER = re.compile(r"\*\*|(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])|××|……|[★☆]")
+
+
+def template_leftover(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
+    fields = (("一级指标", indicator.level1), ("二级指标", indicator.level2), ("指标名称", indicator.name),
+              ("实施周期指标值", indicator.period_value), ("年度指标值", indicator.annual_value))
+    findings = []
+    for label, text in fields:
+        match = LEFTOVER.search(text or "")
+        if match:
+            findings.append(indicator_finding(
+                "template_leftover", project, indicator,
+                f"{_head(project, indicator)}的{label}「{text}」含有表样占位符「{match.group()}」，未按实际填写。"
+                f"请换成实际内容，如「≥95%」「30人」。"))
+    return findings
+
+
+def goal_template_leftover(project: Project, settings: Settings) -> list[Finding]:
+    """Placeholders in the project's own name or 绩效目标."""
+    findings = []
+    for label, field, text in (("项目名称", "name", project.name), ("绩效目标", "goal", project.goal)):
+        match = LEFTOVER.search(text or "")
+        if match:
+            col = project.columns.get(field)
+            cell = project.source.at(col).cell if col is not None else project.source.cell
+            findings.append(project_finding(
+                "template_leftover", project, cell,
+                f"项目「{project.name}」的{label}{where(cell, '（')}{'）' if cell else ''}含有表样占位符"
+                f"「{match.group()}」，未按实际填写：「{text}」。请换成实际内容。"))
+    return findings
+
+
+def _stricter(annual: Target, period: Target) -> bool:
+    if annual.operator in _UP and period.operator in _UP:
+        return annual.target > period.target
+    if annual.operator in _DOWN and period.operator in _DOWN:
+        return annual.target < period.target
+    return False
+
+
+def _multi_year(project: Project) -> bool:
+    """A project runs longer than a year when some count's period target exceeds its annual one
+    (`实施周期 ≥300宗`, `年度 ≥100宗`). The table says nothing else about the period's length."""
+    for indicator in project.indicators:
+        annual, period = stored_target(indicator), period_target(indicator)
+        if (annual.kind == period.kind == QUANTITATIVE and annual.unit == period.unit != "%"
+                and annual.operator in _UP and period.operator in _UP and period.target > annual.target):
+            return True
+    return False
+
+
+def period_annual_conflict(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
+    if not indicator.period_value or not indicator.annual_value or indicator.period_value == indicator.annual_value:
+        return []
+    annual, period = stored_target(indicator), period_target(indicator)
+    if annual.kind != QUANTITATIVE or period.kind != QUANTITATIVE:
+        return []
+    if annual.unit != period.unit:
+        problem = f"单位不同（「{period.unit or '无单位'}」与「{annual.unit or '无单位'}」）"
+    elif {annual.operator, period.operator} & _UP - {"="} and {annual.operator, period.operator} & _DOWN:
+        problem = f"方向相反（「{period.operator}」与「{annual.operator}」）"
+    elif _stricter(annual, period) and not _multi_year(project):
+        problem = "一年期项目的年度目标比实施周期目标更高"
+    else:
+        return []
+    return [indicator_finding(
+        "period_annual_conflict", project, indicator,
+        f"{_head(project, indicator)}实施周期指标值「{indicator.period_value}」与年度指标值「{indicator.annual_value}」"
+        f"{problem}。两者应一致（一年期项目写成相同的值，如都写「{indicator.annual_value}」）。")]
+
+
+def name_value_conflict(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
+    """The name embeds a target (`…达标率100%`) that the value contradicts (`≥98%`)."""
+    embedded = parse_target(indicator.name)
+    if embedded.kind != QUANTITATIVE or not embedded.unit:
+        return []
+    findings = []
+    for value in written_values(indicator):
+        t = value.target
+        if t.kind != QUANTITATIVE or t.unit != embedded.unit:
+            continue
+        opposite = {t.operator, embedded.operator} & {"≥", ">"} and {t.operator, embedded.operator} & _DOWN
+        if t.target != embedded.target or opposite:
+            findings.append(indicator_finding(
+                "name_value_conflict", project, indicator,
+                f"{_head(project, indicator)}名称中写明了「{embedded.operator if embedded.operator != '=' else ''}"
+                f"{embedded.target}{embedded.unit}」，{value.label}却是「{value.text}」。请只在指标值中写目标，"
+                f"名称去掉数值（如「达标率」），两处不再矛盾。"))
+    return findings
+
+
+IndicatorRule = Callable[[Project, Indicator, Settings], list[Finding]]
+VALUE_RULES: tuple[IndicatorRule, ...] = (vague_target, missing_unit, percent_range, template_leftover,
+                                          period_annual_conflict, name_value_conflict)
