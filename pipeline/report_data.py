@@ -92,6 +92,11 @@ class ReportView:
         """`2026-11-25 18:00:00+08:00`: run.json's ISO time, easier to read."""
         return self.started.replace("T", " ")
 
+    @property
+    def started_minute(self) -> str:
+        """`2026-11-25 18:00`: short enough for a cell of the summary sheet."""
+        return self.started.replace("T", " ")[:16]
+
     def department_projects(self, name: str) -> list[ProjectRow]:
         return self.projects_by_department.get(name, [])
 

@@ -26,7 +26,7 @@ MESSAGE_LIMIT = 200                # characters of a finding's message quoted in
 STATUS_CLASS = {"report": {PASSED: "status-ok", WARNED: "status-warn", FAILED: "status-fail"},
                 "email": {PASSED: "ok", WARNED: "warn", FAILED: "fail"}}
 # the chart: one row per bar, its label above it, so it stays legible when a phone scales it down
-CHART_WIDTH, BAR_AREA, ROW_HEIGHT, LABEL_CHARS = 480, 380, 40, 24
+CHART_WIDTH, BAR_AREA, ROW_HEIGHT, LABEL_CHARS = 420, 320, 40, 22
 
 
 @dataclass(frozen=True, slots=True)

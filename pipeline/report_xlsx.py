@@ -27,25 +27,35 @@ FOOTER = "&C第 &P 页，共 &N 页"
 SUMMARY_HEADER = ["部门", "项目数", "指标数", "合计（申报）", "合计（计算）", "控制数", "差额", "状态"]
 SUMMARY_KINDS = ["text", "count", "count", "money", "money", "money", "money", "short"]
 SUMMARY_HEADER_ROW = 5
-WIDTH_CAP = {"text": 36, "wrap": 60, "short": 12, "hash": 48, "money": 16, "count": 10, "number": 12}
-MIN_WIDTH = {"wrap": 30, "money": 14}
+# column widths in Excel units, capped so a table prints one A4 page wide at a legible scale
+WIDTH_CAP = {"text": 28, "wrap": 36, "short": 10, "small": 30, "money": 14, "count": 9, "number": 10}
+SMALL = 0.8                        # an 8-point character is 0.8 the width of a 10-point one
+MIN_WIDTH = {"wrap": 24, "money": 12, "short": 8}
+LINE_HEIGHT = 13.5                 # points per line of 10-point text
+MAX_LINES = 30                     # Excel's tallest row is 409 points
 MEASURE_CHARS = 80                 # no column is wider than this, so longer text need not be measured
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
     header: str
-    kind: str = "text"             # text | wrap (long text) | short (a word) | hash | money | count | number
+    kind: str = "text"             # text | wrap (long text) | short (a word) | small (8 pt) | money | count | number
 
 
-def display_width(value: object) -> int:
+def display_width(value: object, limit: int | None = MEASURE_CHARS) -> int:
     """Width in Excel character units: a wide (CJK, full-width) character counts double.
 
     In UTF-8 such characters take 3 bytes and ASCII 1, so (bytes + characters) / 2 counts them right
     without a per-character loop."""
     text = value if isinstance(value, str) else "" if value is None else str(value)
-    text = text[:MEASURE_CHARS]
+    text = text[:limit]
     return (len(text.encode("utf-8")) + len(text)) // 2
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines a wrapped cell of `width` needs for `text`."""
+    usable = max(width - 1, 1)
+    return sum(max(1, -int(-display_width(part, None) // usable)) for part in text.split("\n"))
 
 
 def write_report_xlsx(folder: Path, batch: Batch, record: dict) -> None:
@@ -87,10 +97,11 @@ def _styles(workbook) -> dict:
         "head": add({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
                      "align": "center", "valign": "vcenter"}),
         "label": add({**base, "bold": True}),
+        "meta": add({**base, "align": "left"}),
         "text": add({**base, "text_wrap": True}),
         "wrap": add({**base, "text_wrap": True}),
         "short": add(base),
-        "hash": add({**base, "font_name": "Consolas", "font_size": 8}),
+        "small": add({**base, "font_size": 8, "text_wrap": True}),
         "number": add(base),
         "money": add({**base, "num_format": MONEY}),
         "count": add({**base, "num_format": "#,##0"}),
@@ -117,21 +128,40 @@ def _print_setup(sheet, header_row: int, period: str, gridlines: bool = True) ->
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
 
 
-def _set_widths(sheet, columns: list[Column], rows: list[list], styles: dict) -> None:
-    widths = [display_width(c.header) + 4 for c in columns]
+def _set_widths(sheet, columns: list[Column], rows: list[list], styles: dict) -> list[float]:
+    """Set each column's width and format; return how many 10-point character units fit in each."""
+    widths = [display_width(c.header) + 3 for c in columns]
     for row in rows:
         for col, value in enumerate(row):
             # a string is at most twice its length wide: measure only those that might widen the column
             if isinstance(value, str) and 2 * len(value) + 2 > widths[col]:
                 widths[col] = max(widths[col], display_width(value) + 2)
+    capacity = []
     for col, column in enumerate(columns):
-        width = min(max(widths[col], MIN_WIDTH.get(column.kind, 0)), WIDTH_CAP[column.kind])
+        scale = SMALL if column.kind == "small" else 1
+        width = min(max(widths[col] * scale, MIN_WIDTH.get(column.kind, 0)), WIDTH_CAP[column.kind])
         sheet.set_column(col, col, width, styles[column.kind])
+        capacity.append(width / scale)
+    return capacity
+
+
+def _fit_rows(sheet, rows: list[list], widths: list[float], first_row: int) -> None:
+    """Give rows with wrapped text the height it needs: Excel fits them when it opens the file, but
+    LibreOffice and WPS keep one line and cut the text, on screen and on paper."""
+    for r, row in enumerate(rows, start=first_row):
+        lines = 1
+        for col, value in enumerate(row):
+            # a string is at most twice its length wide: most are too short to wrap and need no measuring
+            if isinstance(value, str) and 2 * len(value) > widths[col] - 1:
+                lines = max(lines, text_lines(value, widths[col]))
+        if lines > 1:
+            sheet.set_row(r, LINE_HEIGHT * min(lines, MAX_LINES))
 
 
 def _table_sheet(workbook, styles: dict, view: ReportView, name: str, columns: list[Column], rows: list[list]):
     sheet = workbook.add_worksheet(name)
-    _set_widths(sheet, columns, rows, styles)
+    widths = _set_widths(sheet, columns, rows, styles)
+    _fit_rows(sheet, rows, widths, 1)
     sheet.write_row(0, 0, [c.header for c in columns], styles["head"])
     write_row = sheet.write_row
     for r, row in enumerate(rows, start=1):
@@ -147,17 +177,18 @@ def _summary_sheet(workbook, styles: dict, view: ReportView) -> None:
     columns = [Column(h, k) for h, k in zip(SUMMARY_HEADER, SUMMARY_KINDS)]
     rows = [[d.name, d.projects, d.indicators, _num(d.declared), _num(d.computed), _num(d.control),
              _num(d.difference), d.status] for d in view.departments]
-    _set_widths(sheet, columns, rows + [[b.label] for b in view.bars], styles)
+    widths = _set_widths(sheet, columns, rows + [[b.label] for b in view.bars], styles)
     sheet.merge_range(0, 0, 0, len(columns) - 1, f"项目支出绩效目标审核汇总（{view.period}）", styles["title"])
-    meta = [["期间", view.period, "运行时间", view.started, "状态", view.status],
+    meta = [["期间", view.period, "运行时间", view.started_minute, "状态", view.status],
             ["输入文件", len(view.inputs), *[x for item in view.input_counts.items() for x in item]],
             ["问题", len(view.findings), *[x for item in view.severity_counts.items() for x in item]]]
     for r, values in enumerate(meta, start=1):
         for c, value in enumerate(values):
-            sheet.write(r, c, value, styles["label"] if c % 2 == 0 else styles["count"])
+            sheet.write(r, c, value, styles["label"] if c % 2 == 0 else styles["meta"])
     top = SUMMARY_HEADER_ROW
     sheet.write_row(top, 0, SUMMARY_HEADER, styles["head"])
     cell_styles = [styles[f"cell_{kind}"] for kind in SUMMARY_KINDS]
+    _fit_rows(sheet, rows, widths, top + 1)
     for r, row in enumerate(rows, start=top + 1):
         for c, value in enumerate(row):
             sheet.write(r, c, value, cell_styles[c])
@@ -169,6 +200,7 @@ def _summary_sheet(workbook, styles: dict, view: ReportView) -> None:
     sheet.autofilter(top, 0, max(total_row - 1, top + 1), len(columns) - 1)
     _print_setup(sheet, top, view.period, gridlines=False)
     if view.bars:
+        _fit_rows(sheet, [[b.label] for b in view.bars], widths, total_row + 3)
         _chart(workbook, sheet, styles, view, total_row + 2)
 
 
@@ -213,16 +245,16 @@ def _num(value):
 
 PROJECT_COLUMNS = [Column("部门"), Column("资金使用单位"), Column("项目名称"), Column("总计", "money"),
                    Column("财政拨款", "money"), Column("财政专户拨款", "money"), Column("其他资金", "money"),
-                   Column("指标数", "count"), Column("问题数", "count"), Column("绩效目标", "wrap"), Column("来源")]
+                   Column("指标数", "count"), Column("问题数", "count"), Column("绩效目标", "wrap"), Column("来源", "small")]
 INDICATOR_COLUMNS = [Column("部门"), Column("资金使用单位"), Column("项目名称"), Column("序号", "count"),
                      Column("一级指标"), Column("二级指标"), Column("三级指标"), Column("实施周期指标值", "wrap"),
                      Column("年度指标值", "wrap"), Column("运算符", "short"), Column("目标值", "number"),
-                     Column("单位", "short"), Column("类型", "short"), Column("来源")]
+                     Column("单位", "short"), Column("类型", "short"), Column("来源", "small")]
 CHECK_COLUMNS = [Column("部门"), Column("核对内容", "wrap"), Column("应为（万元）", "money"),
-                 Column("实际（万元）", "money"), Column("差额（万元）", "money"), Column("位置"), Column("结果", "short")]
-FINDING_COLUMNS = [Column("级别", "short"), Column("代码"), Column("部门"), Column("项目"), Column("位置"),
+                 Column("实际（万元）", "money"), Column("差额（万元）", "money"), Column("位置", "small"), Column("结果", "short")]
+FINDING_COLUMNS = [Column("级别", "short"), Column("代码"), Column("部门"), Column("项目"), Column("位置", "small"),
                    Column("说明", "wrap")]
-FILE_COLUMNS = [Column("文件"), Column("状态", "short"), Column("原因", "wrap"), Column("sha256", "hash"),
+FILE_COLUMNS = [Column("文件"), Column("状态", "short"), Column("原因", "wrap"), Column("sha256", "small"),
                 Column("读取行数", "count"), Column("使用", "count"), Column("忽略", "count"), Column("拒收", "count")]
 
 
