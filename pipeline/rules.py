@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable
 
 from pipeline.findings import Finding
-from pipeline.framework import (BENEFIT, COST, OUTPUT, SATISFACTION, base, framework_names, parent,
+from pipeline.framework import (BENEFIT, COST, FRAMEWORKS, OUTPUT, SATISFACTION, base, framework_names, parent,
                                 resolve_level1, resolve_level2, shown)
 from pipeline.model import Department, Indicator, Project
 from pipeline.rulekit import group_of, indicator_finding, project_cell, project_finding, where
@@ -111,7 +111,7 @@ def empty_goal(project: Project, settings: Settings) -> list[Finding]:
     return [project_finding(
         "empty_goal", project, cell,
         f"项目「{project.name}」的绩效目标（{where(cell)}）{what}。请写明通过本项目要达到的具体结果，"
-        f"如「全年受理信访事项不少于 500 宗，按期办结率达 95% 以上」。")]
+        f"如「全年开展培训 12 期、受训 500 人次，合格率达 95% 以上」。")]
 
 
 def _listed(project: Project) -> str:
@@ -135,10 +135,14 @@ def levels(project: Project, indicator: Indicator, settings: Settings) -> list[F
                 f"{head}的{rank}级指标「{written}」按「{shown(resolved)}」处理。如本地表样另有规定可忽略此提示。"))
         elif resolved is None:
             said = f"「{written}」" if written.strip() else "未填写"
+            other = next(o for o in FRAMEWORKS if o != fw)
+            resolve = resolve_level1 if rank == "一" else resolve_level2
+            hint = (f"该名称属于 {other} 年版框架，如本表按 {other} 年版填报，请在 pipeline.toml 中设 "
+                    f"framework = \"{other}\"（或用 --framework {other}）；否则" if resolve(written, other)[0] else "")
             findings.append(indicator_finding(
                 "unknown_level", project, indicator,
                 f"{head}的{rank}级指标{said}不在 {fw} 年版绩效指标框架中。"
-                f"请从以下名称中选择：{framework_names(fw)}。"))
+                f"{hint}请从以下名称中选择：{framework_names(fw)}。"))
     problems = _code_problems(indicator, l1, l2, settings)
     if l1 and l2 and parent(l2, fw) != l1:
         problems.insert(0, f"二级指标「{_coded(indicator.level2_code, indicator.level2)}」不属于一级指标"

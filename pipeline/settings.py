@@ -23,8 +23,8 @@ from pipeline.money import BadAmount, parse_amount
 
 DEFAULT_FILE = "pipeline.toml"
 # qualitative words that promise nothing measurable (vague_target)
-DEFAULT_VAGUE_WORDS = ("及时", "稳步提高", "高质量完成", "明显", "有所提高", "逐步提高", "进一步", "显著", "较好",
-                       "良好", "有效", "不断", "持续", "大幅", "提高", "提升", "改善", "加强", "基本")
+DEFAULT_VAGUE_WORDS = ("及时", "按时", "稳步提高", "高质量完成", "明显", "有所提高", "逐步提高", "进一步", "显著",
+                       "较好", "较高", "良好", "有效", "不断", "持续", "大幅", "提高", "提升", "改善", "加强", "基本")
 
 TOP_LEVEL_KEYS = ("framework", "controls", "expect_total")
 MY_SECTIONS = {"review": ("min_indicators", "vague_words"), "code_map": None, "severity": None}
@@ -111,6 +111,9 @@ class _Reader:
 
     def settings(self, doc: dict) -> Settings:
         values: dict[str, Any] = {"file": self.path, "raw": MappingProxyType(doc)}
+        for section in MY_SECTIONS:
+            if section in doc and not isinstance(doc[section], dict):
+                raise self.fail("", section, "应为一节（[" + section + "]），不是单个值")
         for key, value in doc.items():
             if isinstance(value, dict):
                 continue  # a section: ours are read below, others belong to other features
@@ -128,9 +131,6 @@ class _Reader:
             values["controls"] = self.path.parent / doc["controls"].strip()
         if "expect_total" in doc:
             values["expect_total"] = self.amount(doc["expect_total"])
-        for section in MY_SECTIONS:
-            if section in doc and not isinstance(doc[section], dict):
-                raise self.fail("", section, "应为一节（[" + section + "]），不是单个值")
         values.update(self.review(doc.get("review", {})))
         if "code_map" in doc:
             values["code_map"] = MappingProxyType(self.code_map(doc["code_map"]))

@@ -7,6 +7,7 @@ Each rule takes a project, one of its indicators and the settings and returns fi
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from pipeline.findings import Finding
 from pipeline.framework import example_value, implies_number, is_rate, says_what_it_counts
 from pipeline.indicators import QUALITATIVE, QUANTITATIVE, Target, parse_target
 from pipeline.model import Indicator, Project
-from pipeline.rulekit import (indicator_finding, period_target, project_finding, stored_target, where,
+from pipeline.rulekit import (Value, indicator_finding, period_target, project_finding, stored_target, where,
                               written_values)
 from pipeline.settings import Settings
 
@@ -59,6 +60,17 @@ def missing_unit(project: Project, indicator: Indicator, settings: Settings) -> 
     return findings
 
 
+# `85%-95%`: parse_target reads a range's last number (here `-95`); judge a range by all its numbers
+_RANGE = re.compile(r"\d\s*%?\s*[-－—~～至到]\s*\d")
+
+
+def _out_of_range(value: Value) -> bool:
+    text = unicodedata.normalize("NFKC", value.text)
+    if _RANGE.search(text):
+        return any(Decimal(n) > HUNDRED for n in re.findall(r"\d+(?:\.\d+)?", text))
+    return value.target.target < 0 or value.target.target > HUNDRED
+
+
 def percent_range(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
     """percent_out_of_range: a % target below 0 or above 100 (`292%` is often `≥92%` misread);
     degenerate_rate: `≥100%` can only mean 100%, `>100%` cannot be met."""
@@ -67,7 +79,7 @@ def percent_range(project: Project, indicator: Indicator, settings: Settings) ->
         t = value.target
         if t.kind != QUANTITATIVE or t.unit != "%":
             continue
-        if t.target < 0 or t.target > HUNDRED:
+        if _out_of_range(value):
             digits = str(t.target)
             misread = (f"；如原意是「≥{digits[1:]}%」，是「≥」被误录成了「2」"
                        if t.operator == "=" and re.fullmatch(r"2[1-9]\d?(\.\d+)?", digits) else "")
@@ -89,8 +101,8 @@ LEFTOVER = re.compile(r"\*\*|(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])|××|……
 
 
 def template_leftover(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
-    fields = (("一级指标", indicator.level1), ("二级指标", indicator.level2), ("指标名称", indicator.name),
-              ("实施周期指标值", indicator.period_value), ("年度指标值", indicator.annual_value))
+    fields = [("一级指标", indicator.level1), ("二级指标", indicator.level2), ("指标名称", indicator.name),
+              *((value.label, value.text) for value in written_values(indicator))]
     findings = []
     for label, text in fields:
         match = LEFTOVER.search(text or "")
@@ -153,7 +165,7 @@ def period_annual_conflict(project: Project, indicator: Indicator, settings: Set
     return [indicator_finding(
         "period_annual_conflict", project, indicator,
         f"{_head(project, indicator)}实施周期指标值「{indicator.period_value}」与年度指标值「{indicator.annual_value}」"
-        f"{problem}。两者应一致（一年期项目写成相同的值，如都写「{indicator.annual_value}」）。")]
+        f"：{problem}。两者应一致（一年期项目写成相同的值，如都写「{indicator.annual_value}」）。")]
 
 
 def name_value_conflict(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
