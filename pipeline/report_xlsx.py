@@ -148,12 +148,14 @@ def _set_widths(sheet, columns: list[Column], rows: list[list], styles: dict) ->
 def _fit_rows(sheet, rows: list[list], widths: list[float], first_row: int) -> None:
     """Give rows with wrapped text the height it needs: Excel fits them when it opens the file, but
     LibreOffice and WPS keep one line and cut the text, on screen and on paper."""
+    usable = [w - 1 for w in widths]
     for r, row in enumerate(rows, start=first_row):
         lines = 1
-        for col, value in enumerate(row):
+        for value, room in zip(row, usable):
             # a string is at most twice its length wide: most are too short to wrap and need no measuring
-            if isinstance(value, str) and 2 * len(value) > widths[col] - 1:
-                lines = max(lines, text_lines(value, widths[col]))
+            if value.__class__ is str and 2 * len(value) > room:
+                if (len(value.encode("utf-8")) + len(value)) // 2 > room or "\n" in value:
+                    lines = max(lines, text_lines(value, room + 1))
         if lines > 1:
             sheet.set_row(r, LINE_HEIGHT * min(lines, MAX_LINES))
 
