@@ -342,3 +342,23 @@ def test_path_like_department_names_stay_inside_departments(tmp_path):
     assert not any(part == "etc" for p in everything for part in p.split("/"))
     published = {read_batch([folder / name]).departments[0].name for name in written}
     assert published == {d["name"] for d in run.record["departments"]}
+
+
+def test_control_figures_fill_the_control_and_difference_columns(tmp_path):
+    from conftest import SAMPLE
+    from pipeline.runner import run
+    from pipeline.settings import Settings
+
+    (tmp_path / "inputs").mkdir()
+    (tmp_path / "inputs" / "信访局.xlsx").write_bytes(SAMPLE.read_bytes())
+    controls = tmp_path / "控制数.csv"
+    controls.write_text("部门名称,控制数\n广州市荔湾区信访局,300.00\n", encoding="utf-8")
+    result = run(tmp_path / "inputs", tmp_path / "outputs", PERIOD, settings=Settings(controls=controls))
+    (department,) = result.record["departments"]
+    assert department["control_total"] == "300.00"
+    summary = openpyxl.load_workbook(result.folder / "report.xlsx", data_only=True)["汇总"]
+    row, total = ([c.value for c in summary[r]][:8] for r in (SUMMARY_TOP + 1, SUMMARY_TOP + 2))
+    assert [cents(v) for v in row[3:7]] == ["308.00", "308.00", "300.00", "8.00"] and row[7] == "未通过"
+    assert [cents(v) for v in total[3:7]] == ["308.00", "308.00", "300.00", "8.00"]
+    page = (result.folder / "summary.html").read_text(encoding="utf-8")
+    assert 'data-total="control"' in page and "300.00 万元" in page
