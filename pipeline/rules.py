@@ -94,7 +94,8 @@ def duplicate_indicator(project: Project, settings: Settings) -> list[Finding]:
     return findings
 
 
-_GOAL_FILLER = re.compile(r"通过实施|本项目|项目|实施|完成|做好|开展|保障|工作|的")
+# what is left of a goal without the project's name and these words says nothing (`做好××经费项目`, `无`)
+_GOAL_FILLER = re.compile(r"通过实施|本项目|项目|实施|完成|做好|开展|保障|工作|的|暂无|无")
 _PUNCT_SPACE = re.compile(r"[\s\W_]+")
 
 
@@ -158,12 +159,13 @@ def _code_problems(indicator: Indicator, l1: str | None, l2: str | None, setting
     """A code whose name in the code map disagrees with the written name (codes are local: configuration)."""
     problems = []
     code_map = settings.code_map
-    for code, written, resolved, rank in ((indicator.level1_code, indicator.level1, l1, "一"),
-                                          (indicator.level2_code, indicator.level2, l2, "二")):
+    for code, written, resolved, resolve in ((indicator.level1_code, indicator.level1, l1, resolve_level1),
+                                             (indicator.level2_code, indicator.level2, l2, resolve_level2)):
         mapped = code_map.get(code) if code else None
         if mapped is None:
             continue
-        if base(mapped) not in (base(written), resolved):
+        rank = "一" if resolve is resolve_level1 else "二"
+        if (resolve(mapped, settings.framework)[0] or base(mapped)) not in (base(written), resolved):
             problems.append(f"{rank}级指标编码 {code} 在编码表中是「{mapped}」，表中却写作「{written}」")
     return problems
 

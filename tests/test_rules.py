@@ -181,6 +181,13 @@ def test_level_code_mismatch_against_the_code_map():
     assert "二级指标编码 12 在编码表中是「质量指标」，表中却写作「数量指标」" in f.message
     other_system = Settings(code_map={"1": "产出指标", "12": "数量指标"})
     assert "level_code_mismatch" not in codes(project, other_system)
+    synonyms = Settings(code_map={"1": "预期产出指标", "12": "数量指标"})
+    assert "level_code_mismatch" not in codes(project, synonyms)
+
+
+@pytest.mark.parametrize("goal", ["", "无", "做好教师培训经费项目。", "  教师培训经费  "])
+def test_an_empty_goal(goal):
+    assert "empty_goal" in codes(make(goal=goal))
 
 
 def test_the_vague_word_list_and_minimum_come_from_the_settings():
