@@ -18,10 +18,9 @@ from pipeline.framework import (BENEFIT, COST, FRAMEWORKS, OUTPUT, SATISFACTION,
 from pipeline.model import Department, Indicator, Project
 from pipeline.rulekit import group_of, indicator_finding, project_cell, project_finding, where
 from pipeline.settings import Settings
-from pipeline.value_rules import VALUE_RULES, goal_template_leftover
+from pipeline.value_rules import VALUE_RULES, IndicatorRule, goal_template_leftover
 
 ProjectRule = Callable[[Project, Settings], list[Finding]]
-IndicatorRule = Callable[[Project, Indicator, Settings], list[Finding]]
 
 _GROUP_EXAMPLES = {
     OUTPUT: ("missing_output_indicator", "1-产出指标；11-数量指标；培训人次；年度指标值:≥100人次"),
