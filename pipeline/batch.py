@@ -17,7 +17,7 @@ from pipeline.guard import Limits, check_file
 from pipeline.layout import find_table
 from pipeline.model import ZERO, Department, InputFile, RowCount
 from pipeline.normalise import build_department
-from pipeline.read import ReadError, read_sheets
+from pipeline.read import ReadError, read_sheets, reader_failed
 from pipeline.reconcile import Check, reconcile
 
 
@@ -81,7 +81,9 @@ def read_file(candidate: Candidate, batch: Batch, limits: Limits = Limits()) -> 
     except OSError as exc:
         _reject(batch, entry, "unreadable_file", f"无法打开文件：{exc.strerror or exc}")
         return
-    except Exception as exc:  # a reader bug or a file no reader expected: reject it, keep the batch going
+    except BaseException as exc:  # a reader bug or a file no reader expected: reject it, keep the batch going
+        if not reader_failed(exc):
+            raise
         _reject(batch, entry, "unreadable_file", f"读取时出现意外错误（{type(exc).__name__}），请另存为 .xlsx 后重试")
         return
     found, empty_sheets = 0, []

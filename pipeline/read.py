@@ -26,6 +26,12 @@ class Sheet:
     merged_from: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
 
 
+def reader_failed(exc: BaseException) -> bool:
+    """True for anything a reader may raise on a bad file, including the Rust reader's panics, which
+    surface as pyo3's PanicException (a BaseException); False for Ctrl-C and interpreter exit."""
+    return not isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit))
+
+
 class ReadError(Exception):
     """The file cannot be read as a table; the message is the Chinese reason, `code` the finding code."""
 
@@ -48,7 +54,9 @@ def read_workbook(path: Path) -> list[Sheet]:
     except calamine.PasswordError as exc:
         raise ReadError("工作簿设有打开密码（已加密），无法读取：请在 Excel 中取消密码并另存一份不加密的副本后重新放入",
                         code="encrypted_file") from exc
-    except Exception as exc:  # calamine raises several types for a non-workbook; all mean the same
+    except BaseException as exc:  # calamine raises several types for a non-workbook; all mean the same
+        if not reader_failed(exc):
+            raise
         raise ReadError(f"无法作为电子表格打开（文件损坏、被截断或并非真正的表格文件）：{_short(exc)}") from exc
     sheets: list[Sheet] = []
     try:
@@ -59,7 +67,9 @@ def read_workbook(path: Path) -> list[Sheet]:
                 raw = workbook.get_sheet_by_name(meta.name)
                 rows = raw.to_python(skip_empty_area=False)
                 merges = raw.merged_cell_ranges or []
-            except Exception as exc:
+            except BaseException as exc:
+                if not reader_failed(exc):
+                    raise
                 raise ReadError(f"工作表「{meta.name}」无法读取（文件可能已损坏）：{_short(exc)}") from exc
             sheet = Sheet(meta.name, rows, visible=str(meta.visible).endswith("Visible"))
             _fill_merged(sheet, merges)
