@@ -130,16 +130,18 @@ def _print_setup(sheet, header_row: int, period: str, gridlines: bool = True) ->
 
 def _set_widths(sheet, columns: list[Column], rows: list[list], styles: dict) -> list[float]:
     """Set each column's width and format; return how many 10-point character units fit in each."""
-    widths = [display_width(c.header) + 3 for c in columns]
-    for row in rows:
-        for col, value in enumerate(row):
-            # a string is at most twice its length wide: measure only those that might widen the column
-            if isinstance(value, str) and 2 * len(value) + 2 > widths[col]:
-                widths[col] = max(widths[col], display_width(value) + 2)
     capacity = []
-    for col, column in enumerate(columns):
+    for col, (column, values) in enumerate(zip(columns, zip(*rows) if rows else [()] * len(columns))):
         scale = SMALL if column.kind == "small" else 1
-        width = min(max(widths[col] * scale, MIN_WIDTH.get(column.kind, 0)), WIDTH_CAP[column.kind])
+        cap = WIDTH_CAP[column.kind] / scale
+        measured = display_width(column.header) + 3
+        for value in values:
+            # a string is at most twice its length wide: measure only those that might widen the column
+            if value.__class__ is str and 2 * len(value) + 2 > measured:
+                measured = max(measured, display_width(value) + 2)
+                if measured >= cap:                 # as wide as it may be: the rest cannot change it
+                    break
+        width = min(max(measured * scale, MIN_WIDTH.get(column.kind, 0)), WIDTH_CAP[column.kind])
         sheet.set_column(col, col, width, styles[column.kind])
         capacity.append(width / scale)
     return capacity
