@@ -80,7 +80,9 @@ def run(inputs: InputsOption = Path("inputs"), outputs: OutputsOption = Path("ou
         period: PeriodOption = None,
         open_report: Annotated[bool, typer.Option("--open", help="写完后在默认浏览器中打开 report.html（没有浏览器时忽略）。")] = False,
         controls: ControlsOption = None, expect_total: ExpectTotalOption = None, framework: FrameworkOption = None,
-        config: ConfigOption = None) -> None:
+        config: ConfigOption = None,
+        email: Annotated[bool, typer.Option("--email", help="写完后按 pipeline.toml 的 [email] 设置把本期报告发出（同 pipeline email）；运行有错误时不发。")] = False,
+        email_on_failure: Annotated[bool, typer.Option("--email-on-failure", help="运行有错误也照发（含 --email），邮件主题注明「未通过」。")] = False) -> None:
     """读取输入文件夹的全部报表，写出本期结果。
 
     结果写入 OUTPUTS/PERIOD/：projects.csv、indicators.csv、findings.csv、run.json，报告 report.xlsx、
@@ -95,10 +97,16 @@ def run(inputs: InputsOption = Path("inputs"), outputs: OutputsOption = Path("ou
 
     period = period or date.today().strftime("%Y-%m")
     settings = _settings(config, framework, controls, expect_total)
+    # the [email] settings and the password are checked before the run, not after it
+    mailing = _mailing(settings, None, None, dry_run=False) if email or email_on_failure else None
     result = run_batch(inputs, outputs, period, settings=settings)
     _echo([f"期间 {period}", *summary_lines(result.batch), f"结果已写入 {result.folder}"])
     if open_report:
         _open_in_browser(result.folder / "report.html")
+    if mailing and (result.batch.ok or email_on_failure):
+        _send(outputs, period, *mailing)
+    elif mailing:
+        typer.echo("本次运行有错误，邮件未发送。请改正后重新运行，或加 --email-on-failure 照发。", err=True)
     raise typer.Exit(0 if result.batch.ok else 1)
 
 
@@ -108,6 +116,52 @@ def _open_in_browser(path: Path) -> None:
 
     if path.exists():
         webbrowser.open(path.resolve().as_uri())
+
+
+def _mailing(settings, to: list[str] | None, cc: list[str] | None, *, dry_run: bool):
+    """The checked [email] settings and the password (none needed for a dry run)."""
+    from pipeline.mail_settings import mail_password, mail_settings
+
+    mail = mail_settings(settings, to=to, cc=cc)
+    return mail, None if dry_run else mail_password(mail)
+
+
+def _send(outputs: Path, period: str, mail, password: str | None, **options) -> None:
+    from pipeline.mail import email_period
+
+    outcome = email_period(outputs, period, mail, password, **options)
+    subject, recipients = outcome.message["Subject"], "、".join(mail.recipients)
+    if options.get("dry_run"):
+        _echo([f"未发送（--dry-run）：邮件已写入 {outcome.path}", f"  主题：{subject}", f"  收件人：{recipients}"])
+        return
+    _echo([f"邮件已发送：{subject}", f"  收件人：{recipients}", f"  记录见 {outcome.path}"])
+    if outcome.refused:
+        typer.echo(f"错误：邮件服务器拒收了 {'、'.join(outcome.refused)}，他们没有收到。", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+@_translated
+def email(outputs: OutputsOption = Path("outputs"), period: PeriodOption = None,
+          to: Annotated[Optional[list[str]], typer.Option(
+              "--to", metavar="ADDR", help="收件人，可多次使用；给出时代替 [email] to。例：--to a@example.gov.cn")] = None,
+          cc: Annotated[Optional[list[str]], typer.Option(
+              "--cc", metavar="ADDR", help="抄送，可多次使用；给出时代替 [email] cc。例：--cc b@example.gov.cn")] = None,
+          dry_run: Annotated[bool, typer.Option("--dry-run", help="不发送，只把邮件写入 OUTPUTS/PERIOD/message.eml，可用邮件程序打开查看。")] = False,
+          resend: Annotated[bool, typer.Option("--resend", help="本期已发送过（有 sent.json）也再发一次。")] = False,
+          with_departments: Annotated[bool, typer.Option("--with-departments", help="另附 departments/ 下各部门的表（打包为 zip）。")] = False,
+          config: ConfigOption = None) -> None:
+    """把本期报告用邮件发出（设置见 pipeline.toml 的 [email]）。
+
+    正文为 summary.html（另有纯文本版），附件为 report.xlsx 和 report.html；主题由 run.json 算出。
+    发送成功记入 OUTPUTS/PERIOD/sent.json，同一期再次发送需加 --resend。密码只从 [email] password_env
+    指定的环境变量读取。连接、加密或登录失败时退出码为 1，设置缺失为 2。
+
+    Example: pipeline email --period 2026-11 --dry-run
+    """
+    period = period or date.today().strftime("%Y-%m")
+    mail, password = _mailing(_settings(config, None, None, None), to, cc, dry_run=dry_run)
+    _send(outputs, period, mail, password, dry_run=dry_run, resend=resend, with_departments=with_departments)
 
 
 @app.command()

@@ -11,6 +11,7 @@ from pipeline.batch import Batch, read_batch
 from pipeline.controls import Controls, check_controls, check_expected_total, control_totals, read_controls
 from pipeline.errors import UsageError
 from pipeline.findings import with_severities
+from pipeline.mail import keep_send_record
 from pipeline.outputs import check_period, csv_bytes, json_bytes, outputs_lock, write_run_folder
 from pipeline.publish import write_departments
 from pipeline.report_html import write_report_html
@@ -84,6 +85,7 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
         def write(folder: Path) -> None:
             for writer in [write_tables, *(REPORT_WRITERS if writers is None else writers)]:
                 writer(folder, batch, record)
+            keep_send_record(outputs / period, folder)
 
         folder = write_run_folder(outputs, period, write)
     return RunResult(batch, record, folder)

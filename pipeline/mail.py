@@ -1,0 +1,290 @@
+"""E-mail a period's reports: one MIME message built from a run folder, sent over SMTP, recorded.
+
+The subject and the plain-text part are computed from run.json, so they cannot disagree with the
+reports; the HTML part is summary.html as written; report.xlsx and report.html (and, on request, the
+departments/ workbooks zipped) are attached. Attachment names are Chinese, in RFC 2231 form
+(`filename*=utf-8''…` on Content-Disposition), with a plain ASCII `name` on Content-Type for clients
+that read no RFC 2231 (Outlook 2003 and older): they show `report-2026-11.xlsx` instead of nothing.
+
+A send is recorded in sent.json beside run.json; a period with a sent.json is not sent again unless
+asked. Nothing here prints: failures are `MailError` (exit 1) or `UsageError` (exit 2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import smtplib
+import socket
+import ssl
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, getaddresses, make_msgid
+from pathlib import Path
+
+from pipeline.errors import MailError, UsageError
+from pipeline.findings import ERROR, SEVERITY_LABEL, WARNING
+from pipeline.mail_settings import MailSettings
+from pipeline.outputs import check_period, json_bytes, outputs_lock
+
+SENT, MESSAGE = "sent.json", "message.eml"
+FAILED_PREFIX = "【未通过】"          # a failed run says so first in the subject, whatever the template
+TOP_FINDINGS = 10
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# run-folder file -> (name the recipient sees, ASCII fallback, content type, what it is)
+REPORTS = {
+    "report.xlsx": ("项目支出绩效目标审核报告_{period}.xlsx", "report-{period}.xlsx", XLSX, "Excel 报告"),
+    "report.html": ("项目支出绩效目标审核报告_{period}.html", "report-{period}.html", "text/html",
+                    "网页报告，用浏览器打开"),
+}
+DEPARTMENTS = ("各部门绩效目标表_{period}.zip", "departments-{period}.zip", "application/zip",
+               "各部门的标准格式表，压缩包")
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    name: str                      # the Chinese file name the recipient sees
+    fallback: str                  # the ASCII name for clients without RFC 2231
+    content_type: str
+    description: str
+    data: bytes
+
+
+def read_record(folder: Path) -> dict:
+    """run.json of a finished run folder, after checking the files a message is made of are there."""
+    period = folder.name
+    if not (folder / "run.json").is_file():
+        raise UsageError(f"没有找到 {period} 的运行结果（{folder / 'run.json'}）。"
+                         f"请先运行 pipeline run --period {period}，或用 --outputs 指定输出文件夹。")
+    missing = [name for name in ("summary.html", *REPORTS) if not (folder / name).is_file()]
+    if missing:
+        raise UsageError(f"{folder} 中缺少 {'、'.join(missing)}，无法组成邮件。请重新运行 pipeline run --period {period}。")
+    return json.loads((folder / "run.json").read_text(encoding="utf-8"))
+
+
+def subject_fields(record: dict) -> dict[str, object]:
+    """The values a subject template may use (mail_settings.SUBJECT_FIELDS), from run.json."""
+    severities = [f["severity"] for f in record["findings"]]
+    return {"period": record["period"], "status": "通过" if record["status"] == "ok" else "未通过",
+            "departments": len(record["departments"]),
+            "projects": sum(d["projects"] for d in record["departments"]),
+            "indicators": sum(d["indicators"] for d in record["departments"]),
+            "total": f"{Decimal(record['total']):,.2f}",
+            "errors": severities.count(ERROR), "warnings": severities.count(WARNING)}
+
+
+def subject_line(record: dict, template: str) -> str:
+    subject = template.format(**subject_fields(record))
+    return subject if record["status"] == "ok" else FAILED_PREFIX + subject
+
+
+def text_body(record: dict, attachments: list[Attachment]) -> str:
+    """The plain-text part, for clients that show no HTML and for quoting in a reply."""
+    fields = subject_fields(record)
+    lines = [f"项目支出绩效目标审核 {record['period']}",
+             f"状态：{fields['status']}" + ("" if record["status"] == "ok" else "（有错误，请按问题清单修改后重新报送）"),
+             f"合计：{fields['total']} 万元（部门 {fields['departments']} 个，项目 {fields['projects']} 个，"
+             f"绩效指标 {fields['indicators']} 条）",
+             f"问题：错误 {fields['errors']} 项，警告 {fields['warnings']} 项，共 {len(record['findings'])} 项", "",
+             "各部门："]
+    for d in record["departments"]:
+        declared = d["declared_total"] or "—"
+        lines.append(f"  {d['name']}：项目 {d['projects']} 个，计算 {d['total']} 万元，申报 {declared} 万元")
+    if record["findings"]:
+        shown = record["findings"][:TOP_FINDINGS]
+        more = len(record["findings"]) - len(shown)
+        lines += ["", f"问题清单（前 {len(shown)} 项，其余 {more} 项见附件）：" if more else "问题清单："]
+        for f in shown:
+            where = "!".join(part for part in (f["file"], f["sheet"], f["cell"]) if part)
+            lines.append(f"  [{SEVERITY_LABEL[f['severity']]}] {where}：{f['message']}")
+    lines += ["", "附件："] + [f"  {a.name}（{a.description}）" for a in attachments]
+    lines += ["", f"运行时间 {record['started']}。本邮件由 pipeline 根据本期运行结果自动生成。"]
+    return "\n".join(lines) + "\n"
+
+
+def attachments(folder: Path, period: str, *, with_departments: bool = False) -> list[Attachment]:
+    found = [Attachment(name.format(period=period), fallback.format(period=period), kind, description,
+                        (folder / file).read_bytes())
+             for file, (name, fallback, kind, description) in REPORTS.items()]
+    if with_departments:
+        name, fallback, kind, description = DEPARTMENTS
+        found.append(Attachment(name.format(period=period), fallback.format(period=period), kind, description,
+                                zip_folder(folder / "departments")))
+    return found
+
+
+def zip_folder(folder: Path) -> bytes:
+    """The folder's files, by their Chinese names (zipfile marks them UTF-8), in name order."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+    if not files:
+        raise UsageError(f"{folder} 中没有各部门的表，无法附上。请去掉 --with-departments，或重新运行 pipeline run。")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in files:
+            archive.write(path, path.relative_to(folder).as_posix())
+    return buffer.getvalue()
+
+
+def build_message(folder: Path, record: dict, mail: MailSettings, *, with_departments: bool = False,
+                  now: datetime | None = None) -> EmailMessage:
+    """The whole message: headers, text and HTML alternatives, the attachments."""
+    files = attachments(folder, record["period"], with_departments=with_departments)
+    message = EmailMessage(policy=policy.SMTP)
+    message["Subject"] = subject_line(record, mail.subject)
+    message["From"] = mail.sender
+    message["To"] = ", ".join(mail.to)
+    if mail.cc:
+        message["Cc"] = ", ".join(mail.cc)
+    message["Date"] = format_datetime(now or datetime.now().astimezone())
+    # the sender's domain, not socket.getfqdn(): no DNS lookup, and a Message-ID the server recognises
+    message["Message-ID"] = make_msgid(domain=getaddresses([mail.sender])[0][1].rpartition("@")[2])
+    # base64: Chinese text passes any server, 8BITMIME or not, and long lines need no folding
+    message.set_content(text_body(record, files), cte="base64")
+    message.add_alternative((folder / "summary.html").read_text(encoding="utf-8"), subtype="html", cte="base64")
+    for item in files:
+        maintype, subtype = item.content_type.split("/")
+        message.add_attachment(item.data, maintype=maintype, subtype=subtype, filename=item.name)
+        part = list(message.iter_attachments())[-1]
+        part.set_param("name", item.fallback)  # Content-Type name: what clients without RFC 2231 show
+    return message
+
+
+STEPS = {"connect": "连接", "starttls": "建立加密连接（STARTTLS）", "login": "登录（AUTH）", "send": "发送"}
+
+
+def send(message: EmailMessage, mail: MailSettings, password: str | None) -> dict[str, tuple[int, bytes]]:
+    """Hand the message to the server; return the recipients it refused (the others got it).
+    Every way the connection, TLS or login can fail is a `MailError` with the Chinese reason."""
+    server = f"{mail.host}:{mail.port}"
+    context = ssl.create_default_context(cafile=str(mail.cafile) if mail.cafile else None)
+    step, client = "connect", None
+    try:
+        if mail.security == "ssl":
+            client = smtplib.SMTP_SSL(mail.host, mail.port, timeout=mail.timeout, context=context)
+        else:
+            client = smtplib.SMTP(mail.host, mail.port, timeout=mail.timeout)
+        if mail.security == "starttls":
+            step = "starttls"
+            client.starttls(context=context)
+        if mail.username is not None:
+            step = "login"
+            client.login(mail.username, password or "")
+        step = "send"
+        return client.send_message(message, getaddresses([mail.sender])[0][1], mail.recipients)
+    except smtplib.SMTPAuthenticationError as exc:
+        raise MailError(f"邮件服务器 {server} 拒绝了用户名 {mail.username} 或密码（{_reply(exc)}）。"
+                        f"请检查 [email] username 和环境变量 {mail.password_env} 中的密码。邮件未发出。") from exc
+    except smtplib.SMTPNotSupportedError as exc:
+        raise MailError(f"邮件服务器 {server} 不支持{STEPS[step]}。请检查 [email] security 和 port"
+                        "（ssl 通常为 465，starttls 通常为 587）。邮件未发出。") from exc
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise MailError(f"邮件服务器 {server} 拒收了全部收件人：{'、'.join(exc.recipients)}。邮件未发出。") from exc
+    except smtplib.SMTPSenderRefused as exc:
+        raise MailError(f"邮件服务器 {server} 拒绝了发件人 {exc.sender}（{_reply(exc)}）。"
+                        "请检查 [email] from。邮件未发出。") from exc
+    except smtplib.SMTPResponseException as exc:
+        raise MailError(f"邮件服务器 {server} 在{STEPS[step]}时拒绝（{_reply(exc)}）。邮件未发出。") from exc
+    except ssl.SSLCertVerificationError as exc:
+        raise MailError(f"邮件服务器 {server} 的证书无法验证（{exc.verify_message}）。如果服务器使用自签名证书，"
+                        "请在 [email] cafile 中指定它的证书文件。邮件未发出。") from exc
+    except ssl.SSLError as exc:
+        raise MailError(f"与邮件服务器 {server} 建立加密连接失败（{exc.reason or exc}）。请检查 [email] security "
+                        "与 port 是否配套（ssl 通常为 465，starttls 通常为 587）。邮件未发出。") from exc
+    except socket.gaierror as exc:
+        raise MailError(f"找不到邮件服务器 {mail.host}（域名无法解析）。请检查 [email] host 和网络连接。") from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+        raise MailError(f"与邮件服务器 {server} {STEPS[step]}时出错（{reason}）。请检查 [email] host、port "
+                        "和网络连接。邮件未发出。") from exc
+    finally:
+        if client is not None:
+            _close(client)
+
+
+def _close(client: smtplib.SMTP) -> None:
+    """QUIT politely; a server that answers QUIT badly does not undo a message it has accepted."""
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()
+
+
+def _reply(exc: smtplib.SMTPResponseException) -> str:
+    text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+    return f"{exc.smtp_code} {text}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    message: EmailMessage
+    path: Path                                # sent.json, or message.eml after a dry run
+    refused: dict[str, tuple[int, bytes]]     # recipients the server refused (the others got the message)
+
+
+def email_period(outputs: Path, period: str, mail: MailSettings, password: str | None, *, dry_run: bool = False,
+                 resend: bool = False, with_departments: bool = False) -> Outcome:
+    """Build the period's message and send it, or with `dry_run` write it to message.eml instead.
+    Holds the outputs lock, so a run cannot swap the folder out while it is being sent."""
+    folder = outputs / check_period(period)
+    read_record(folder)  # a wrong --outputs or --period is reported before anything is locked or created
+    with outputs_lock(outputs):
+        record = read_record(folder)
+        if not dry_run and not resend:
+            refuse_if_sent(folder)
+        message = build_message(folder, record, mail, with_departments=with_departments)
+        if dry_run:
+            return Outcome(message, write_atomically(folder / MESSAGE, message.as_bytes()), {})
+        refused = send(message, mail, password)
+        return Outcome(message, record_sent(folder, message, mail, refused), refused)
+
+
+def refuse_if_sent(folder: Path) -> None:
+    path = folder / SENT
+    if path.is_file():
+        sent = json.loads(path.read_text(encoding="utf-8"))
+        raise UsageError(f"{folder.name} 的报告已于 {sent['sent']} 发送给 {'、'.join(sent['recipients'])}"
+                         f"（记录见 {path}）。如确需再次发送，请运行 pipeline email --period {folder.name} --resend。")
+
+
+def record_sent(folder: Path, message: EmailMessage, mail: MailSettings, refused: dict[str, tuple[int, bytes]],
+                now: datetime | None = None) -> Path:
+    """sent.json: when, to whom, which message and exactly which attachments; earlier sends under `previous`."""
+    path = folder / SENT
+    earlier = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    record = {
+        "period": folder.name,
+        "sent": (now or datetime.now().astimezone()).isoformat(timespec="seconds"),
+        "server": f"{mail.host}:{mail.port}",
+        "from": mail.sender, "to": list(mail.to), "cc": list(mail.cc),
+        "recipients": [r for r in mail.recipients if r not in refused],
+        "refused": {r: f"{code} {reply.decode('utf-8', 'replace')}" for r, (code, reply) in refused.items()},
+        "subject": str(message["Subject"]),
+        "message_id": str(message["Message-ID"]),
+        "attachments": [{"name": part.get_filename(), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                        for part in message.iter_attachments() for data in [part.get_payload(decode=True)]],
+        "previous": ([*earlier.pop("previous", []), earlier] if earlier else []),
+    }
+    return write_atomically(path, json_bytes(record))
+
+
+def keep_send_record(previous: Path, folder: Path) -> None:
+    """A new run of a period keeps the record of what was sent for it, so it is not sent twice by accident."""
+    if (previous / SENT).is_file():
+        (folder / SENT).write_bytes((previous / SENT).read_bytes())
+
+
+def write_atomically(path: Path, data: bytes) -> Path:
+    """Write beside the file and rename over it: a reader sees the old file or the new one, never half."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path
