@@ -22,8 +22,9 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.mail import subject_line
-from pipeline.mail_settings import DEFAULT_SUBJECT
+from pipeline.mail_settings import DEFAULT_SUBJECT, mail_settings
 from pipeline.runner import run
+from pipeline.settings import load_settings
 
 PERIOD = "2026-11"
 SAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "广州市荔湾区信访局.xlsx"
@@ -400,6 +401,20 @@ def test_run_email_checks_the_settings_before_running(tmp_path):
     result = run_and_email(tmp_path, tmp_path / "inputs", config(tmp_path, **plain(25, host=None)))
     assert result.exit_code == 2
     assert "缺少 [email] host" in result.output and not (tmp_path / "out").exists()
+
+
+def test_the_documented_examples_are_valid_settings(tmp_path, monkeypatch):
+    """The commented [email] block of pipeline.toml.example, uncommented, and the README's example."""
+    root = SAMPLE.parent.parent
+    example = root.joinpath("pipeline.toml.example").read_text(encoding="utf-8").split("# [email]\n", 1)[1]
+    readme = root.joinpath("README.md").read_text(encoding="utf-8").split("```toml\n[email]\n", 1)[1].split("```")[0]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "smtp-ca.pem").write_text("not read here")
+    for body in (example.replace("# ", "", 1).replace("\n# ", "\n"), readme):
+        (tmp_path / "pipeline.toml").write_text("[email]\n" + body, encoding="utf-8")
+        mail = mail_settings(load_settings())
+        assert (mail.host, mail.port, mail.security, mail.password_env) == (
+            "smtp.example.gov.cn", 587, "starttls", "PIPELINE_SMTP_PASSWORD")
 
 
 def test_the_subject_template_is_filled_from_run_json():
