@@ -41,9 +41,10 @@ def department(index: int, rng: random.Random, projects: int = 20) -> Dept:
         items = []
         for p in range(projects // unit_count):
             obj = rng.choice(OBJECTS)
-            chosen = rng.sample(INDICATORS, rng.randint(3, 5))
-            indicators = [(l1, l2, n, v.format(n=rng.randint(1, 500), p=rng.randint(80, 100)),
-                           v.format(n=rng.randint(1, 500), p=rng.randint(80, 100))) for l1, l2, n, v in chosen]
+            # one output, one effect and the satisfaction indicator, plus up to two more outputs
+            chosen = [*rng.sample(INDICATORS[:4], rng.randint(1, 3)), rng.choice(INDICATORS[4:7]), INDICATORS[7]]
+            values = [v.format(n=rng.randint(1, 500), p=rng.randint(80, 99)) for _, _, _, v in chosen]
+            indicators = [(l1, l2, n, value, value) for (l1, l2, n, _), value in zip(chosen, values)]
             items.append(Proj(f"{obj}专项经费{u}{p:02d}", fiscal=f"{rng.randint(1, 500000) / 100:.2f}",
                               other=f"{rng.randint(0, 20000) / 100:.2f}",
                               goal=f"通过实施本项目，{rng.choice(VERBS)}{obj}，{rng.choice(VERBS)}服务质量和群众满意度。",

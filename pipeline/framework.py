@@ -7,6 +7,7 @@ Level names are compared by their base (`产出指标` and `产出` are the same
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -38,6 +39,7 @@ _SPACES = re.compile(r"\s+")
 _TRAILING = "。；;，,：: "
 
 
+@functools.lru_cache(maxsize=4096)
 def base(name: str) -> str:
     """`1-产出指标` / `产出指标` / ` 产出 ` -> `产出`: no code, no spaces, no trailing 指标."""
     text = _SPACES.sub("", unicodedata.normalize("NFKC", name or "")).rstrip(_TRAILING)
@@ -49,6 +51,7 @@ def shown(level_base: str) -> str:
     return f"{level_base}指标" if level_base in _WITH_SUFFIX else level_base
 
 
+@functools.lru_cache(maxsize=4096)
 def resolve_level1(name: str, framework: str) -> tuple[str | None, bool]:
     """The level-1 group a written name means, and whether a synonym was used. (None, False) if unknown."""
     b = base(name)
@@ -59,6 +62,7 @@ def resolve_level1(name: str, framework: str) -> tuple[str | None, bool]:
     return None, False
 
 
+@functools.lru_cache(maxsize=4096)
 def resolve_level2(name: str, framework: str) -> tuple[str | None, bool]:
     b = base(name)
     known = {l2 for l2s in LEVELS[framework].values() for l2 in l2s}
@@ -95,6 +99,7 @@ _NOT_NUMBER_SUFFIXES = ("质量", "力量", "分量", "考量")
 _COUNTING_SUFFIXES = ("数", "量", "次", "分", "分值", "名次", "排名", "等级")
 
 
+@functools.lru_cache(maxsize=4096)
 def _name(name: str) -> str:
     b = _SPACES.sub("", unicodedata.normalize("NFKC", name or "")).rstrip(_TRAILING)
     return b[:-2] if b.endswith("指标") else b
