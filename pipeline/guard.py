@@ -40,6 +40,22 @@ class Limits:
         return cls(**table)
 
 
+def limits_of(settings) -> Limits:
+    """The checked `[limits]` section of the settings (defaults when absent); a bad one is a usage error."""
+    from collections.abc import Mapping
+
+    from pipeline.errors import UsageError
+
+    section = settings.raw.get("limits", {})
+    where = f"设置文件 {settings.file or 'pipeline.toml'}"
+    if not isinstance(section, Mapping):
+        raise UsageError(f"{where}：limits 应为一节（[limits]），不是单个值。")
+    try:
+        return Limits.from_table(dict(section))
+    except ValueError as exc:
+        raise UsageError(f"{where}：{exc}。请参阅 docs/settings.md 的 [limits] 一节。") from None
+
+
 def unsafe(message: str) -> ReadError:
     return ReadError(message, code="unsafe_file")
 

@@ -11,6 +11,7 @@ from pipeline.batch import Batch, read_batch
 from pipeline.controls import Controls, check_controls, check_expected_total, control_totals, read_controls
 from pipeline.errors import UsageError
 from pipeline.findings import with_severities
+from pipeline.guard import limits_of
 from pipeline.mail import keep_send_record
 from pipeline.outputs import check_period, csv_bytes, json_bytes, outputs_lock, write_run_folder
 from pipeline.publish import write_departments
@@ -38,7 +39,7 @@ def check(paths: list[Path], settings: Settings = Settings()) -> Batch:
     if missing:
         raise UsageError(f"找不到：{'、'.join(missing)}。请检查路径。")
     controls = read_controls(settings.controls) if settings.controls else None
-    batch = read_batch(paths)
+    batch = read_batch(paths, limits_of(settings))
     review_batch(batch, settings, controls, "、".join(str(p) for p in paths))
     batch.sort()
     return batch
@@ -75,9 +76,10 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
     if not inputs.is_dir():
         raise UsageError(f"输入文件夹 {inputs} 不存在。请先建立它并放入各部门的报表，或用 --inputs 指定。")
     controls = read_controls(settings.controls) if settings.controls else None
+    limits = limits_of(settings)
     started = datetime.now().astimezone().isoformat(timespec="seconds")
     with outputs_lock(outputs):
-        batch = read_batch([inputs])
+        batch = read_batch([inputs], limits)
         review_batch(batch, settings, controls, str(inputs))
         batch.sort()
         record = run_record(batch, period, started)

@@ -118,3 +118,19 @@ def test_resubmitted_department_uses_the_newest_file(tmp_path):
     (f,) = batch.findings
     assert (f.code, f.severity, f.department) == ("duplicate_department", "warning", "某区教育局")
     assert "教育局_初稿.csv" in f.message and "教育局_更正.csv" in f.message
+
+
+def test_limits_come_from_pipeline_toml(tmp_path, good, monkeypatch):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pipeline.toml").write_text("[limits]\nmax_file_mb = 0.001\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(good)])
+    assert result.exit_code == 1
+    assert "超过上限 0.001 MB" in result.output
+    (tmp_path / "pipeline.toml").write_text("[limits]\nmax_ratio = -1\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(good)])
+    assert result.exit_code == 2
+    assert "[limits] max_ratio 应为正数" in result.output
