@@ -8,6 +8,7 @@ the command line: `password_env` names the environment variable that holds it.
 from __future__ import annotations
 
 import os
+import ssl
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -169,6 +170,10 @@ class _Checker:
         path = (settings_file.parent if settings_file else Path(".")) / value
         if not path.is_file():
             raise self.fail(key, f"指向的证书文件 {path} 不存在")
+        try:
+            ssl.create_default_context(cafile=str(path))
+        except (ssl.SSLError, ValueError):
+            raise self.fail(key, f"指向的 {path} 不是 PEM 格式的证书（以 -----BEGIN CERTIFICATE----- 开头）") from None
         return path
 
 

@@ -403,13 +403,20 @@ def test_run_email_checks_the_settings_before_running(tmp_path):
     assert "缺少 [email] host" in result.output and not (tmp_path / "out").exists()
 
 
-def test_the_documented_examples_are_valid_settings(tmp_path, monkeypatch):
+def test_a_cafile_that_is_not_a_certificate_is_a_usage_error(tmp_path, outputs):
+    (tmp_path / "ca.pem").write_text("not a certificate")
+    result = send(outputs, config(tmp_path, **plain(25, security="starttls", cafile="ca.pem")))
+    assert result.exit_code == 2
+    assert "[email] 中的 cafile 指向的" in result.output and "不是 PEM 格式的证书" in result.output
+
+
+def test_the_documented_examples_are_valid_settings(tmp_path, monkeypatch, certificate):
     """The commented [email] block of pipeline.toml.example, uncommented, and the README's example."""
     root = SAMPLE.parent.parent
-    example = root.joinpath("pipeline.toml.example").read_text(encoding="utf-8").split("# [email]\n", 1)[1]
+    example = root.joinpath("pipeline.toml.example").read_text(encoding="utf-8").split("# [email]\n", 1)[1].split("\n\n")[0]
     readme = root.joinpath("README.md").read_text(encoding="utf-8").split("```toml\n[email]\n", 1)[1].split("```")[0]
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "smtp-ca.pem").write_text("not read here")
+    shutil.copy(certificate[0], tmp_path / "smtp-ca.pem")
     for body in (example.replace("# ", "", 1).replace("\n# ", "\n"), readme):
         (tmp_path / "pipeline.toml").write_text("[email]\n" + body, encoding="utf-8")
         mail = mail_settings(load_settings())
