@@ -19,6 +19,7 @@ from pipeline.model import ZERO, Department, InputFile, RowCount
 from pipeline.normalise import build_department
 from pipeline.read import ReadError, read_sheets, reader_failed
 from pipeline.reconcile import Check, reconcile
+from pipeline.timing import Progress, Timings, no_progress
 
 
 @dataclass(slots=True)
@@ -27,7 +28,8 @@ class Batch:
     departments: list[Department] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    control_totals: dict[str, Decimal] = field(default_factory=dict)  # department -> 控制数 (controls.py)
+    control_totals: dict[str, Decimal] = field(default_factory=dict)
+    timings: Timings = field(default_factory=Timings)  # department -> 控制数 (controls.py)
 
     @property
     def ok(self) -> bool:
@@ -41,18 +43,20 @@ class Batch:
         self.findings.sort(key=sort_key)
 
 
-def read_batch(paths: list[Path], limits: Limits = Limits()) -> Batch:
+def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress = no_progress) -> Batch:
     """Read every table file under `paths` into one checked batch."""
     candidates, skipped = discover(paths)
     batch = Batch()
-    for candidate in candidates:
+    for done, candidate in enumerate(candidates, start=1):
         read_file(candidate, batch, limits)
+        progress("read", done, len(candidates))
     batch.inputs.extend(skipped)
     supersede_resubmissions(batch)
-    for department in batch.departments:
-        checks, findings = reconcile(department)
-        batch.checks.extend(checks)
-        batch.findings.extend(findings)
+    with batch.timings.stage("reconcile"):
+        for department in batch.departments:
+            checks, findings = reconcile(department)
+            batch.checks.extend(checks)
+            batch.findings.extend(findings)
     return batch
 
 
@@ -70,11 +74,11 @@ def read_file(candidate: Candidate, batch: Batch, limits: Limits = Limits()) -> 
     entry = InputFile(name, None, "ok", None)
     batch.inputs.append(entry)
     try:
-        stat = candidate.path.stat()
-        entry.modified = stat.st_mtime
-        entry.sha256 = sha256_of(candidate.path)
-        check_file(candidate.path, limits)
-        sheets = read_sheets(candidate.path)
+        with batch.timings.stage("read"):
+            entry.modified = candidate.path.stat().st_mtime
+            entry.sha256 = sha256_of(candidate.path)
+            check_file(candidate.path, limits)
+            sheets = read_sheets(candidate.path)
     except ReadError as exc:
         _reject(batch, entry, exc.code, str(exc))
         return
@@ -86,7 +90,13 @@ def read_file(candidate: Candidate, batch: Batch, limits: Limits = Limits()) -> 
             raise
         _reject(batch, entry, "unreadable_file", f"读取时出现意外错误（{type(exc).__name__}），请另存为 .xlsx 后重试")
         return
-    found, empty_sheets = 0, []
+    with batch.timings.stage("parse"):
+        _parse_sheets(batch, entry, sheets)
+
+
+def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
+    name = entry.file
+    found, empty_sheets, failed = 0, [], []
     for sheet in sheets:
         try:
             table = find_table(sheet)
@@ -94,9 +104,13 @@ def read_file(candidate: Candidate, batch: Batch, limits: Limits = Limits()) -> 
                 empty_sheets.append(sheet)
                 continue
             result = build_department(sheet, table, name)
-        except Exception as exc:  # pragma: no cover - defensive: one bad sheet must not stop the batch
-            _reject(batch, entry, "unreadable_file", f"工作表「{sheet.name}」处理失败（{type(exc).__name__}）")
-            return
+        except Exception as exc:  # a bug on one sheet must not stop the batch, nor drop the other sheets
+            failed.append(sheet)
+            entry.rows.add(RowCount(read=len(sheet.rows), rejected=len(sheet.rows)))
+            batch.findings.append(finding(
+                "unreadable_file", f"文件「{name}」的工作表「{sheet.name}」处理时出错（{type(exc).__name__}），该表未读取。"
+                f"请另存为新的 .xlsx 后重试，或把此表单独报送", file=name, sheet=sheet.name or None))
+            continue
         found += 1
         entry.rows.add(result.rows)
         batch.findings.extend(result.findings)
@@ -104,6 +118,10 @@ def read_file(candidate: Candidate, batch: Batch, limits: Limits = Limits()) -> 
             batch.departments.append(result.department)
     if not found:
         read = sum(len(sheet.rows) for sheet in sheets)
+        if failed:
+            entry.status, entry.reason = "rejected", "没有能读取的工作表"
+            entry.rows = RowCount(read=read, rejected=read)
+            return
         _reject(batch, entry, "no_table",
                 "文件中没有找到项目支出绩效目标表：没有一行表头含「项目名称」及「总计/绩效目标/绩效指标」等列。"
                 "请确认文件内容，或使用标准表样重新填报", RowCount(read=read, rejected=read))

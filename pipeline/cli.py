@@ -6,6 +6,7 @@ only here (`_translated`). Heavy libraries are imported inside the commands so `
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from datetime import date
@@ -51,6 +52,7 @@ def main(debug: Annotated[bool, typer.Option("--debug", help="出错时显示完
 
 InputsOption = Annotated[Path, typer.Option("--inputs", "-i", help="存放各部门报表的文件夹（含子文件夹）。例：--inputs 收件/11月")]
 OutputsOption = Annotated[Path, typer.Option("--outputs", "-o", help="输出文件夹，每期结果写入其下的 YYYY-MM 子文件夹。例：--outputs 报告")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条和明细，只打印最后的状态行。例：pipeline run -q")]
 PeriodOption = Annotated[Optional[str], typer.Option("--period", "-p", help="报告期间 YYYY-MM，默认为本月。例：--period 2026-11")]
 ConfigOption = Annotated[Optional[Path], typer.Option(
     "--config", metavar="PATH", help="设置文件（TOML，见 docs/settings.md），默认为当前文件夹中的 pipeline.toml（如有）。例：--config 设置/pipeline.toml")]
@@ -82,7 +84,8 @@ def run(inputs: InputsOption = Path("inputs"), outputs: OutputsOption = Path("ou
         controls: ControlsOption = None, expect_total: ExpectTotalOption = None, framework: FrameworkOption = None,
         config: ConfigOption = None,
         email: Annotated[bool, typer.Option("--email", help="写完后按 pipeline.toml 的 [email] 设置把本期报告发出（同 pipeline email）；运行有错误时不发。")] = False,
-        email_on_failure: Annotated[bool, typer.Option("--email-on-failure", help="运行有错误也照发（含 --email），邮件主题注明「未通过」。")] = False) -> None:
+        email_on_failure: Annotated[bool, typer.Option("--email-on-failure", help="运行有错误也照发（含 --email），邮件主题注明「未通过」。")] = False,
+        quiet: QuietOption = False) -> None:
     """读取输入文件夹的全部报表，写出本期结果。
 
     结果写入 OUTPUTS/PERIOD/：projects.csv、indicators.csv、findings.csv、run.json，报告 report.xlsx、
@@ -99,8 +102,10 @@ def run(inputs: InputsOption = Path("inputs"), outputs: OutputsOption = Path("ou
     settings = _settings(config, framework, controls, expect_total)
     # the [email] settings and the password are checked before the run, not after it
     mailing = _mailing(settings, None, None, dry_run=False) if email or email_on_failure else None
-    result = run_batch(inputs, outputs, period, settings=settings)
-    _echo([f"期间 {period}", *summary_lines(result.batch), f"结果已写入 {result.folder}"])
+    with _progress_bar(not quiet) as progress:
+        result = run_batch(inputs, outputs, period, settings=settings, progress=progress)
+    lines = [f"期间 {period}", *summary_lines(result.batch), f"结果已写入 {result.folder}"]
+    _echo(lines[-2:] if quiet else lines)
     if open_report:
         _open_in_browser(result.folder / "report.html")
     if mailing and (result.batch.ok or email_on_failure):
@@ -108,6 +113,35 @@ def run(inputs: InputsOption = Path("inputs"), outputs: OutputsOption = Path("ou
     elif mailing:
         typer.echo("本次运行有错误，邮件未发送。请改正后重新运行，或加 --email-on-failure 照发。", err=True)
     raise typer.Exit(0 if result.batch.ok else 1)
+
+
+PROGRESS_MIN_FILES = 5  # a bar for a handful of files only flickers
+
+
+@contextlib.contextmanager
+def _progress_bar(wanted: bool):
+    """A rich progress bar for reading and writing, on a terminal only and for more than a few files."""
+    if not (wanted and sys.stdout.isatty()):
+        yield lambda stage, done, total: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    labels = {"read": "读取报表", "write": "写出结果"}
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  transient=True) as bar:
+        tasks: dict[str, int] = {}
+        shown = {"on": None}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if shown["on"] is None:
+                shown["on"] = total > PROGRESS_MIN_FILES
+            if not shown["on"]:
+                return
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(labels.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done)
+
+        yield update
 
 
 def _open_in_browser(path: Path) -> None:

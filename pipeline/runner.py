@@ -21,6 +21,7 @@ from pipeline.tables import (FINDING_COLUMNS, INDICATOR_COLUMNS, SAFE_COLUMNS, P
                              indicator_rows, project_rows, run_record)
 from pipeline.rules import review
 from pipeline.settings import Settings
+from pipeline.timing import Progress, no_progress
 
 # a writer adds files to the staging run folder from the finished batch and its run.json record
 Writer = Callable[[Path, Batch, dict], None]
@@ -70,7 +71,7 @@ def write_tables(folder: Path, batch: Batch, record: dict) -> None:
 
 
 def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None = None,
-        settings: Settings = Settings()) -> RunResult:
+        settings: Settings = Settings(), progress: Progress = no_progress) -> RunResult:
     """Read `inputs`, write `outputs/period/` as a whole, return what was found."""
     check_period(period)
     if not inputs.is_dir():
@@ -79,14 +80,18 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
     limits = limits_of(settings)
     started = datetime.now().astimezone().isoformat(timespec="seconds")
     with outputs_lock(outputs):
-        batch = read_batch([inputs], limits)
-        review_batch(batch, settings, controls, str(inputs))
+        batch = read_batch([inputs], limits, progress)
+        with batch.timings.stage("rules"):
+            review_batch(batch, settings, controls, str(inputs))
         batch.sort()
         record = run_record(batch, period, started)
 
         def write(folder: Path) -> None:
-            for writer in [write_tables, *(REPORT_WRITERS if writers is None else writers)]:
-                writer(folder, batch, record)
+            chosen = [write_tables, *(REPORT_WRITERS if writers is None else writers)]
+            for done, writer in enumerate(chosen, start=1):
+                with batch.timings.stage(writer.__name__):
+                    writer(folder, batch, record)
+                progress("write", done, len(chosen))
             keep_send_record(outputs / period, folder)
 
         folder = write_run_folder(outputs, period, write)

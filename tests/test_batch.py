@@ -59,3 +59,24 @@ def test_duplicate_project_under_one_unit(tmp_path):
     batch = read_batch([write_text(tmp_path / "t.csv", rows)])
     duplicates = [f for f in batch.findings if f.code == "duplicate_project"]
     assert [(f.cell, f.project) for f in duplicates] == [("A7", "教师培训经费")]
+
+
+def test_a_sheet_that_breaks_the_parser_is_reported_and_the_other_sheets_kept(tmp_path, monkeypatch):
+    import pipeline.batch as batch_module
+
+    real = batch_module.build_department
+
+    def fragile(sheet, table, name):
+        if sheet.name == "坏表":
+            raise RuntimeError("parser bug")
+        return real(sheet, table, name)
+
+    monkeypatch.setattr(batch_module, "build_department", fragile)
+    rows = published_rows(education_bureau())
+    path = write_xlsx(tmp_path / "two.xlsx", [{"name": "好表", "rows": rows}, {"name": "坏表", "rows": rows}])
+    batch = read_batch([path])
+    (entry,) = batch.inputs
+    assert entry.status == "ok" and [d.sheet for d in batch.departments] == ["好表"]
+    (f,) = [f for f in batch.findings if f.code == "unreadable_file"]
+    assert (f.sheet, f.severity) == ("坏表", "error") and "RuntimeError" in f.message
+    assert entry.rows.read == 18 and entry.rows.rejected == 9

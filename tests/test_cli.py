@@ -105,3 +105,30 @@ def test_every_command_and_option_has_help_with_an_example():
         for param in command.params:
             if param.name != "help":
                 assert param.help, f"{name} --{param.name} has no help"
+
+
+def test_quiet_prints_only_the_status_and_the_folder(tmp_path, sample):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    shutil.copy(sample, inputs)
+    result = invoke("run", "-q", "-i", inputs, "-o", tmp_path / "out", "-p", "2026-11")
+    assert result.exit_code == 0
+    assert result.output.splitlines() == ["状态：通过", f"结果已写入 {tmp_path / 'out' / '2026-11'}"]
+
+
+def test_progress_is_reported_per_file_and_per_output_and_stages_are_timed(tmp_path):
+    from pipeline.runner import run
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for n in range(3):
+        dept = education_bureau()
+        dept.name = f"第{n}局"
+        write_text(inputs / f"{n}.csv", published_rows(dept))
+    calls = []
+    result = run(inputs, tmp_path / "out", "2026-11", progress=lambda *a: calls.append(a))
+    assert [c for c in calls if c[0] == "read"] == [("read", 1, 3), ("read", 2, 3), ("read", 3, 3)]
+    writes = [c for c in calls if c[0] == "write"]
+    assert writes[-1][1] == writes[-1][2] == len(writes) >= 2
+    assert {"read", "parse", "reconcile", "rules", "write_tables", "write_report_xlsx"} <= set(result.batch.timings)
+    assert all(seconds >= 0 for seconds in result.batch.timings.values())
