@@ -8,10 +8,12 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.batch import Batch, read_batch
+from pipeline.changes import compare
 from pipeline.controls import Controls, check_controls, check_expected_total, control_totals, read_controls
 from pipeline.errors import UsageError
 from pipeline.findings import with_severities
 from pipeline.guard import limits_of
+from pipeline.history import history_path, open_history
 from pipeline.mail import keep_send_record
 from pipeline.outputs import check_period, csv_bytes, json_bytes, outputs_lock, write_run_folder
 from pipeline.publish import write_departments
@@ -21,7 +23,8 @@ from pipeline.tables import (FINDING_COLUMNS, INDICATOR_COLUMNS, SAFE_COLUMNS, P
                              indicator_rows, project_rows, run_record)
 from pipeline.rules import review
 from pipeline.settings import Settings
-from pipeline.timing import Progress, no_progress
+from pipeline.snapshot import snapshot_of
+from pipeline.timing import Progress, frozen_heap, no_progress
 
 # a writer adds files to the staging run folder from the finished batch and its run.json record
 Writer = Callable[[Path, Batch, dict], None]
@@ -78,21 +81,28 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
         raise UsageError(f"输入文件夹 {inputs} 不存在。请先建立它并放入各部门的报表，或用 --inputs 指定。")
     controls = read_controls(settings.controls) if settings.controls else None
     limits = limits_of(settings)
+    history_file = history_path(settings, outputs)
     started = datetime.now().astimezone().isoformat(timespec="seconds")
-    with outputs_lock(outputs):
+    with outputs_lock(outputs), open_history(history_file) as history:
         batch = read_batch([inputs], limits, progress)
         with batch.timings.stage("rules"):
             review_batch(batch, settings, controls, str(inputs))
         batch.sort()
         record = run_record(batch, period, started)
+        with batch.timings.stage("changes"):
+            snapshot = snapshot_of(batch, record)
+            record["changes"] = compare(history.latest_before(period), snapshot).as_dict()
 
         def write(folder: Path) -> None:
             chosen = [write_tables, *(REPORT_WRITERS if writers is None else writers)]
-            for done, writer in enumerate(chosen, start=1):
-                with batch.timings.stage(writer.__name__):
-                    writer(folder, batch, record)
-                progress("write", done, len(chosen))
+            with frozen_heap():
+                for done, writer in enumerate(chosen, start=1):
+                    with batch.timings.stage(writer.__name__):
+                        writer(folder, batch, record)
+                    progress("write", done, len(chosen))
             keep_send_record(outputs / period, folder)
 
         folder = write_run_folder(outputs, period, write)
+        with batch.timings.stage("history"):
+            history.record(snapshot)      # only a run whose folder was written is recorded
     return RunResult(batch, record, folder)
