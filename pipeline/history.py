@@ -1,0 +1,254 @@
+"""The history of runs: an SQLite database, one record per period (docs/outputs.md, history.sqlite).
+
+`open_history` opens (or creates) the database and migrates its schema forward (`PRAGMA user_version`
+counts the migrations applied). `History.record` writes a run's `Snapshot` in one transaction that first
+deletes the period's earlier record, so a re-run replaces it and a process killed half-way leaves the
+database as it was. Money is stored as integer 分 (1 万元 = 1,000,000 分), never as a float.
+
+The path is `[history] path` in pipeline.toml (relative to that file's folder), else
+`OUTPUTS/history.sqlite` (`history_path`). Nothing here prints; what stops a command is a `UsageError`.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from pipeline.errors import UsageError
+from pipeline.findings import Finding
+from pipeline.money import FEN
+from pipeline.settings import DEFAULT_FILE, Settings
+from pipeline.snapshot import DepartmentState, IndicatorState, InputState, ProjectState, Snapshot
+
+DEFAULT_NAME = "history.sqlite"
+HELP = "请参阅 docs/settings.md 的 [history] 一节"
+# seconds to sleep inside the write transaction, before COMMIT: lets a test kill a run at that moment
+PAUSE_VARIABLE = "PIPELINE_HISTORY_PAUSE"
+
+# MIGRATIONS[n] takes the schema from version n to n + 1; never edit one that has shipped, add another
+MIGRATIONS: list[tuple[str, ...]] = [(
+    """CREATE TABLE runs (
+        period TEXT PRIMARY KEY, started TEXT NOT NULL, recorded TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('ok', 'failed')), total_fen INTEGER NOT NULL) STRICT""",
+    """CREATE TABLE inputs (
+        period TEXT NOT NULL REFERENCES runs ON DELETE CASCADE, position INTEGER NOT NULL,
+        file TEXT NOT NULL, sha256 TEXT, status TEXT NOT NULL, reason TEXT,
+        PRIMARY KEY (period, position)) STRICT""",
+    """CREATE TABLE departments (
+        period TEXT NOT NULL REFERENCES runs ON DELETE CASCADE, position INTEGER NOT NULL,
+        name TEXT NOT NULL, file TEXT NOT NULL, sheet TEXT NOT NULL, unit TEXT NOT NULL,
+        total_fen INTEGER NOT NULL, declared_total_fen INTEGER, control_total_fen INTEGER,
+        reconciled INTEGER NOT NULL, PRIMARY KEY (period, position)) STRICT""",
+    """CREATE TABLE projects (
+        period TEXT NOT NULL REFERENCES runs ON DELETE CASCADE, position INTEGER NOT NULL,
+        department TEXT NOT NULL, spending_unit TEXT NOT NULL, name TEXT NOT NULL,
+        total_fen INTEGER NOT NULL, fiscal_fen INTEGER NOT NULL, special_account_fen INTEGER NOT NULL,
+        other_fen INTEGER NOT NULL, goal TEXT NOT NULL,
+        source_file TEXT NOT NULL, source_sheet TEXT NOT NULL, source_row INTEGER NOT NULL,
+        PRIMARY KEY (period, position)) STRICT""",
+    """CREATE TABLE indicators (
+        period TEXT NOT NULL REFERENCES runs ON DELETE CASCADE, position INTEGER NOT NULL,
+        department TEXT NOT NULL, spending_unit TEXT NOT NULL, project TEXT NOT NULL, seq INTEGER NOT NULL,
+        level1 TEXT NOT NULL, level2 TEXT NOT NULL, name TEXT NOT NULL,
+        period_value TEXT NOT NULL, annual_value TEXT NOT NULL,
+        source_file TEXT NOT NULL, source_sheet TEXT NOT NULL, source_row INTEGER NOT NULL,
+        PRIMARY KEY (period, position)) STRICT""",
+    """CREATE TABLE findings (
+        period TEXT NOT NULL REFERENCES runs ON DELETE CASCADE, position INTEGER NOT NULL,
+        code TEXT NOT NULL, severity TEXT NOT NULL, file TEXT NOT NULL, sheet TEXT, cell TEXT,
+        department TEXT, project TEXT, message TEXT NOT NULL,
+        PRIMARY KEY (period, position)) STRICT""",
+)]
+SCHEMA_VERSION = len(MIGRATIONS)
+TABLES = ("inputs", "departments", "projects", "indicators", "findings", "runs")  # children before runs
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedRun:
+    """One line of `pipeline history`."""
+
+    period: str
+    started: str
+    recorded: str
+    status: str
+    departments: int
+    projects: int
+    indicators: int
+    errors: int
+    total: Decimal
+
+
+def history_path(settings: Settings, outputs: Path) -> Path:
+    """`[history] path` from pipeline.toml (relative to its folder), else OUTPUTS/history.sqlite."""
+    where = f"设置文件 {settings.file or DEFAULT_FILE}"
+    section = settings.raw.get("history", {})
+    if not isinstance(section, Mapping):
+        raise UsageError(f"{where}：history 应为一节（[history]），不是单个值。{HELP}。")
+    unknown = [key for key in section if key != "path"]
+    if unknown:
+        raise UsageError(f"{where}：[history] 中的 {unknown[0]} 不是已知的设置项（可用：path）。{HELP}。")
+    if "path" not in section:
+        return outputs / DEFAULT_NAME
+    value = section["path"]
+    if not isinstance(value, str) or not value.strip():
+        raise UsageError(f"{where}：[history] 中的 path 应为数据库文件的路径，如 path = \"历史/history.sqlite\"。{HELP}。")
+    return (settings.file.parent if settings.file else Path(".")) / value.strip()
+
+
+@contextmanager
+def open_history(path: Path, *, create: bool = True) -> Iterator["History"]:
+    """The history database at `path`, migrated to the current schema; created when missing and `create`."""
+    if not path.exists():
+        if not create:
+            raise UsageError(f"历史数据库 {path} 不存在：还没有记录过任何一期。请先运行 pipeline run，"
+                             "或用 --db 指定数据库文件。")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise UsageError(f"无法打开历史数据库 {path}：{exc}。") from None
+    try:
+        connection.execute("PRAGMA foreign_keys = ON")
+        history = History(connection, path)
+        history.migrate()
+        yield history
+    finally:
+        connection.close()
+
+
+class History:
+    def __init__(self, connection: sqlite3.Connection, path: Path):
+        self.connection, self.path = connection, path
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing: COMMIT at the end, ROLLBACK on any error; a killed process leaves a journal
+        that SQLite rolls back the next time the file is opened."""
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.connection
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    def migrate(self) -> None:
+        try:
+            if self.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+                return
+            with self.transaction() as db:
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                if version > SCHEMA_VERSION:
+                    raise UsageError(f"历史数据库 {self.path} 由更新版本的 pipeline 建立（结构版本 {version}，"
+                                     f"本程序只认识到 {SCHEMA_VERSION}）。请升级 pipeline 后再运行。")
+                for number in range(version, SCHEMA_VERSION):
+                    for statement in MIGRATIONS[number]:
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.Error as exc:
+            raise UsageError(f"历史数据库 {self.path} 无法使用（{exc}），文件可能已损坏或不是数据库。"
+                             "请把它移到别处保存，再重新运行：程序会建立一个新的历史数据库。") from None
+
+    def record(self, snapshot: Snapshot) -> None:
+        """Write the run, replacing the period's earlier record, in one transaction."""
+        period = snapshot.period
+        recorded = datetime.now().astimezone().isoformat(timespec="seconds")
+        try:
+            with self.transaction() as db:
+                for table in TABLES:
+                    db.execute(f"DELETE FROM {table} WHERE period = ?", (period,))
+                db.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?)",
+                           (period, snapshot.started, recorded, snapshot.status, to_fen(snapshot.total)))
+                db.executemany("INSERT INTO inputs VALUES (?, ?, ?, ?, ?, ?)",
+                               ((period, n, i.file, i.sha256, i.status, i.reason)
+                                for n, i in enumerate(snapshot.inputs)))
+                db.executemany("INSERT INTO departments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               ((period, n, d.name, d.file, d.sheet, d.unit, to_fen(d.total),
+                                 to_fen(d.declared_total), to_fen(d.control_total), int(d.reconciled))
+                                for n, d in enumerate(snapshot.departments)))
+                db.executemany("INSERT INTO projects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               ((period, n, p.department, p.spending_unit, p.name, to_fen(p.total),
+                                 to_fen(p.fiscal), to_fen(p.special_account), to_fen(p.other), p.goal,
+                                 p.source_file, p.source_sheet, p.source_row)
+                                for n, p in enumerate(snapshot.projects)))
+                db.executemany("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               ((period, n, i.department, i.spending_unit, i.project, i.seq, i.level1, i.level2,
+                                 i.name, i.period_value, i.annual_value, i.source_file, i.source_sheet,
+                                 i.source_row) for n, i in enumerate(snapshot.indicators)))
+                db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               ((period, n, f.code, f.severity, f.file, f.sheet, f.cell, f.department, f.project,
+                                 f.message) for n, f in enumerate(snapshot.findings)))
+                pause = os.environ.get(PAUSE_VARIABLE)
+                if pause:
+                    time.sleep(float(pause))
+        except sqlite3.Error as exc:
+            raise UsageError(f"无法把本次运行记入历史数据库 {self.path}：{exc}。本期的结果文件已写出，"
+                             "请排除问题后重新运行本期以补记。") from None
+
+    def runs(self) -> list[RecordedRun]:
+        """Every recorded period, oldest first."""
+        rows = self.connection.execute(
+            """SELECT r.period, r.started, r.recorded, r.status,
+                      (SELECT count(*) FROM departments WHERE period = r.period),
+                      (SELECT count(*) FROM projects WHERE period = r.period),
+                      (SELECT count(*) FROM indicators WHERE period = r.period),
+                      (SELECT count(*) FROM findings WHERE period = r.period AND severity = 'error'),
+                      r.total_fen
+               FROM runs AS r ORDER BY r.period""").fetchall()
+        return [RecordedRun(*row[:-1], from_fen(row[-1])) for row in rows]
+
+    def latest_before(self, period: str) -> Snapshot | None:
+        """The latest period recorded before `period` (YYYY-MM sorts as text), or None."""
+        row = self.connection.execute("SELECT max(period) FROM runs WHERE period < ?", (period,)).fetchone()
+        return None if row[0] is None else self.snapshot(row[0])
+
+    def snapshot(self, period: str) -> Snapshot | None:
+        """The recorded run of `period`, as `snapshot_of` made it; None when the period is not recorded."""
+        db = self.connection
+        run = db.execute("SELECT started, status, total_fen FROM runs WHERE period = ?", (period,)).fetchone()
+        if run is None:
+            return None
+
+        def rows(table: str, columns: str) -> list[tuple]:
+            return db.execute(f"SELECT {columns} FROM {table} WHERE period = ? ORDER BY position", (period,)).fetchall()
+
+        return Snapshot(
+            period=period, started=run[0], status=run[1], total=from_fen(run[2]),
+            inputs=tuple(InputState(*r) for r in rows("inputs", "file, sha256, status, reason")),
+            departments=tuple(
+                DepartmentState(name, file, sheet, unit, from_fen(total), from_fen(declared), from_fen(control),
+                                bool(reconciled))
+                for name, file, sheet, unit, total, declared, control, reconciled in rows(
+                    "departments", "name, file, sheet, unit, total_fen, declared_total_fen, control_total_fen, "
+                                   "reconciled")),
+            projects=tuple(
+                ProjectState(*r[:3], *(from_fen(v) for v in r[3:7]), *r[7:])
+                for r in rows("projects", "department, spending_unit, name, total_fen, fiscal_fen, special_account_fen, "
+                                          "other_fen, goal, source_file, source_sheet, source_row")),
+            indicators=tuple(IndicatorState(*r) for r in rows(
+                "indicators", "department, spending_unit, project, seq, level1, level2, name, period_value, "
+                              "annual_value, source_file, source_sheet, source_row")),
+            findings=tuple(Finding(*r) for r in rows(
+                "findings", "code, severity, file, sheet, cell, department, project, message")),
+        )
+
+
+def to_fen(amount: Decimal | None) -> int | None:
+    """万元 → integer 分, exactly (amounts are read to the 分; anything finer is a bug, not a rounding)."""
+    if amount is None:
+        return None
+    fen = amount / FEN
+    if fen != fen.to_integral_value():
+        raise ValueError(f"{amount} 万元 is finer than one 分")
+    return int(fen)
+
+
+def from_fen(fen: int | None) -> Decimal | None:
+    return None if fen is None else (Decimal(fen) * FEN).quantize(FEN)

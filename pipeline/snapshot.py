@@ -1,0 +1,103 @@
+"""One period's results as the history keeps them and `changes` compares them.
+
+A `Snapshot` is built from a finished batch and its run.json record (`snapshot_of`), stored by
+`history.History.record` and read back by `History.snapshot`; either way it is the same value, so a
+comparison made during a run and one made later by `pipeline diff` agree. Amounts stay exact
+`Decimal`s in 万元 (to the 分, as `money.py` reads them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pipeline.batch import Batch
+from pipeline.findings import Finding, sort_key
+
+
+@dataclass(frozen=True, slots=True)
+class InputState:
+    file: str
+    sha256: str | None
+    status: str                    # ok | rejected | skipped
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentState:
+    name: str
+    file: str
+    sheet: str
+    unit: str                      # the money unit the table was written in
+    total: Decimal                 # the sum of its projects
+    declared_total: Decimal | None  # the 合计 row
+    control_total: Decimal | None  # the approved control figure, when a controls file gave one
+    reconciled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectState:
+    department: str
+    spending_unit: str
+    name: str
+    total: Decimal
+    fiscal: Decimal
+    special_account: Decimal
+    other: Decimal
+    goal: str
+    source_file: str
+    source_sheet: str
+    source_row: int
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorState:
+    department: str
+    spending_unit: str
+    project: str
+    seq: int
+    level1: str
+    level2: str
+    name: str
+    period_value: str
+    annual_value: str              # 年度指标值 as written: the target `changes` compares
+    source_file: str
+    source_sheet: str
+    source_row: int
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    period: str
+    started: str                   # run.json's `started`
+    status: str                    # ok | failed
+    total: Decimal
+    inputs: tuple[InputState, ...]
+    departments: tuple[DepartmentState, ...]
+    projects: tuple[ProjectState, ...]
+    indicators: tuple[IndicatorState, ...]
+    findings: tuple[Finding, ...]  # errors first, as in run.json
+
+
+def snapshot_of(batch: Batch, record: dict) -> Snapshot:
+    """The run as history keeps it: exact amounts from the batch, statuses and findings as run.json has them."""
+    reconciled = {d["name"]: d["reconciled"] for d in record["departments"]}
+    return Snapshot(
+        period=record["period"], started=record["started"], status=record["status"], total=batch.total,
+        inputs=tuple(InputState(i.file, i.sha256, i.status, i.reason) for i in batch.inputs),
+        departments=tuple(
+            DepartmentState(d.name, d.file, d.sheet, d.unit, d.total,
+                            d.declared_total.total if d.declared_total is not None else None,
+                            batch.control_totals.get(d.name), reconciled.get(d.name, True))
+            for d in batch.departments),
+        projects=tuple(
+            ProjectState(p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
+                         p.amounts.special_account, p.amounts.other, p.goal, p.source.file, p.source.sheet,
+                         p.source.row)
+            for d in batch.departments for p in d.projects),
+        indicators=tuple(
+            IndicatorState(p.department, p.spending_unit, p.name, i.seq, i.level1, i.level2, i.name,
+                           i.period_value, i.annual_value, i.source.file, i.source.sheet, i.source.row)
+            for d in batch.departments for p in d.projects for i in p.indicators),
+        findings=tuple(sorted(batch.findings, key=sort_key)),
+    )
