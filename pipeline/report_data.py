@@ -15,6 +15,7 @@ from decimal import Decimal
 from pipeline.batch import Batch
 from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, WARNING
 from pipeline.model import ZERO, Indicator
+from pipeline.report_changes import ChangesView, changes_view
 
 MAX_BARS = 20                      # bars in a chart; the rest are summed into one 「其他」 bar
 STATUS_LABEL = {"ok": "读取成功", "rejected": "拒收", "skipped": "跳过"}
@@ -86,6 +87,7 @@ class ReportView:
     bars: list[Bar]
     bars_by: str                   # 部门 or 项目: what the chart's bars are
     projects_by_department: dict[str, list[ProjectRow]]
+    changes: ChangesView           # since the latest earlier period, from run.json's `changes`
 
     @property
     def started_label(self) -> str:
@@ -153,7 +155,7 @@ def build_view(batch: Batch, record: dict) -> ReportView:
         departments=departments, totals=totals, projects=projects, checks=checks, findings=findings,
         severity_counts={SEVERITY_LABEL[s]: severity[s] for s in (ERROR, WARNING, INFO)},
         bars=_bars(departments, projects), bars_by="项目" if len(departments) == 1 else "部门",
-        projects_by_department=_group(projects))
+        projects_by_department=_group(projects), changes=changes_view(record.get("changes"), record["period"]))
 
 
 def _department_row(department, entry: dict, by_department: Counter) -> DepartmentRow:

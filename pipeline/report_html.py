@@ -17,6 +17,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.batch import Batch
 from pipeline.money import fmt
+from pipeline.report_changes import signed
 from pipeline.report_data import FAILED, KIND_LABEL, PASSED, WARNED, Bar, ReportView, build_view
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -109,6 +110,7 @@ def _environment():
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, undefined=StrictUndefined)
     env.filters["money"] = fmt
+    env.filters["signed"] = signed
     return env
 
 

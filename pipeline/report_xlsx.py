@@ -1,6 +1,7 @@
-"""report.xlsx: the run in six sheets, styled so the finance office can print it and send it as it is.
+"""report.xlsx: the run in seven sheets, styled so the finance office can print it and send it as it is.
 
-汇总 (the department table with its totals row and a chart), 项目, 绩效指标, 核对, 问题清单, 文件.
+汇总 (the department table with its totals row and a chart), 变化 (since the latest earlier period),
+项目, 绩效指标, 核对, 问题清单, 文件.
 Every number comes from `report_data.build_view`. Conventions (docs/reports.md): bold header band,
 panes frozen under it, autofilter, widths that fit Chinese text, wrapped long text, amounts
 `#,##0.00`, A4 landscape one page wide with the header repeated and a page-number footer. Input text
@@ -21,12 +22,13 @@ from pipeline.publish import coded
 from pipeline.report_data import KIND_LABEL, ReportView, build_view, where
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-SHEETS = ["汇总", "项目", "绩效指标", "核对", "问题清单", "文件"]
+SHEETS = ["汇总", "变化", "项目", "绩效指标", "核对", "问题清单", "文件"]
 MONEY = "#,##0.00"
 FOOTER = "&C第 &P 页，共 &N 页"
 SUMMARY_HEADER = ["部门", "项目数", "指标数", "合计（申报）", "合计（计算）", "控制数", "差额", "状态"]
 SUMMARY_KINDS = ["text", "count", "count", "money", "money", "money", "money", "short"]
 SUMMARY_HEADER_ROW = 5
+CHANGES_HEADER_ROW = 7             # 变化: the title, five headline lines, a blank row, then the table
 # column widths in Excel units, capped so a table prints one A4 page wide at a legible scale
 WIDTH_CAP = {"text": 28, "wrap": 36, "short": 10, "small": 30, "money": 14, "count": 9, "number": 10}
 SMALL = 0.8                        # an 8-point character is 0.8 the width of a 10-point one
@@ -70,6 +72,7 @@ def write_workbook(view: ReportView, path: Path) -> None:
     try:
         styles = _styles(workbook)
         _summary_sheet(workbook, styles, view)
+        _changes_sheet(workbook, styles, view)
         _table_sheet(workbook, styles, view, "项目", PROJECT_COLUMNS, _project_rows(view))
         _table_sheet(workbook, styles, view, "绩效指标", INDICATOR_COLUMNS, _indicator_rows(view))
         checks = _table_sheet(workbook, styles, view, "核对", CHECK_COLUMNS, _check_rows(view))
@@ -208,6 +211,25 @@ def _summary_sheet(workbook, styles: dict, view: ReportView) -> None:
         _chart(workbook, sheet, styles, view, total_row + 2)
 
 
+def _changes_sheet(workbook, styles: dict, view: ReportView) -> None:
+    """变化: what changed since the latest earlier period, headline above the table of changes."""
+    sheet = workbook.add_worksheet("变化")
+    rows = _change_rows(view)
+    widths = _set_widths(sheet, CHANGE_COLUMNS, rows, styles)
+    last = len(CHANGE_COLUMNS) - 1
+    sheet.merge_range(0, 0, 0, last, view.changes.title, styles["title"])
+    for r, line in enumerate(view.changes.headline, start=1):
+        sheet.merge_range(r, 0, r, last, line, styles["meta"])
+    top = CHANGES_HEADER_ROW
+    sheet.write_row(top, 0, [c.header for c in CHANGE_COLUMNS], styles["head"])
+    _fit_rows(sheet, rows, widths, top + 1)
+    for r, row in enumerate(rows, start=top + 1):
+        sheet.write_row(r, 0, row)
+    sheet.freeze_panes(top + 1, 0)
+    sheet.autofilter(top, 0, top + max(len(rows), 1), last)
+    _print_setup(sheet, top, view.period)
+
+
 def _totals_row(sheet, styles: dict, view: ReportView, first: int, row: int) -> None:
     """The 合计 row: SUM formulas over the rows above, each with its cached value (what every viewer shows)."""
     t = view.totals
@@ -258,6 +280,10 @@ CHECK_COLUMNS = [Column("部门"), Column("核对内容", "wrap"), Column("应�
                  Column("实际（万元）", "money"), Column("差额（万元）", "money"), Column("位置", "small"), Column("结果", "short")]
 FINDING_COLUMNS = [Column("级别", "short"), Column("代码"), Column("部门"), Column("项目"), Column("位置", "small"),
                    Column("说明", "wrap")]
+CHANGE_COLUMNS = [Column("类别", "short"), Column("变化", "short"), Column("部门"), Column("资金使用单位"),
+                  Column("项目"), Column("指标 / 问题"), Column("原值", "wrap"), Column("新值", "wrap"),
+                  Column("原金额（万元）", "money"), Column("新金额（万元）", "money"), Column("差额（万元）", "money"),
+                  Column("说明", "wrap")]
 FILE_COLUMNS = [Column("文件"), Column("状态", "short"), Column("原因", "wrap"), Column("sha256", "small"),
                 Column("读取行数", "count"), Column("使用", "count"), Column("忽略", "count"), Column("拒收", "count")]
 
@@ -283,6 +309,11 @@ def _check_rows(view: ReportView) -> list[list]:
 def _finding_rows(view: ReportView) -> list[list]:
     return [[f["label"], f["code"], f["department"] or "", f["project"] or "", f["where"], f["message"]]
             for f in view.findings]
+
+
+def _change_rows(view: ReportView) -> list[list]:
+    return [[c.category, c.change, c.department, c.spending_unit, c.project, c.item, c.old_value, c.new_value,
+             _num(c.old), _num(c.new), _num(c.difference), c.note] for c in view.changes.rows]
 
 
 def _file_rows(view: ReportView) -> list[list]:

@@ -13,7 +13,7 @@ from builders import Dept, Proj
 from pipeline.batch import read_batch
 from pipeline.outputs import FORMULA_PREFIXES as OWASP_PREFIXES
 from pipeline.publish import department_file_names, safe_stem
-from pipeline.report_xlsx import SHEETS, SUMMARY_HEADER, SUMMARY_HEADER_ROW, display_width
+from pipeline.report_xlsx import CHANGES_HEADER_ROW, SHEETS, SUMMARY_HEADER, SUMMARY_HEADER_ROW, display_width
 from report_runs import FORMULA_NAMES, PERIOD, SCRIPT, cents, hostile_department, run_tables, several_departments
 
 HEADERS = {
@@ -26,6 +26,7 @@ HEADERS = {
     "文件": ["文件", "状态", "原因", "sha256", "读取行数", "使用", "忽略", "拒收"],
 }
 SUMMARY_TOP = SUMMARY_HEADER_ROW + 1          # the 1-based row of the department header in 汇总
+HEADER_ROW = {"汇总": SUMMARY_TOP, "变化": CHANGES_HEADER_ROW + 1}   # 1-based; the other sheets' is row 1
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
@@ -70,7 +71,7 @@ def summary_rows(run, *, cached=True) -> tuple[list[list], list]:
 
 def test_sheets_and_headers(any_run):
     wb = workbook(any_run)
-    assert wb.sheetnames == SHEETS == ["汇总", "项目", "绩效指标", "核对", "问题清单", "文件"]
+    assert wb.sheetnames == SHEETS == ["汇总", "变化", "项目", "绩效指标", "核对", "问题清单", "文件"]
     assert [c.value for c in wb["汇总"][SUMMARY_TOP]][:8] == SUMMARY_HEADER == [
         "部门", "项目数", "指标数", "合计（申报）", "合计（计算）", "控制数", "差额", "状态"]
     for name, header in HEADERS.items():
@@ -180,7 +181,7 @@ def test_file_sheet_accounts_for_every_input(any_run):
 def test_print_settings_frozen_panes_and_autofilter(any_run):
     wb = workbook(any_run)
     for ws in wb:
-        top = SUMMARY_TOP if ws.title == "汇总" else 1
+        top = HEADER_ROW.get(ws.title, 1)
         setup = ws.page_setup
         assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9), ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage
