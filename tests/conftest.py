@@ -15,3 +15,24 @@ def seed() -> Path:
 @pytest.fixture
 def sample() -> Path:
     return SAMPLE
+
+
+# report runs shared by test_report_xlsx.py and test_report_html.py: one run of several departments
+# (with a formula-like, a <script> and a path-like name) and one of the bundled sample, per module
+@pytest.fixture(scope="module")
+def several(tmp_path_factory):
+    from report_runs import hostile_department, run_tables, several_departments
+
+    return run_tables(tmp_path_factory.mktemp("several"), *several_departments(), hostile_department())
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    from report_runs import run_tables
+
+    return run_tables(tmp_path_factory.mktemp("sample"), copy=[SAMPLE])
+
+
+@pytest.fixture(params=["several", "sample_run"])
+def any_run(request):
+    return request.getfixturevalue(request.param)

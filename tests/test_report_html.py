@@ -13,28 +13,11 @@ from pipeline.cli import app
 from pipeline.outputs import FORMULA_PREFIXES
 from pipeline.report_html import LINE_LIMIT, TEMPLATES, fold_long_lines
 from pipeline.runner import run
-from report_runs import PERIOD, SCRIPT, Run, hostile_department, run_tables, several_departments
+from report_runs import PERIOD, SCRIPT, Run, run_tables
 
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def several(tmp_path_factory):
-    return run_tables(tmp_path_factory.mktemp("several"), *several_departments(), hostile_department())
-
-
-@pytest.fixture(scope="module")
-def sample_run(tmp_path_factory):
-    from conftest import SAMPLE
-
-    return run_tables(tmp_path_factory.mktemp("sample"), copy=[SAMPLE])
-
-
-@pytest.fixture(params=["several", "sample_run"])
-def any_run(request):
-    return request.getfixturevalue(request.param)
 
 
 def escape(text: str) -> str:

@@ -14,7 +14,7 @@ from pipeline.batch import read_batch
 from pipeline.outputs import FORMULA_PREFIXES as OWASP_PREFIXES
 from pipeline.publish import department_file_names, safe_stem
 from pipeline.report_xlsx import CHANGES_HEADER_ROW, SHEETS, SUMMARY_HEADER, SUMMARY_HEADER_ROW, display_width
-from report_runs import FORMULA_NAMES, PERIOD, SCRIPT, cents, hostile_department, run_tables, several_departments
+from report_runs import FORMULA_NAMES, PERIOD, SCRIPT, cents, run_tables
 
 HEADERS = {
     "项目": ["部门", "资金使用单位", "项目名称", "总计", "财政拨款", "财政专户拨款", "其他资金", "指标数", "问题数",
@@ -28,23 +28,6 @@ HEADERS = {
 SUMMARY_TOP = SUMMARY_HEADER_ROW + 1          # the 1-based row of the department header in 汇总
 HEADER_ROW = {"汇总": SUMMARY_TOP, "变化": CHANGES_HEADER_ROW + 1}   # 1-based; the other sheets' is row 1
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-
-
-@pytest.fixture(scope="module")
-def several(tmp_path_factory):
-    return run_tables(tmp_path_factory.mktemp("several"), *several_departments(), hostile_department())
-
-
-@pytest.fixture(scope="module")
-def sample_run(tmp_path_factory):
-    from conftest import SAMPLE
-
-    return run_tables(tmp_path_factory.mktemp("sample"), copy=[SAMPLE])
-
-
-@pytest.fixture(params=["several", "sample_run"])
-def any_run(request):
-    return request.getfixturevalue(request.param)
 
 
 def workbook(run, *, cached=False):
