@@ -21,9 +21,11 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from pipeline.changes import Changes, compare
 from pipeline.errors import UsageError
 from pipeline.findings import Finding
 from pipeline.money import FEN
+from pipeline.outputs import check_period
 from pipeline.settings import DEFAULT_FILE, Settings
 from pipeline.snapshot import DepartmentState, IndicatorState, InputState, ProjectState, Snapshot
 
@@ -208,6 +210,18 @@ class History:
         """The latest period recorded before `period` (YYYY-MM sorts as text), or None."""
         row = self.connection.execute("SELECT max(period) FROM runs WHERE period < ?", (period,)).fetchone()
         return None if row[0] is None else self.snapshot(row[0])
+
+    def changes_between(self, old: str, new: str) -> Changes:
+        """What changed from period `old` to period `new`, both recorded; an unknown period is a UsageError."""
+        snapshots = []
+        for period in (old, new):
+            snapshot = self.snapshot(check_period(period))
+            if snapshot is None:
+                recorded = "、".join(r.period for r in self.runs()) or "无"
+                raise UsageError(f"期间 {period} 不在历史数据库 {self.path} 中（已记录：{recorded}）。"
+                                 "请用 pipeline history 查看已记录的期间，或先运行 pipeline run --period " + period + "。")
+            snapshots.append(snapshot)
+        return compare(*snapshots)
 
     def snapshot(self, period: str) -> Snapshot | None:
         """The recorded run of `period`, as `snapshot_of` made it; None when the period is not recorded."""

@@ -92,7 +92,7 @@ def test_a_run_killed_while_writing_leaves_the_previous_run_intact(tmp_path):
     process.wait()
 
     assert digest(final) == before                      # the previous run is untouched
-    assert [p.name for p in outputs.iterdir() if not p.name.startswith(".")] == ["2026-11"]
+    assert sorted(p.name for p in outputs.iterdir() if not p.name.startswith(".")) == ["2026-11", "history.sqlite"]
     # the next run cleans what the killed one left and replaces the folder as a whole
     result = run(big_inputs_again, outputs)
     assert result.exit_code == 0, result.output

@@ -1,0 +1,229 @@
+"""changes.compare: what changed between two snapshots, and the view every report shows of it."""
+
+from decimal import Decimal
+
+import pytest
+
+from pipeline.changes import compare, finding_key, same_value
+from pipeline.findings import Finding
+from pipeline.report_changes import change_lines, changes_view, signed
+from pipeline.snapshot import DepartmentState, IndicatorState, ProjectState, Snapshot
+
+EDU, OFFICE, SCHOOL = "某区教育局", "某区教育局机关", "某区第一中学"
+
+
+def project(name, total, *, department=EDU, unit=OFFICE, row=5) -> ProjectState:
+    amount = Decimal(total)
+    return ProjectState(department, unit, name, amount, amount, Decimal(0), Decimal(0), "做好培训工作。", "a.xlsx",
+                        "Sheet1", row)
+
+
+def indicator(project_name, name, value, *, department=EDU, unit=OFFICE, seq=1) -> IndicatorState:
+    return IndicatorState(department, unit, project_name, seq, "产出指标", "数量指标", name, value, value, "a.xlsx",
+                          "Sheet1", 5)
+
+
+def problem(code, message, *, department=EDU, project_name=None, cell="G7", severity="warning") -> Finding:
+    return Finding(code, severity, "a.xlsx", "Sheet1", cell, department, project_name, message)
+
+
+def snapshot(period, projects, indicators=(), findings=()) -> Snapshot:
+    totals: dict[str, Decimal] = {}
+    for p in projects:
+        totals[p.department] = totals.get(p.department, Decimal(0)) + p.total
+    departments = tuple(DepartmentState(name, "a.xlsx", "Sheet1", "万元", total, None, None, True)
+                        for name, total in totals.items())
+    return Snapshot(period, f"{period}-25T18:00:00+08:00", "ok", sum(totals.values(), Decimal(0)), (), departments,
+                    tuple(projects), tuple(indicators), tuple(findings))
+
+
+BASE = [project("教师培训经费", "120.50"), project("教研活动经费", "34.50"), project("校舍维修经费", "100.00", unit=SCHOOL)]
+
+
+def test_without_an_earlier_period_nothing_is_compared():
+    changes = compare(None, snapshot("2026-10", BASE)).as_dict()
+    assert changes == {
+        "period": "2026-10", "previous_period": None, "total": None,
+        "departments": {"added": [], "removed": [], "changed": []},
+        "projects": {"added": [], "removed": [], "changed": []},
+        "indicators": {"added": [], "removed": [], "changed": []},
+        "findings": {"new": [], "resolved": []}}
+
+
+def test_the_same_tables_twice_change_nothing():
+    one = snapshot("2026-10", BASE, [indicator("教师培训经费", "培训人次", "≥100人次")], [problem("x", "m")])
+    two = snapshot("2026-11", BASE, [indicator("教师培训经费", "培训人次", "≥100人次")], [problem("x", "m")])
+    changes = compare(one, two).as_dict()
+    assert changes["total"] == {"old": "255.00", "new": "255.00", "difference": "0.00"}
+    assert all(not items for group in ("departments", "projects", "indicators", "findings")
+               for items in changes[group].values())
+
+
+def test_projects_added_removed_and_changed_by_project_and_by_department():
+    before = snapshot("2026-10", [*BASE, project("课后服务经费", "10.00")])
+    after = snapshot("2026-11", [project("教师培训经费", "150.00"), *BASE[1:], project("心理健康教育经费", "8.00")])
+    changes = compare(before, after).as_dict()
+    assert changes["previous_period"] == "2026-10" and changes["period"] == "2026-11"
+    assert changes["total"] == {"old": "265.00", "new": "292.50", "difference": "27.50"}
+    assert changes["departments"] == {"added": [], "removed": [], "changed": [
+        {"department": EDU, "old": "265.00", "new": "292.50", "difference": "27.50"}]}
+    assert changes["projects"] == {
+        "added": [{"department": EDU, "spending_unit": OFFICE, "project": "心理健康教育经费", "old": None, "new": "8.00",
+                   "difference": "8.00"}],
+        "removed": [{"department": EDU, "spending_unit": OFFICE, "project": "课后服务经费", "old": "10.00", "new": None,
+                     "difference": "-10.00"}],
+        "changed": [{"department": EDU, "spending_unit": OFFICE, "project": "教师培训经费", "old": "120.50",
+                     "new": "150.00", "difference": "29.50"}]}
+
+
+def test_a_department_added_or_removed_is_listed_once_not_its_projects():
+    health = [project("疫苗接种经费", "200.00", department="某区卫生健康局", unit="某区卫生健康局")]
+    justice = [project("法律援助经费", "1.23", department="某区司法局", unit="某区司法局")]
+    new_error = problem("row_sum_mismatch", "总计与分项之和不符", department="某区卫生健康局", severity="error")
+    changes = compare(snapshot("2026-10", [*BASE, *justice]),
+                      snapshot("2026-11", [*BASE, *health], findings=[new_error])).as_dict()
+    assert changes["departments"]["added"] == [
+        {"department": "某区卫生健康局", "old": None, "new": "200.00", "difference": "200.00"}]
+    assert changes["departments"]["removed"] == [
+        {"department": "某区司法局", "old": "1.23", "new": None, "difference": "-1.23"}]
+    assert changes["departments"]["changed"] == [] and changes["projects"] == {"added": [], "removed": [], "changed": []}
+    assert [f["code"] for f in changes["findings"]["new"]] == ["row_sum_mismatch"]   # its errors are news
+
+
+def test_a_project_moved_to_another_spending_unit_is_removed_there_and_added_here():
+    changes = compare(snapshot("2026-10", BASE),
+                      snapshot("2026-11", [*BASE[:2], project("校舍维修经费", "100.00")])).as_dict()
+    assert [(p["spending_unit"], p["old"], p["new"]) for p in changes["projects"]["added"]] == [(OFFICE, None, "100.00")]
+    assert [(p["spending_unit"], p["old"], p["new"]) for p in changes["projects"]["removed"]] == [(SCHOOL, "100.00", None)]
+    assert changes["departments"]["changed"] == []
+
+
+def test_amounts_are_compared_exactly_to_the_fen():
+    before = snapshot("2026-10", [project("法律援助经费", "1.234567")])
+    after = snapshot("2026-11", [project("法律援助经费", "1.234568")])
+    (changed,) = compare(before, after).as_dict()["projects"]["changed"]
+    assert (changed["old"], changed["new"], changed["difference"]) == ("1.234567", "1.234568", "0.000001")
+
+
+def test_indicator_targets_added_removed_and_changed():
+    before = snapshot("2026-10", BASE, [indicator("教师培训经费", "培训人次", "≥100人次"),
+                                        indicator("教师培训经费", "群众满意度", "≥85%", seq=2),
+                                        indicator("教师培训经费", "培训天数", "5天", seq=3)])
+    after = snapshot("2026-11", BASE, [indicator("教师培训经费", "培训人次", "≥ 100 人次"),   # only spaces differ
+                                       indicator("教师培训经费", "群众满意度", "≥90%", seq=2),
+                                       indicator("教师培训经费", "合格率", "≥95%", seq=3)])
+    indicators = compare(before, after).as_dict()["indicators"]
+    where = {"department": EDU, "spending_unit": OFFICE, "project": "教师培训经费"}
+    assert indicators == {
+        "added": [{**where, "indicator": "合格率", "old": None, "new": "≥95%"}],
+        "removed": [{**where, "indicator": "培训天数", "old": "5天", "new": None}],
+        "changed": [{**where, "indicator": "群众满意度", "old": "≥85%", "new": "≥90%"}]}
+
+
+def test_the_indicators_of_a_new_project_come_with_it():
+    before = snapshot("2026-10", BASE)
+    after = snapshot("2026-11", [*BASE, project("新项目", "1.00")], [indicator("新项目", "培训人次", "≥100人次")])
+    changes = compare(before, after).as_dict()
+    assert [p["project"] for p in changes["projects"]["added"]] == ["新项目"]
+    assert changes["indicators"] == {"added": [], "removed": [], "changed": []}
+
+
+@pytest.mark.parametrize("old, new, same", [
+    ("≥90%", "≥ 90 %", True), ("≥90%", "≥９０％", True), ("及时", "及时", True),
+    ("≥90%", "≥95%", False), ("≥90%", ">90%", False), ("及时", "按时", False),
+])
+def test_indicator_values_compare_ignoring_spaces_and_full_width_forms(old, new, same):
+    assert same_value(old, new) is same
+
+
+def test_a_finding_that_moved_with_its_row_is_the_same_finding():
+    before = problem("empty_goal", "项目「校舍维修经费」的绩效目标（单元格 F9）只重复了项目名称。", project_name="校舍维修经费",
+                     cell="F9")
+    moved = problem("empty_goal", "项目「校舍维修经费」的绩效目标（单元格 F10）只重复了项目名称。", project_name="校舍维修经费",
+                    cell="F10")
+    row = problem("unrecognised_row", "第 30 行既不是合计…：「填表人：张三」")
+    row_moved = problem("unrecognised_row", "第 31 行既不是合计…：「填表人：张三」")
+    assert finding_key(before) == finding_key(moved) and finding_key(row) == finding_key(row_moved)
+    changes = compare(snapshot("2026-10", BASE, findings=[before, row]),
+                      snapshot("2026-11", BASE, findings=[moved, row_moved])).as_dict()
+    assert changes["findings"] == {"new": [], "resolved": []}
+
+
+def test_findings_new_and_resolved():
+    fixed = problem("empty_goal", "项目「校舍维修经费」的绩效目标为空。", project_name="校舍维修经费")
+    kept = problem("missing_unit", "指标值「≥100」只有数字，没有单位", project_name="教师培训经费")
+    other = problem("missing_unit", "指标值「≥200」只有数字，没有单位", project_name="教师培训经费")
+    changes = compare(snapshot("2026-10", BASE, findings=[fixed, kept]),
+                      snapshot("2026-11", BASE, findings=[kept, other])).as_dict()
+    assert changes["findings"] == {"new": [other.as_dict()], "resolved": [fixed.as_dict()]}
+
+
+def test_names_given_twice_match_occurrence_by_occurrence():
+    twice = [project("培训经费", "10.00"), project("培训经费", "20.00")]
+    changes = compare(snapshot("2026-10", twice), snapshot("2026-11", [twice[0], project("培训经费", "25.00")]))
+    assert [(p.old, p.new) for p in changes.projects_changed] == [(Decimal("20.00"), Decimal("25.00"))]
+    same_finding = problem("duplicate_project", "项目「培训经费」出现了不止一次")
+    changes = compare(snapshot("2026-10", twice, findings=[same_finding] * 2),
+                      snapshot("2026-11", twice, findings=[same_finding]))
+    assert changes.findings_resolved == (same_finding,) and changes.findings_new == ()
+
+
+# --- the view the reports and `pipeline diff` show ------------------------------------------------
+
+def known_changes() -> dict:
+    before = snapshot("2026-10", [*BASE, project("课后服务经费", "10.00")],
+                      [indicator("教研活动经费", "群众满意度", "≥85%")],
+                      [problem("empty_goal", "项目「校舍维修经费」的绩效目标为空。", project_name="校舍维修经费")])
+    after = snapshot("2026-11", [project("教师培训经费", "150.00"), *BASE[1:], project("心理健康教育经费", "8.00")],
+                     [indicator("教研活动经费", "群众满意度", "≥90%")])
+    return compare(before, after).as_dict()
+
+
+def test_the_view_lists_each_change_once_in_a_fixed_order():
+    view = changes_view(known_changes(), "2026-11")
+    assert view.title == "与上期相比的变化（上期 2026-10，本期 2026-11）"
+    assert [(r.category, r.change, r.project, r.item, r.old_value, r.new_value, r.old, r.new, r.difference)
+            for r in view.rows] == [
+        ("部门", "金额调整", "", "", "", "", Decimal("265.00"), Decimal("292.50"), Decimal("27.50")),
+        ("项目", "新增", "心理健康教育经费", "", "", "", None, Decimal("8.00"), Decimal("8.00")),
+        ("项目", "删除", "课后服务经费", "", "", "", Decimal("10.00"), None, Decimal("-10.00")),
+        ("项目", "金额调整", "教师培训经费", "", "", "", Decimal("120.50"), Decimal("150.00"), Decimal("29.50")),
+        ("指标", "目标值调整", "教研活动经费", "群众满意度", "≥85%", "≥90%", None, None, None),
+        ("问题", "已解决", "校舍维修经费", "empty_goal", "", "", None, None, None),
+    ]
+    assert view.rows[-1].note == "[警告] a.xlsx!Sheet1!G7：项目「校舍维修经费」的绩效目标为空。"
+
+
+def test_the_headline_and_the_diff_lines_in_chinese():
+    assert change_lines(changes_view(known_changes(), "2026-11")) == [
+        "与上期 2026-10 相比：合计由 265.00 万元变为 292.50 万元，增加 27.50 万元。",
+        "部门：新增 0 个，减少 0 个，金额变动 1 个。",
+        "项目：新增 1 个，删除 1 个，金额变动 1 个。",
+        "绩效指标：新增 0 条，删除 0 条，目标值调整 1 条。",
+        "问题：新发现 0 个，已解决 1 个。",
+        "  [部门 金额调整] 某区教育局：265.00 → 292.50 万元（+27.50）",
+        "  [项目 新增] 某区教育局 / 某区教育局机关 / 心理健康教育经费：8.00 万元",
+        "  [项目 删除] 某区教育局 / 某区教育局机关 / 课后服务经费：10.00 万元",
+        "  [项目 金额调整] 某区教育局 / 某区教育局机关 / 教师培训经费：120.50 → 150.00 万元（+29.50）",
+        "  [指标 目标值调整] 某区教育局 / 某区教育局机关 / 教研活动经费 / 群众满意度：≥85% → ≥90%",
+        "  [问题 已解决] [警告] a.xlsx!Sheet1!G7：项目「校舍维修经费」的绩效目标为空。",
+    ]
+
+
+def test_without_an_earlier_period_the_view_says_so():
+    for changes in (compare(None, snapshot("2026-10", BASE)).as_dict(), None):
+        view = changes_view(changes, "2026-10")
+        assert view.previous_period is None and view.rows == []
+        assert view.headline == ["历史记录中没有早于 2026-10 的期间，本期是第一次记录，暂无可比较的上期。"]
+
+
+def test_a_fall_is_said_as_a_fall():
+    changes = compare(snapshot("2026-10", BASE), snapshot("2026-11", BASE[:2])).as_dict()
+    assert changes_view(changes, "2026-11").headline[0] == (
+        "与上期 2026-10 相比：合计由 255.00 万元变为 155.00 万元，减少 100.00 万元。")
+
+
+@pytest.mark.parametrize("amount, text", [(Decimal("29.5"), "+29.50"), (Decimal("-3"), "-3.00"), (Decimal(0), "0.00"),
+                                          (Decimal("0.000001"), "+0.000001"), (None, "")])
+def test_signed_differences(amount, text):
+    assert signed(amount) == text
