@@ -364,3 +364,9 @@ def test_malformed_history_settings_are_usage_errors(tmp_path, section, words):
     with pytest.raises(UsageError) as error:
         history_path(Settings(raw={"history": section}), tmp_path)
     assert words in error.value.message
+
+
+def test_the_example_settings_file_keeps_the_default_path(tmp_path):
+    from conftest import ROOT
+
+    assert history_path(load_settings(ROOT / "pipeline.toml.example"), tmp_path) == tmp_path / "history.sqlite"
