@@ -142,8 +142,7 @@ def _projects(previous: Snapshot, current: Snapshot) -> tuple[tuple[AmountChange
 
 def _indicators(previous: Snapshot, current: Snapshot) -> tuple[tuple[IndicatorChange, ...], ...]:
     """Indicators added or removed in a project of both periods, and every indicator whose 年度指标值 changed."""
-    kept = {names for names, _ in _keyed(previous.projects, _project_names)} & {
-        names for names, _ in _keyed(current.projects, _project_names)}
+    kept = {_project_names(p) for p in previous.projects} & {_project_names(p) for p in current.projects}
 
     def key(i) -> tuple:
         return (i.department, i.spending_unit, i.project), i.name
@@ -171,7 +170,7 @@ def finding_key(f: Finding) -> tuple:
 
 def same_value(old: str, new: str) -> bool:
     """Two indicator values say the same: `≥ 90 %` is `≥90%`, full-width `≥９０％` too."""
-    return _normal(old) == _normal(new)
+    return old == new or _normal(old) == _normal(new)
 
 
 def _normal(text: str) -> str:
