@@ -134,3 +134,29 @@ def test_limits_come_from_pipeline_toml(tmp_path, good, monkeypatch):
     result = CliRunner().invoke(app, ["check", str(good)])
     assert result.exit_code == 2
     assert "[limits] max_ratio 应为正数" in result.output
+
+
+def test_formula_like_text_is_neutralised_in_every_csv_but_our_own_numbers_are_not(tmp_path):
+    import csv
+    import io
+
+    from pipeline.runner import run
+
+    names = ['=HYPERLINK("http://x","y")', "+1+2", "-2+3", "@SUM(A1)", "正常项目"]
+    dept = Dept("=某局", [("=某局", [Proj(n, fiscal="-1.50" if n == "-2+3" else "1.00") for n in names])])
+    (tmp_path / "in").mkdir()
+    write_text(tmp_path / "in" / "t.csv", published_rows(dept))
+    run(tmp_path / "in", tmp_path / "out", "2026-11", writers=[])
+    folder = tmp_path / "out" / "2026-11"
+    rows = list(csv.DictReader(io.StringIO((folder / "projects.csv").read_text(encoding="utf-8-sig"))))
+    assert [r["project"] for r in rows] == ["'" + n if n[0] in "=+-@" else n for n in names]
+    assert {r["department"] for r in rows} == {"'=某局"}
+    assert rows[2]["total"] == "-1.50"                     # an amount we computed stays a number
+    findings = (folder / "findings.csv").read_text(encoding="utf-8-sig")
+    assert ",'=某局," in findings and ",=某局," not in findings
+
+
+def test_the_owasp_prefixes_include_tab_and_carriage_return():
+    from pipeline.outputs import neutralise
+
+    assert [neutralise(v) for v in ["\tx", "\rx", "=1", "a=1", 5]] == ["'\tx", "'\rx", "'=1", "a=1", 5]
