@@ -143,7 +143,8 @@ def test_formula_like_text_is_neutralised_in_every_csv_but_our_own_numbers_are_n
     from pipeline.runner import run
 
     names = ['=HYPERLINK("http://x","y")', "+1+2", "-2+3", "@SUM(A1)", "正常项目"]
-    dept = Dept("=某局", [("=某局", [Proj(n, fiscal="-1.50" if n == "-2+3" else "1.00") for n in names])])
+    dept = Dept("=某局", [("=某局", [Proj(n, fiscal="-1.50" if n == "-2+3" else "1.00") for n in names])],
+                declared="99.00")                          # a total_mismatch finding names the department
     (tmp_path / "in").mkdir()
     write_text(tmp_path / "in" / "t.csv", published_rows(dept))
     run(tmp_path / "in", tmp_path / "out", "2026-11", writers=[])
