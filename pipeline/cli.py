@@ -104,7 +104,11 @@ def run(inputs: InputsOption = Path("inputs"), outputs: OutputsOption = Path("ou
     mailing = _mailing(settings, None, None, dry_run=False) if email or email_on_failure else None
     with _progress_bar(not quiet) as progress:
         result = run_batch(inputs, outputs, period, settings=settings, progress=progress)
-    lines = [f"期间 {period}", *summary_lines(result.batch), f"结果已写入 {result.folder}"]
+    from pipeline.report_changes import changes_view
+
+    summary = summary_lines(result.batch)
+    changes = changes_view(result.record.get("changes"), period).headline
+    lines = [f"期间 {period}", *summary[:-1], *changes, summary[-1], f"结果已写入 {result.folder}"]
     _echo(lines[-2:] if quiet else lines)
     if open_report:
         _open_in_browser(result.folder / "report.html")

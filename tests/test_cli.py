@@ -132,3 +132,15 @@ def test_progress_is_reported_per_file_and_per_output_and_stages_are_timed(tmp_p
     assert writes[-1][1] == writes[-1][2] == len(writes) >= 2
     assert {"read", "parse", "reconcile", "rules", "write_tables", "write_report_xlsx"} <= set(result.batch.timings)
     assert all(seconds >= 0 for seconds in result.batch.timings.values())
+
+
+def test_run_prints_the_change_since_the_last_period(tmp_path, sample):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    shutil.copy(sample, inputs)
+    first = invoke("run", "-i", inputs, "-o", tmp_path / "out", "-p", "2026-10")
+    assert "历史记录中没有早于 2026-10 的期间" in first.output
+    second = invoke("run", "-i", inputs, "-o", tmp_path / "out", "-p", "2026-11")
+    lines = second.output.splitlines()
+    assert "与上期 2026-10 相比：合计由 308.00 万元变为 308.00 万元，没有变化。" in lines
+    assert lines[-2:] == ["状态：通过", f"结果已写入 {tmp_path / 'out' / '2026-11'}"]
