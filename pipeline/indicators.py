@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["Target", "parse_target", "PackedIndicator", "parse_packed"]
+__all__ = ["Target", "parse_target", "parse_range", "PackedIndicator", "parse_packed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,21 +58,22 @@ _PREFIX_OPS = {
     "等于": "=", "=": "=", "±": "±", "+/-": "±",
 }
 _OPS_ALT = "|".join(re.escape(k) for k in sorted(_PREFIX_OPS, key=len, reverse=True))
-# A number: optional sign (only when not glued to a preceding digit, so `2-3天` is not -3),
-# optional thousands separators, optional decimals.
+# A number: optional operator, optional sign, optional thousands separators, optional decimals.
+# Never starts right after a digit (so `2-3天` is not -3); whether a sign is a minus is decided later.
 _NUMBER = re.compile(
-    rf"(?:(?P<op>{_OPS_ALT})\s*)?(?<![0-9.])"
-    r"(?P<num>[-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?)"
+    rf"(?:(?P<op>{_OPS_ALT})\s*)?(?<![0-9.])(?P<sign>[-+])?"
+    r"(?P<num>(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?)"
 )
-# Where a unit ends: punctuation, whitespace, a sign or digit, or a ≥/≤ suffix word.
-_UNIT_STOP = re.compile(r"[\s，,；;。、（）()：:！!？?<>=≥≤±~～\-0-9]|及?以[上下内]|之内|内")
+# Where a unit ends: punctuation, whitespace, a dash or digit, a range's 至/到, or a ≥/≤ suffix word.
+_UNIT_STOP = re.compile(r"[\s，,；;。.、（）()：:！!？?<>=≥≤±~～\-–—0-9]|[至到](?=\s*[0-9])|及?以[上下内]|之内|内")
+# Between the two numbers of a range (`85%-95%`, `85-95%`, `85%～95%`, `85%至95%`, `5人到10人`).
+_RANGE_SEP = re.compile(r"\s*[-–—~至到]\s*")
 _SUFFIX_OPS = (("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"),
                ("之内", "≤"), ("内", "≤"))
 _PLACEHOLDER = re.compile(r"[*×]|[Xx]{2}")  # template leftovers: ≥**%, XX人, ××
 _MAX_UNIT_LEN = 6  # a longer "unit" is descriptive text, so the value is qualitative
 
 
-@functools.lru_cache(maxsize=8192)  # values repeat across projects (100%, ≥95%); Target is immutable
 def parse_target(text: str) -> Target:
     """Read a written target value into operator, number and unit.
 
@@ -80,42 +81,99 @@ def parse_target(text: str) -> Target:
     * Full-width digits/signs are folded to ASCII (`８０％` is `80%`); `≧`/`≦` become `≥`/`≤`.
     * Leading descriptive text is ignored (`每年接待群众的人数≥30人` is ≥ 30 人). An operator word
       counts only when written directly before the number (spaces allowed).
+    * A sign belongs to the number only at the start of the value or after an operator or a space
+      (`-5%`, `≥-5`, `增长 -5%`); a dash after text, a unit or a digit is a separator (`满意度-90%` is
+      = 90 %).
+    * A range `a-b` with a ≤ b (also `~`, `～`, `—`, `至`, `到`; the unit written once or twice:
+      `85-95%`, `85%-95%`, `5人至10人`) is read as its lower bound: ≥ a with the range's unit
+      (`85%-95%` is ≥ 85 %); with a suffix `以内`/`以下`/`内` it is its upper bound, ≤ b (`3-5天内`
+      is ≤ 5 天). A prefix operator is kept as written. `parse_range` gives both bounds.
     * Several numbers: the last one with an operator wins; failing that, the last one followed by
       a unit; failing that, the last number (`2023年完成80%` is = 80 %; `2023年` alone is = 2023 年).
     * No operator: a suffix `以上` means ≥, `以内`/`之内`/`内`/`以下` mean ≤, otherwise "=". An
       explicit prefix operator beats a suffix (`±3%以内` stays ±).
     * The unit is the text after the number up to punctuation, whitespace, a digit/sign or a
       suffix word; after `%`/`‰` the unit is just that sign (`100%完成` is = 100 %). A unit longer
-      than six characters is description, and the whole value is qualitative.
+      than six characters is description, and the whole value is qualitative. A full stop ending the
+      value is not part of it (`≥100人次.` is ≥ 100 人次).
     * No Arabic number (`及时`, `十万分之一`), or a template placeholder (`≥**%`, `XX人`, `××`)
-      → qualitative. Ranges such as `80%-90%` are not understood: the last number is taken.
+      → qualitative.
     """
-    s = (text or "").translate(_FOLD).strip().rstrip("。；;").strip()
+    return _read(text)[0]
+
+
+def parse_range(text: str) -> tuple[Decimal, Decimal] | None:
+    """The (lower, upper) bounds when `parse_target` read the value from a range (`85%-195%` →
+    (85, 195)), else None. Rules use the upper bound a `Target` does not carry."""
+    return _read(text)[1]
+
+
+@dataclass(frozen=True, slots=True)
+class _Number:
+    op: str | None
+    value: Decimal
+    unit: str
+    rest: str  # the text after the unit
+    upper: Decimal | None = None  # set when the number is the lower bound of a range
+
+
+@functools.lru_cache(maxsize=8192)  # values repeat across projects (100%, ≥95%); results are immutable
+def _read(text: str) -> tuple[Target, tuple[Decimal, Decimal] | None]:
+    s = (text or "").translate(_FOLD).strip().rstrip("。；;.").strip()
     if not s or _PLACEHOLDER.search(s):
-        return _NO_TARGET
-    found = []  # (match, unit, rest-after-unit)
-    for m in _NUMBER.finditer(s):
-        tail = s[m.end():].lstrip()
-        if tail[:1] in ("%", "‰"):
-            unit, rest = tail[0], tail[1:]
-        else:
-            stop = _UNIT_STOP.search(tail)
-            cut = stop.start() if stop else len(tail)
-            unit, rest = tail[:cut], tail[cut:]
-        found.append((m, unit.strip(), rest))
+        return _NO_TARGET, None
+    found = _numbers(s)
     if not found:
-        return _NO_TARGET
-    with_op = [f for f in found if f[0]["op"]]
-    with_unit = [f for f in found if f[1]]
-    m, unit, rest = (with_op or with_unit or found)[-1]
-    if len(unit) > _MAX_UNIT_LEN:
-        return _NO_TARGET
-    if m["op"]:
-        operator = _PREFIX_OPS[m["op"]]
-    else:
-        rest = rest.lstrip()
-        operator = next((op for word, op in _SUFFIX_OPS if rest.startswith(word)), "=")
-    return Target(operator, Decimal(m["num"].replace(",", "")), unit, QUANTITATIVE)
+        return _NO_TARGET, None
+    with_op = [n for n in found if n.op]
+    with_unit = [n for n in found if n.unit]
+    n = (with_op or with_unit or found)[-1]
+    if len(n.unit) > _MAX_UNIT_LEN:
+        return _NO_TARGET, None
+    bounds = (n.value, n.upper) if n.upper is not None else None
+    if n.op:
+        return Target(_PREFIX_OPS[n.op], n.value, n.unit, QUANTITATIVE), bounds
+    rest = n.rest.lstrip()
+    operator = next((op for word, op in _SUFFIX_OPS if rest.startswith(word)), "=")
+    if bounds and operator == "≤":
+        return Target("≤", n.upper, n.unit, QUANTITATIVE), bounds
+    return Target("≥" if bounds else operator, n.value, n.unit, QUANTITATIVE), bounds
+
+
+def _unit_end(s: str, pos: int) -> int:
+    """Where the unit written after the number ending at `pos` ends."""
+    tail = s[pos:]
+    lead = len(tail) - len(tail.lstrip())
+    if tail[lead:lead + 1] in ("%", "‰"):
+        return pos + lead + 1
+    stop = _UNIT_STOP.search(tail, lead)
+    return pos + (stop.start() if stop else len(tail))
+
+
+def _numbers(s: str) -> list[_Number]:
+    """Each number in `s` with its operator and unit; the two numbers of a range become one."""
+    matches = list(_NUMBER.finditer(s))
+    found: list[_Number] = []
+    i = 0
+    while i < len(matches):
+        m = matches[i]
+        sign = m["sign"] or ""
+        if sign and not m["op"] and m.start() > 0 and not s[m.start() - 1].isspace():
+            sign = ""  # `85%-95%`, `满意度-90%`: a separator, not a minus
+        end = _unit_end(s, m.end())
+        unit = s[m.end():end].strip()
+        number = _Number(m["op"], Decimal(sign + m["num"].replace(",", "")), unit, s[end:])
+        nxt = matches[i + 1] if i + 1 < len(matches) else None
+        if nxt is not None and not nxt["op"] and _RANGE_SEP.fullmatch(s, end, nxt.start("num")):
+            upper_end = _unit_end(s, nxt.end())
+            upper_unit = s[nxt.end():upper_end].strip()
+            upper = Decimal(nxt["num"].replace(",", ""))
+            if unit in ("", upper_unit) and upper >= number.value:
+                number = _Number(m["op"], number.value, upper_unit, s[upper_end:], upper)
+                i += 1
+        found.append(number)
+        i += 1
+    return found
 
 
 # --- packed layout -------------------------------------------------------------------------
@@ -132,7 +190,7 @@ _LABEL = re.compile(r"(?P<label>实施周期指标值|年度指标值|指标值)
 _HEAD_SEP = re.compile(r"[；;]")
 _CODE_NAME = re.compile(r"^(?P<code>[0-9０-９]+)\s*[-－—]\s*(?P<name>.+)$", re.S)
 _LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
-_TRAILING = "。；; \t\r\n\u3000"  # stripped from the end of a value
+_TRAILING = "。．.；; \t\r\n\u3000"  # stripped from the end of a value (a final `.` is a full stop)
 
 
 def _clean(field: str) -> str:

@@ -7,13 +7,12 @@ Each rule takes a project, one of its indicators and the settings and returns fi
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 
 from pipeline.findings import Finding
 from pipeline.framework import example_value, implies_number, is_rate, says_what_it_counts
-from pipeline.indicators import QUALITATIVE, QUANTITATIVE, Target, parse_target
+from pipeline.indicators import QUALITATIVE, QUANTITATIVE, Target, parse_range, parse_target
 from pipeline.model import Indicator, Project
 from pipeline.rulekit import (Value, indicator_finding, period_target, project_finding, stored_target, where,
                               written_values)
@@ -60,15 +59,11 @@ def missing_unit(project: Project, indicator: Indicator, settings: Settings) -> 
     return findings
 
 
-# `85%-95%`: parse_target reads a range's last number (here `-95`); judge a range by all its numbers
-_RANGE = re.compile(r"\d\s*%?\s*[-－—~～至到]\s*\d")
-
-
 def _out_of_range(value: Value) -> bool:
-    text = unicodedata.normalize("NFKC", value.text)
-    if _RANGE.search(text):
-        return any(Decimal(n) > HUNDRED for n in re.findall(r"\d+(?:\.\d+)?", text))
-    return value.target.target < 0 or value.target.target > HUNDRED
+    """A range (`85%-195%`) is read as its lower bound; its upper bound must be within 100% too."""
+    target = value.target.target
+    low, high = parse_range(value.text) or (target, target)
+    return min(low, target) < 0 or max(high, target) > HUNDRED
 
 
 def percent_range(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:

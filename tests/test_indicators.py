@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.indicators import PackedIndicator, Target, parse_packed, parse_target
+from pipeline.indicators import PackedIndicator, Target, parse_packed, parse_range, parse_target
 
 QUAL = Target(None, None, "", "qualitative")
 
@@ -83,6 +83,31 @@ TARGET_CASES = [
     ("XX人", QUAL),
     ("××", QUAL),
     ("≥292%", q("≥", "292", "%")),
+    # a sign only at the start or after an operator or a space; elsewhere a dash is a separator
+    ("增长 -5%", q("=", "-5", "%")),
+    ("满意度-90%", q("=", "90", "%")),
+    ("2023年-5%", q("=", "5", "%")),
+    # ranges: the lower bound as ≥, or the upper bound as ≤ with 以内/以下/内
+    ("85%-95%", q("≥", "85", "%")),
+    ("85-95%", q("≥", "85", "%")),
+    ("85%～95%", q("≥", "85", "%")),
+    ("85%~95%", q("≥", "85", "%")),
+    ("85%至95%", q("≥", "85", "%")),
+    ("85%—95%", q("≥", "85", "%")),
+    ("８５％－９５％", q("≥", "85", "%")),
+    ("85% - 95%", q("≥", "85", "%")),
+    ("5人至10人", q("≥", "5", "人")),
+    ("2到3个", q("≥", "2", "个")),
+    ("覆盖率85%-95%", q("≥", "85", "%")),
+    ("3-5天内", q("≤", "5", "天")),
+    ("≥85%-95%", q("≥", "85", "%")),
+    ("-5%-5%", q("≥", "-5", "%")),
+    ("3天-5人", q("=", "5", "人")),  # different units: not a range
+    # a full stop ending the value is not part of the unit
+    ("≥100人次.", q("≥", "100", "人次")),
+    ("≥1.5万元.", q("≥", "1.5", "万元")),
+    ("100.", q("=", "100")),
+    ("≥100人次. 覆盖全区", q("≥", "100", "人次")),
     ("", QUAL),
     ("   ", QUAL),
 ]
@@ -91,6 +116,18 @@ TARGET_CASES = [
 @pytest.mark.parametrize(("text", "expected"), TARGET_CASES, ids=[c[0] or "<empty>" for c in TARGET_CASES])
 def test_parse_target(text, expected):
     assert parse_target(text) == expected
+
+
+@pytest.mark.parametrize(("text", "bounds"), [
+    ("85%-95%", ("85", "95")),
+    ("85-195%", ("85", "195")),
+    ("3-5天内", ("3", "5")),
+    ("≥95%", None),
+    ("2023年完成80%", None),
+    ("及时", None),
+])
+def test_parse_range_gives_both_bounds(text, bounds):
+    assert parse_range(text) == (tuple(Decimal(b) for b in bounds) if bounds else None)
 
 
 def test_parse_target_is_exact_decimal():
@@ -115,7 +152,9 @@ UNITS = st.sampled_from(["", "%", "宗", "人", "天", "万元", "个工作日",
 def test_parse_target_round_trip(spelling, number, unit, prefix):
     written, operator = spelling
     text = f"{prefix}{written}{number}{unit}"
-    assert parse_target(text) == Target(operator, number, unit, "quantitative")
+    # a dash glued to text is a separator (`满意度-90%`), a minus only after an operator or at the start
+    expected = abs(number) if prefix and not written else number
+    assert parse_target(text) == Target(operator, expected, unit, "quantitative")
 
 
 # --- parse_packed ----------------------------------------------------------------------------
@@ -173,6 +212,12 @@ def test_parse_packed_single_value():
     items, problems = parse_packed("1、1-产出指标；11-数量指标；接访场次；指标值:≥12场。")
     assert problems == []
     assert items == [PackedIndicator(1, "1", "产出指标", "11", "数量指标", "接访场次", "≥12场", "≥12场")]
+
+
+def test_parse_packed_strips_a_final_full_stop_but_not_a_decimal_point():
+    items, problems = parse_packed("1、1-产出指标；11-数量指标；培训人次；实施周期指标值:≥100人次.；年度指标值:≥1.5万元.")
+    assert problems == []
+    assert (items[0].period_value, items[0].annual_value) == ("≥100人次", "≥1.5万元")
 
 
 def test_parse_packed_only_annual_value_leaves_period_empty():

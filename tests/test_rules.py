@@ -253,6 +253,17 @@ def test_a_percentage_range_is_judged_by_its_numbers():
     assert "percent_out_of_range" in codes(with_value("85%-195%", name="覆盖率"))
 
 
+@pytest.mark.parametrize("period", ["85%-95%", "85-95%", "85%～95%", "85%至95%"])
+def test_a_percentage_range_is_its_lower_bound_not_a_negative_number(period):
+    # read as `= -95%` the range made the annual ≥85% look stricter than the period
+    assert codes(with_value("≥85%", period=period, name="覆盖率")) == []
+
+
+@pytest.mark.parametrize(("period", "annual"), [("≥100人次.", "≥100人次"), ("≥1.5万元", "≥1.5万元.")])
+def test_a_final_full_stop_does_not_change_the_unit(period, annual):
+    assert "period_annual_conflict" not in codes(with_value(annual, period=period))
+
+
 def test_docs_list_every_review_and_control_code_with_its_severity():
     docs = (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8")
     control = {"control_total_mismatch", "missing_submission", "no_control_figure", "expected_total_mismatch"}
