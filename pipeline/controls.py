@@ -17,11 +17,10 @@ from pathlib import Path
 from pipeline.errors import UsageError
 from pipeline.findings import Finding, finding
 from pipeline.model import ZERO, Department, Source
-from pipeline.money import BadAmount, fmt, parse_amount, parse_money_unit, to_wanyuan
-from pipeline.read import ReadError, Sheet, read_text, read_workbook
+from pipeline.discover import TABLE_SUFFIXES
+from pipeline.money import BadAmount, fmt_exact, parse_amount, parse_money_unit, to_wanyuan
+from pipeline.read import ReadError, Sheet, read_sheets
 
-TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 _SKIPPED_NAMES = {"合计", "总计", "小计"}
 _HEADER_UNIT = re.compile(r"[（(]\s*(万元|千元|元)\s*[)）]")
 _SPACES = re.compile(r"\s+")
@@ -49,19 +48,15 @@ def department_key(name: str) -> str:
 
 
 def read_controls(path: Path) -> Controls:
-    suffix = path.suffix.lower()
     if not path.is_file():
         raise UsageError(f"找不到控制数文件 {path}。请检查路径。")
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        raise UsageError(f"控制数文件 {path} 的格式不支持：请使用 .xlsx 或 .csv，列为「部门名称」和「控制数」。")
     try:
-        if suffix in TEXT_SUFFIXES:
-            sheet = read_text(path.read_bytes(), suffix)
-        elif suffix in WORKBOOK_SUFFIXES:
-            sheets = read_workbook(path)
-            sheet = next((s for s in sheets if _header(s) is not None), sheets[0] if sheets else Sheet("", []))
-        else:
-            raise UsageError(f"控制数文件 {path} 的格式不支持：请使用 .xlsx 或 .csv，列为「部门名称」和「控制数」。")
+        sheets = read_sheets(path)
     except (ReadError, OSError) as exc:
         raise UsageError(f"控制数文件 {path} 无法读取：{exc}。") from None
+    sheet = next((s for s in sheets if _header(s) is not None), sheets[0] if sheets else Sheet("", []))
     return _figures(path, sheet)
 
 
@@ -146,15 +141,17 @@ def check_controls(departments: list[Department], controls: Controls) -> list[Fi
             direction = "超出" if difference > 0 else "少于"
             findings.append(finding(
                 "control_total_mismatch",
-                f"部门「{d.name}」各项目合计 {fmt(totals[key])} 万元，与控制数 {fmt(figure.amount)} 万元不符，"
-                f"{direction}控制数 {fmt(abs(difference))} 万元（控制数见 {controls.file} 第 {figure.source.row} 行）。"
+                f"部门「{d.name}」各项目合计 {fmt_exact(totals[key])} 万元，"
+                f"与控制数 {fmt_exact(figure.amount)} 万元不符，{direction}控制数 {fmt_exact(abs(difference))} 万元"
+                f"（控制数见 {controls.file} 第 {figure.source.row} 行）。"
                 f"请按批复的控制数调整项目金额后重新报送。", file=d.file, sheet=d.sheet or None, cell=cell,
                 department=d.name))
     for key, figure in controls.figures.items():
         if key not in first:
             findings.append(finding(
                 "missing_submission",
-                f"控制数文件中有部门「{figure.department}」（控制数 {fmt(figure.amount)} 万元），但没有收到它的报表。"
+                f"控制数文件中有部门「{figure.department}」（控制数 {fmt_exact(figure.amount)} 万元），"
+                f"但没有收到它的报表。"
                 f"请催报，或核对报表中的部门名称是否与控制数文件一致。",
                 file=controls.file, sheet=figure.source.sheet or None, cell=figure.source.cell,
                 department=figure.department))
@@ -169,5 +166,6 @@ def check_expected_total(total: Decimal, expected: Decimal, *, file: str) -> lis
     direction = "超出" if difference > 0 else "少于"
     return [finding(
         "expected_total_mismatch",
-        f"全部项目合计 {fmt(total)} 万元，与预期总额 {fmt(expected)} 万元不符，{direction} {fmt(abs(difference))} 万元。"
+        f"全部项目合计 {fmt_exact(total)} 万元，与预期总额 {fmt_exact(expected)} 万元不符，"
+        f"{direction} {fmt_exact(abs(difference))} 万元。"
         f"请核对报表金额，或检查 --expect-total 的数值。", file=file)]

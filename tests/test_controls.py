@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from builders import Dept, Proj, education_bureau, published_rows, write_text, write_xlsx
+from builders import Dept, Proj, education_bureau, published_rows, write_text, write_xls, write_xlsx
 from pipeline.batch import read_batch
 from pipeline.cli import app
 from pipeline.controls import check_controls, check_expected_total, read_controls
@@ -106,6 +106,28 @@ def test_each_department_is_held_to_its_figure(tmp_path):
     missing = found["missing_submission"]
     assert (missing.severity, missing.file, missing.cell, missing.department) == ("warning", "控制数.csv", "B3", "某区卫生健康局")
     assert "没有收到它的报表" in missing.message
+
+
+def test_a_difference_below_a_cent_of_wanyuan_is_shown_exactly(tmp_path):
+    # a 元 table of three projects of 50 元 (150 元) against 151 元: 0.0001 万元, not "0.00"
+    unit = ("某区第一中学", [Proj(name, fiscal="0.005") for name in ("办公经费", "培训经费", "维修经费")])
+    depts = departments(tmp_path / "in", Dept("某区第一中学", [unit], money_unit="元"))
+    controls = read_controls(controls_csv(tmp_path, [["部门名称", "控制数（元）"], ["某区第一中学", "151"]]))
+    (f,) = check_controls(depts, controls)
+    assert f.code == "control_total_mismatch"
+    assert "各项目合计 0.015 万元，与控制数 0.0151 万元不符，少于控制数 0.0001 万元" in f.message
+
+
+def test_an_expected_total_below_a_cent_of_wanyuan_is_shown_exactly():
+    (f,) = check_expected_total(Decimal("0.015"), Decimal("0.0151"), file="a.xlsx")
+    assert "全部项目合计 0.015 万元，与预期总额 0.0151 万元不符，少于 0.0001 万元" in f.message
+
+
+def test_an_xls_or_tsv_controls_file_is_read(tmp_path):
+    write_xls(tmp_path / "控制数.xls", [["部门名称", "控制数"], [SEED_NAME, 308.0]])
+    write_text(tmp_path / "控制数.tsv", [["部门名称", "控制数"], [SEED_NAME, "308"]], delimiter="\t")
+    for name in ("控制数.xls", "控制数.tsv"):
+        assert read_controls(tmp_path / name).get(SEED_NAME).amount == Decimal("308")
 
 
 def test_matching_figures_raise_nothing(tmp_path):
