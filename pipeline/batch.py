@@ -14,8 +14,8 @@ from pathlib import Path
 from pipeline.discover import Candidate, discover
 from pipeline.findings import Finding, finding, has_errors, sort_key
 from pipeline.guard import Limits, check_file
-from pipeline.layout import find_table
-from pipeline.model import ZERO, Department, InputFile, RowCount
+from pipeline.layout import find_tables
+from pipeline.model import ZERO, Department, InputFile, RowCount, department_key
 from pipeline.normalise import build_department
 from pipeline.read import ReadError, read_sheets, reader_failed
 from pipeline.reconcile import Check, reconcile
@@ -99,11 +99,11 @@ def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
     found, empty_sheets, failed = 0, [], []
     for sheet in sheets:
         try:
-            table = find_table(sheet)
-            if table is None:
+            tables = find_tables(sheet)
+            if not tables:
                 empty_sheets.append(sheet)
                 continue
-            result = build_department(sheet, table, name)
+            results = [build_department(sheet, table, name) for table in tables]
         except Exception as exc:  # a bug on one sheet must not stop the batch, nor drop the other sheets
             failed.append(sheet)
             entry.rows.add(RowCount(read=len(sheet.rows), rejected=len(sheet.rows)))
@@ -111,11 +111,12 @@ def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
                 "unreadable_file", f"文件「{name}」的工作表「{sheet.name}」处理时出错（{type(exc).__name__}），该表未读取。"
                 f"请另存为新的 .xlsx 后重试，或把此表单独报送", file=name, sheet=sheet.name or None))
             continue
-        found += 1
-        entry.rows.add(result.rows)
-        batch.findings.extend(result.findings)
-        if result.department is not None:
-            batch.departments.append(result.department)
+        for result in results:
+            found += 1
+            entry.rows.add(result.rows)
+            batch.findings.extend(result.findings)
+            if result.department is not None:
+                batch.departments.append(result.department)
     if not found:
         read = sum(len(sheet.rows) for sheet in sheets)
         if failed:
@@ -123,7 +124,7 @@ def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
             entry.rows = RowCount(read=read, rejected=read)
             return
         _reject(batch, entry, "no_table",
-                "文件中没有找到项目支出绩效目标表：没有一行表头含「项目名称」及「总计/绩效目标/绩效指标」等列。"
+                "中没有找到项目支出绩效目标表：没有一行表头含「项目名称」及「总计/绩效目标/绩效指标」等列。"
                 "请确认文件内容，或使用标准表样重新填报", RowCount(read=read, rejected=read))
         return
     for sheet in empty_sheets:
@@ -141,21 +142,25 @@ def _reject(batch: Batch, entry: InputFile, code: str, reason: str, rows: RowCou
 
 
 def supersede_resubmissions(batch: Batch) -> None:
-    """The same department in several files: keep the most recently modified table.
+    """The same department in several files: keep the table of the most recently modified file.
 
     The others are dropped with their findings; a file left with no department is listed as skipped,
-    and a `duplicate_department` warning names every file involved.
+    and a `duplicate_department` warning names every file involved. Tables of one department within
+    one file (a department spread over two sheets) are parts of one submission and are all kept.
     """
     by_name: dict[str, list[Department]] = {}
     for department in batch.departments:
-        by_name.setdefault(department.name, []).append(department)
+        by_name.setdefault(department_key(department.name), []).append(department)
     entries = {i.file: i for i in batch.inputs}
     dropped: list[Department] = []
-    for name, copies in by_name.items():
-        if len(copies) < 2:
+    for copies in by_name.values():
+        files = sorted({d.file for d in copies}, key=lambda f: (entries[f].modified, f))
+        if len(files) < 2:
             continue
-        ordered = sorted(copies, key=lambda d: (entries[d.file].modified, d.file, d.sheet))
-        kept, older = ordered[-1], ordered[:-1]
+        newest = files[-1]
+        kept = next(d for d in copies if d.file == newest)
+        older = [d for d in copies if d.file != newest]
+        name = kept.name
         dropped.extend(older)
         where = "、".join(f"「{d.file}{'!' + d.sheet if d.sheet else ''}」" for d in older)
         batch.findings.append(finding(
@@ -174,6 +179,6 @@ def supersede_resubmissions(batch: Batch) -> None:
     for d in dropped:
         entry = entries[d.file]
         if d.file not in still_used and entry.status == "ok":
-            newer = next(k.file for k in batch.departments if k.name == d.name)
+            newer = next(k.file for k in batch.departments if department_key(k.name) == department_key(d.name))
             entry.status, entry.reason = "skipped", f"部门「{d.name}」已由更新的「{newer}」取代，本文件未采用"
             entry.rows = RowCount()

@@ -22,6 +22,8 @@ CODES: dict[str, tuple[str, str]] = {
     "sheet_without_table": (INFO, "a sheet of a workbook that has tables elsewhere holds none"),
     "missing_department_name": (WARNING, "no 部门名称 line; the department was taken from a unit row or the file name"),
     "unknown_money_unit": (WARNING, "the 单位 line names no known money unit; 万元 was assumed"),
+    "money_unit_conflict": (WARNING, "the 单位 line and a column title name different units; the title's is used"),
+    "no_amount_columns": (ERROR, "the header has no amount column, so no money can be read or checked"),
     "unrecognised_row": (WARNING, "a row below the header is neither a total, unit, project nor indicator"),
     "duplicate_project": (WARNING, "the same project name twice under one spending unit"),
     "duplicate_department": (WARNING, "the same department came in two files; the newest is used"),

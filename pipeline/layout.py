@@ -18,7 +18,7 @@ from pipeline.read import Cell, Sheet
 # field -> the column titles departments use for it (compared after `normalise_title`)
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "name": ("项目名称", "项目名称(资金使用单位)", "项目名称(单位名称)", "项目(单位)名称", "单位/项目名称"),
-    "total": ("总计", "合计", "金额合计", "资金总额", "项目金额"),
+    "total": ("总计", "合计", "金额合计", "资金总额", "项目金额", "金额", "预算金额", "预算数", "项目预算"),
     "fiscal": ("财政拨款", "一般公共预算拨款", "财政拨款资金", "一般公共预算"),
     "special_account": ("财政专户拨款", "财政专户管理资金", "财政专户资金"),
     "other": ("其他资金", "其他"),
@@ -35,11 +35,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 AMOUNT_FIELDS = ("total", "fiscal", "special_account", "other")
 LONG_FIELDS = ("level1", "level2", "level3", "value", "period_value", "annual_value", "nature", "measure_unit")
-TOTAL_NAMES = {"合计", "总计", "合计数"}
+TOTAL_NAMES = {"合计", "总计", "合计数", "部门合计", "总合计"}
+SUBTOTAL_NAMES = {"小计", "单位小计"}
 HEADER_SEARCH_ROWS = 60
 
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
-_UNIT_SUFFIX = re.compile(r"\((万元|千元|元)\)$")
+_UNIT_SUFFIX = re.compile(r"\((?:单位[:：])?(?:人民币)?(万元|千元|元)\)$")
 _SEPARATOR = re.compile(r"^[-—–=_─━·.\s]{2,}$")
 _LOOKUP = {}
 
@@ -65,7 +66,7 @@ def cell_text(value: Cell) -> str:
 @dataclass(slots=True)
 class Row:
     index: int                      # 0-based row index on the sheet
-    kind: str                       # total | unit | project | indicator | ignored | rejected | meta
+    kind: str                       # total | subtotal | unit | project | indicator | ignored | rejected | meta
     reason: str = ""                # for ignored rows: title, unit, header, blank, separator
     continues: bool = False         # a project row whose project cells are merged from the row above
 
@@ -80,6 +81,9 @@ class Table:
     unit_text: str | None           # the 单位 line as written, when it named no known unit
     rows: list[Row] = field(default_factory=list)
     header_rows: int = 1            # 2 when a group title row stands over the column titles
+    start: int = 0                  # the table's first row (its title/preamble), 0-based
+    end: int = 0                    # one past its last row: the next table's start or the sheet's end
+    header_unit: str | None = None  # a unit named in a column title, such as 总计（元）
 
     @property
     def long(self) -> bool:
@@ -108,12 +112,28 @@ def is_header(columns: dict[str, int]) -> bool:
     return "name" in columns and bool(columns.keys() & {"total", "goal", "indicators", "level3", "fiscal"})
 
 
-def find_table(sheet: Sheet) -> Table | None:
-    """Locate the header and read the lines above it; None when the sheet holds no table."""
-    for index, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        columns, header_unit = match_header(cells)
+def find_tables(sheet: Sheet) -> list[Table]:
+    """Every table on a sheet, top to bottom; [] when the sheet holds none.
+
+    A sheet usually holds one department's table; a consolidated sheet may stack several, each with
+    its own title or 部门名称 line above its header. Together the tables cover every row of the sheet.
+    """
+    tables: list[Table] = []
+    start = 0
+    while start < len(sheet.rows):
+        table = _table_from(sheet, start)
+        if table is None:
+            break
+        tables.append(table)
+        start = table.end
+    return tables
+
+
+def _table_from(sheet: Sheet, start: int) -> Table | None:
+    for index in range(start, min(len(sheet.rows), start + HEADER_SEARCH_ROWS)):
+        columns, header_unit = match_header(sheet.rows[index])
         if is_header(columns):
-            table = Table(index, columns, None, None, header_unit, None)
+            table = Table(index, columns, None, None, header_unit, None, start=start, header_unit=header_unit)
             _second_header_row(sheet, table)
             _read_preamble(sheet, table)
             _classify(sheet, table)
@@ -138,16 +158,20 @@ def _second_header_row(sheet: Sheet, table: Table) -> None:
     if new.keys() & set(LONG_FIELDS) and table.columns.get("indicators") in new.values():
         del table.columns["indicators"]  # 绩效指标 was only the group title over the indicator columns
     table.unit = table.unit or unit
+    table.header_unit = table.header_unit or unit
     table.header_rows = 2
 
 
-_DEPT = re.compile(r"^(?:部门|单位)名称\s*[:：]\s*(.*?)(?:\s*(?:金额)?单位\s*[:：].*)?$")
+# 部门名称：X / 单位名称：X / 部门：X / 编制单位：X / 预算单位：X, possibly followed by 单位：万元 in the same cell;
+# a bare 部门名称 (no colon) takes its value from the next cell
+_DEPT = re.compile(r"^(?:(?:部门|单位)名称\s*[:：]?|(?:部门|编制单位|预算单位|填报单位)\s*[:：])\s*(.*?)"
+                   r"(?:\s*(?:金额)?单位\s*[:：].*)?$")
 _UNIT_LINE = re.compile(r"(?<!名称)(?<!使用)单位\s*[:：]\s*(\S*)")
 
 
 def _read_preamble(sheet: Sheet, table: Table) -> None:
     """部门名称 and 单位 from the rows above the header, wherever in those rows they stand."""
-    for index in range(table.header_row):
+    for index in range(table.start, table.header_row):
         texts = _own_texts(sheet, index)
         kind, reason = "ignored", ("blank" if not texts else "title")
         for pos, (col, text) in enumerate(texts):
@@ -157,7 +181,7 @@ def _read_preamble(sheet: Sheet, table: Table) -> None:
                 name = dept.group(1).strip()
                 if not name and pos + 1 < len(texts):      # 部门名称： | 广州市…局 in the next cell
                     name = texts[pos + 1][1].strip()
-                if name and not _UNIT_LINE.match(name):
+                if name and not _UNIT_LINE.match(name) and not name.startswith(("单位", "金额单位")):
                     table.department, table.department_cell = name, (index, col)
                     kind, reason = "meta", ""
             unit_line = _UNIT_LINE.search(norm)
@@ -185,6 +209,7 @@ def _own_texts(sheet: Sheet, index: int) -> list[tuple[int, str]]:
 
 
 def _classify(sheet: Sheet, table: Table) -> None:
+    """Say what every row below the header is, up to the end of the sheet or the next table."""
     cols = table.columns
     for index in range(table.header_row, table.header_row + table.header_rows):
         table.rows.append(Row(index, "ignored", "header"))
@@ -193,6 +218,7 @@ def _classify(sheet: Sheet, table: Table) -> None:
     text_cols = [cols[f] for f in ("goal", "indicators") if f in cols]
     long_cols = [cols[f] for f in LONG_FIELDS if f in cols]
     previous = None  # the last project row, for long-layout continuations
+    table.end = len(sheet.rows)
     for index in range(table.header_row + table.header_rows, len(sheet.rows)):
         cells = sheet.rows[index]
 
@@ -208,14 +234,23 @@ def _classify(sheet: Sheet, table: Table) -> None:
             continue
         name = text(name_col)
         if _LOOKUP.get(normalise_title(name)) == "name" and is_header(match_header(cells)[0]):
+            next_start = _next_table_start(sheet, table, index)
+            if next_start is not None:                     # another department's table begins here
+                table.rows = [r for r in table.rows if r.index < next_start]
+                table.end = next_start
+                return
             table.rows.append(Row(index, "ignored", "header"))  # the header repeated on a later page
             continue
         has_amounts = any(text(c) for c in amount_cols)
         has_text = any(text(c) for c in text_cols)
         has_long = any(text(c) for c in long_cols)
         merged_name = (index, name_col) in sheet.merged_from
-        if normalise_title(name) in TOTAL_NAMES:
+        label = normalise_title(name).rstrip(":：")
+        if label in TOTAL_NAMES:
             table.rows.append(Row(index, "total"))
+            previous = None
+        elif label in SUBTOTAL_NAMES and has_amounts:
+            table.rows.append(Row(index, "subtotal"))
             previous = None
         elif table.long and has_long and previous is not None and (
                 not name or merged_name or _same_project(sheet, table, previous, index)):
@@ -230,8 +265,42 @@ def _classify(sheet: Sheet, table: Table) -> None:
             table.rows.append(Row(index, "rejected"))
 
 
+_TITLE_MARK = "绩效目标表"
+_LOOKBACK = 6
+
+
+def _next_table_start(sheet: Sheet, table: Table, header: int) -> int | None:
+    """A header below the table starts a new table when a 部门名称 line or a title stands just above
+    it; the new table then begins at the first of the blank/title/部门名称 rows above that header."""
+    above = range(max(table.header_row + table.header_rows, header - _LOOKBACK), header)
+    marks = [i for i in above if any(_DEPT.match(unicodedata.normalize("NFKC", t).strip()) or _TITLE_MARK in t
+                                     for _, t in _own_texts(sheet, i))]
+    if not marks:
+        return None
+    start = marks[0]
+    while start - 1 >= table.header_row + table.header_rows and _is_preamble(sheet, table, start - 1):
+        start -= 1
+    return start
+
+
+def _is_preamble(sheet: Sheet, table: Table, index: int) -> bool:
+    """Blank, or a lone line of text with no amount: what may stand above a table's header."""
+    texts = _own_texts(sheet, index)
+    amounts = [table.columns[f] for f in AMOUNT_FIELDS if f in table.columns]
+    cells = sheet.rows[index]
+    return len(texts) <= 1 and not any(c < len(cells) and isinstance(cells[c], (int, float)) for c in amounts)
+
+
 def _same_project(sheet: Sheet, table: Table, first: int, index: int) -> bool:
-    """Long layout exported to text repeats the project's cells on every indicator row."""
-    keys = [table.columns[f] for f in ("name", *AMOUNT_FIELDS, "goal") if f in table.columns]
+    """Long layout exported to text repeats the project's name on every indicator row, with its money
+    and goal either repeated or left blank."""
+    cols = table.columns
     a, b = sheet.rows[first], sheet.rows[index]
-    return all(cell_text(a[c] if c < len(a) else "") == cell_text(b[c] if c < len(b) else "") for c in keys)
+
+    def at(row, col):
+        return cell_text(row[col]) if col < len(row) else ""
+
+    if at(a, cols["name"]) != at(b, cols["name"]):
+        return False
+    others = [cols[f] for f in (*AMOUNT_FIELDS, "goal") if f in cols]
+    return all(at(b, c) in ("", at(a, c)) for c in others)

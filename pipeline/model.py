@@ -6,10 +6,19 @@ came from so any finding or report line can point the clerk at `信访局.xlsx!S
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 ZERO = Decimal("0")
+_SPACES = re.compile(r"[\s\u00a0\u3000]+")
+
+
+def department_key(name: str) -> str:
+    """How department names are compared everywhere (resubmissions, control figures, history):
+    full-width forms folded and spaces removed, so 广州市荔湾区 信访局 is 广州市荔湾区信访局."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", name or ""))
 
 
 def column_letter(col: int) -> str:
@@ -92,6 +101,8 @@ class SpendingUnit:
     source: Source | None
     projects: list[Project] = field(default_factory=list)
     amounts_ok: bool = True
+    # 小计 rows: (amounts, source, how many of the unit's projects stood above it)
+    subtotals: list[tuple[Amounts, Source, int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -105,6 +116,7 @@ class Department:
     columns: dict[str, int]
     spending_units: list[SpendingUnit] = field(default_factory=list)
     declared_ok: bool = True
+    extra_totals: list[tuple[Amounts, Source]] = field(default_factory=list)  # 合计 rows after the first
 
     @property
     def projects(self) -> list[Project]:

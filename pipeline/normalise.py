@@ -32,12 +32,14 @@ def split_code(text: str) -> tuple[str, str]:
 
 
 def build_department(sheet: Sheet, table: Table, file: str) -> SheetResult:
-    """Build one department from a sheet whose table was found by `layout.find_table`."""
+    """Build one department from a table that `layout.find_tables` found on a sheet."""
     builder = _Builder(sheet, table, file)
     for row in table.rows:
         cells = sheet.rows[row.index]
         if row.kind == "total":
             builder.total(row.index, cells)
+        elif row.kind == "subtotal":
+            builder.subtotal(row.index, cells)
         elif row.kind == "unit":
             builder.unit(row.index, cells)
         elif row.kind == "project":
@@ -46,7 +48,7 @@ def build_department(sheet: Sheet, table: Table, file: str) -> SheetResult:
             builder.long_indicator(row.index, cells)
         elif row.kind == "rejected":
             builder.rejected(row.index, cells)
-    counts = RowCount(read=len(sheet.rows))
+    counts = RowCount(read=table.end - table.start)
     for row in table.rows:
         if row.kind == "ignored":
             counts.ignored += 1
@@ -66,13 +68,22 @@ class _Builder:
         name = table.department
         if not name:
             name = self._fallback_name()
-        unit = table.unit or "万元"
+        # a unit in a column title (总计（元）) is more specific than the 单位 line above the table
+        unit = table.header_unit or table.unit or "万元"
         self.department = Department(name, file, sheet.name, unit, None, None, dict(self.cols))
+        if table.header_unit and table.unit and table.unit != table.header_unit:
+            self._add("money_unit_conflict",
+                      f"表头上方写「单位：{table.unit}」，金额列标题却写「（{table.header_unit}）」，两者矛盾；"
+                      f"已按列标题的{table.header_unit}计算。请核对并删去错误的一处。", cell=None)
+        if not any(f in self.cols for f in AMOUNT_FIELDS):
+            self._add("no_amount_columns",
+                      "表头中没有金额列（总计、财政拨款、财政专户拨款、其他资金），无法核对金额，各项目金额按 0 计。"
+                      "请使用标准表样，或把金额列标题改为「总计」等标准名称。", cell=None)
         if not table.department:
             self._add("missing_department_name",
                       f"表头上方没有「部门名称：」行，部门名称暂取为「{name}」。请在标题下加一行「部门名称：××单位」。",
                       cell=None)
-        if table.unit is None:
+        if table.unit is None and table.header_unit is None:
             shown = f"「{table.unit_text}」" if table.unit_text else "表头上方没有「单位：」行"
             self._add("unknown_money_unit",
                       f"{shown}，未能确定金额单位，已按万元计算。请注明「单位：万元」（或元、千元）。", cell=None)
@@ -111,15 +122,31 @@ class _Builder:
                 self._add("bad_amount",
                           f"{label}的「{AMOUNT_LABELS[fld]}」单元格 {cell} 内容为「{cell_text(raw)}」，不是金额。"
                           f"请填写数字（如 308.00），空白表示 0。", cell=cell, project=project)
+        if "total" not in self.cols:   # no 总计 column: the total is the sum of the sources
+            values["total"] = values["fiscal"] + values["special_account"] + values["other"]
         return Amounts(**values), ok
 
     def total(self, index: int, cells) -> None:
         amounts, ok = self._amounts(index, cells, "合计行")
+        source = self._source(index, self.cols.get("total", self.cols["name"]))
         if self.department.declared_total is None:
             self.department.declared_total = amounts
-            self.department.declared_source = self._source(index, self.cols.get("total", self.cols["name"]))
+            self.department.declared_source = source
             self.department.declared_ok = ok
+        elif ok:
+            self.department.extra_totals.append((amounts, source))  # checked like the first, never dropped
         self.current_unit = self.current_project = None
+
+    def subtotal(self, index: int, cells) -> None:
+        """A 小计 row: the sum of the current unit's projects above it."""
+        amounts, ok = self._amounts(index, cells, "小计行")
+        if self.current_unit is None:
+            self.current_unit = SpendingUnit(self.department.name, None, None)
+            self.department.spending_units.append(self.current_unit)
+        if ok:
+            source = self._source(index, self.cols.get("total", self.cols["name"]))
+            self.current_unit.subtotals.append((amounts, source, len(self.current_unit.projects)))
+        self.current_project = None
 
     def unit(self, index: int, cells) -> None:
         name = self._text(cells, "name")

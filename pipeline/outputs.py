@@ -48,12 +48,14 @@ def outputs_lock(outputs: Path) -> Iterator[None]:
     """Refuse at once when another run holds the outputs folder."""
     from filelock import FileLock, Timeout
 
-    outputs.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(outputs / LOCK_NAME), timeout=0)
     try:
+        outputs.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(outputs / LOCK_NAME), timeout=0)
         lock.acquire()
     except Timeout as exc:
         raise RunLocked(f"另一次运行正在写入输出文件夹 {outputs}，请等它结束后再运行。") from exc
+    except OSError as exc:
+        raise UsageError(f"无法写入输出文件夹 {outputs}：{exc.strerror or exc}。请用 --outputs 指定一个可写的文件夹。") from exc
     try:
         yield
     finally:

@@ -108,10 +108,13 @@ def decode_text(data: bytes) -> str:
 
 
 def sniff_delimiter(text: str, suffix: str) -> str:
+    """Tab when most non-blank lines hold a tab (amounts like 3,080,000.00 put commas in a tab export),
+    else comma."""
     if suffix == ".tsv":
         return "\t"
-    head = text[:20000]
-    return "\t" if head.count("\t") >= head.count(",") and "\t" in head else ","
+    lines = [line for line in text[:50000].splitlines()[:200] if line.strip()]
+    tabbed = sum(1 for line in lines if "\t" in line)
+    return "\t" if lines and tabbed * 2 >= len(lines) else ","
 
 
 def read_text(data: bytes, suffix: str = ".csv") -> Sheet:

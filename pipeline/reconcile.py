@@ -64,6 +64,11 @@ def reconcile(department: Department) -> tuple[list[Check], list[Finding]]:
         for project in unit.projects:
             if project.amounts_ok:
                 row_sum(f"项目「{project.name}」", project.amounts, project.source, project.name)
+        for amounts, source, count in unit.subtotals:
+            if all(p.amounts_ok for p in unit.projects[:count]):
+                above = sum((p.amounts.total for p in unit.projects[:count]), ZERO)
+                check("subtotal_mismatch", f"「{unit.name}」的小计行与其上各项目合计", above, amounts.total, source,
+                      None, "小计应等于其上方本单位各项目金额之和，请核对小计行或项目金额。")
         if unit.amounts is not None and unit.amounts_ok and all(p.amounts_ok for p in unit.projects):
             projects_sum = sum((p.amounts.total for p in unit.projects), ZERO)
             check("subtotal_mismatch", f"资金使用单位「{unit.name}」的小计与其项目合计", projects_sum,
@@ -77,6 +82,8 @@ def reconcile(department: Department) -> tuple[list[Check], list[Finding]]:
             else:
                 units_sum += sum((p.amounts.total for p in unit.projects), ZERO)
         if all(u.amounts_ok for u in department.spending_units):
-            check("total_mismatch", "合计行与各资金使用单位之和", units_sum, department.declared_total.total,
-                  department.declared_source, None, "合计应等于各资金使用单位金额之和，请核对合计行。")
+            totals = [(department.declared_total, department.declared_source), *department.extra_totals]
+            for amounts, source in totals:
+                check("total_mismatch", "合计行与各资金使用单位之和", units_sum, amounts.total, source, None,
+                      "合计应等于各资金使用单位金额之和，请核对合计行。")
     return checks, findings

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.batch import Batch, read_batch
+from pipeline.discover import discover
 from pipeline.changes import compare
 from pipeline.controls import Controls, check_controls, check_expected_total, control_totals, read_controls
 from pipeline.errors import UsageError
@@ -77,8 +78,14 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
         settings: Settings = Settings(), progress: Progress = no_progress) -> RunResult:
     """Read `inputs`, write `outputs/period/` as a whole, return what was found."""
     check_period(period)
+    if inputs.is_file():
+        raise UsageError(f"{inputs} 是一个文件，不是文件夹：--inputs 应指向存放报表的文件夹；只检查单个文件请用 pipeline check {inputs}。")
     if not inputs.is_dir():
         raise UsageError(f"输入文件夹 {inputs} 不存在。请先建立它并放入各部门的报表，或用 --inputs 指定。")
+    if not discover([inputs])[0]:
+        # an empty (or mistyped) folder must not replace a good month's results with an empty run
+        raise UsageError(f"输入文件夹 {inputs} 中没有任何表格文件（.xlsx .xls .ods .csv .txt 等），本期结果未写出。"
+                         f"请确认文件夹是否正确。")
     controls = read_controls(settings.controls) if settings.controls else None
     limits = limits_of(settings)
     history_file = history_path(settings, outputs)

@@ -144,3 +144,33 @@ def test_run_prints_the_change_since_the_last_period(tmp_path, sample):
     lines = second.output.splitlines()
     assert "与上期 2026-10 相比：合计由 308.00 万元变为 308.00 万元，没有变化。" in lines
     assert lines[-2:] == ["状态：通过", f"结果已写入 {tmp_path / 'out' / '2026-11'}"]
+
+
+def test_an_unusable_outputs_path_is_a_usage_error_not_a_traceback(tmp_path, sample):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    shutil.copy(sample, inputs)
+    (tmp_path / "afile").write_text("x")
+    result = invoke("run", "-i", inputs, "-o", tmp_path / "afile", "-p", "2026-11")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"错误：无法写入输出文件夹 {tmp_path / 'afile'}")
+
+
+def test_inputs_given_a_file_points_to_check(tmp_path, sample):
+    result = invoke("run", "-i", sample, "-o", tmp_path / "out", "-p", "2026-11")
+    assert result.exit_code == 2
+    assert "是一个文件，不是文件夹" in result.output and "pipeline check" in result.output
+
+
+def test_an_inputs_folder_without_tables_keeps_last_results(tmp_path, sample):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    shutil.copy(sample, inputs)
+    assert invoke("run", "-i", inputs, "-o", tmp_path / "out", "-p", "2026-11").exit_code == 0
+    before = (tmp_path / "out" / "2026-11" / "run.json").read_bytes()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "说明.docx").write_bytes(b"PK")
+    result = invoke("run", "-i", empty, "-o", tmp_path / "out", "-p", "2026-11")
+    assert result.exit_code == 2 and "中没有任何表格文件" in result.output
+    assert (tmp_path / "out" / "2026-11" / "run.json").read_bytes() == before

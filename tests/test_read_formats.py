@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from builders import (Dept, Proj, education_bureau, long_rows, published_rows, write_text, write_xls,
+from builders import (TITLE, Dept, Proj, education_bureau, long_rows, published_rows, write_text, write_xls,
                       write_xlsx)
 from pipeline.batch import read_batch
 from pipeline.money import fmt
@@ -212,3 +212,118 @@ def test_header_repeated_on_a_later_page_is_ignored(tmp_path):
     batch, department = one_department(write_text(tmp_path / "a.csv", rows))
     assert_education_bureau(batch, department)
     assert batch.inputs[0].rows.ignored == 3           # title, header, repeated header
+
+
+# --- layouts found in review: each would otherwise lose or mis-sum money -------------------------
+
+def test_without_a_total_column_the_total_is_the_sum_of_the_sources(tmp_path):
+    rows = published_rows(education_bureau())
+    rows = [[r[0], *r[2:]] if i >= 2 else r for i, r in enumerate(rows)]   # drop 总计
+    batch, department = one_department(write_xlsx(tmp_path / "a.xlsx", [{"name": "S", "rows": rows}]))
+    assert department.total == department.declared_total.total == Decimal("255.00")
+    assert [fmt(p.amounts.total) for p in department.projects] == ["120.50", "34.50", "100.00"]
+
+
+@pytest.mark.parametrize("title, unit, codes", [("金额", "万元", ["unknown_money_unit"]), ("预算金额（万元）", "万元", []),
+                                                ("总计(单位:万元)", "万元", []), ("总计（单位：元）", "元", [])])
+def test_amount_titles_with_a_unit_inside(tmp_path, title, unit, codes):
+    dept = education_bureau()
+    dept.money_unit = unit
+    rows = published_rows(dept)
+    rows[1] = [f"部门名称：{dept.name}"]                # no 单位 line: the title says it
+    rows[2][1] = title
+    batch, department = one_department(write_xlsx(tmp_path / "a.xlsx", [{"name": "S", "rows": rows}]))
+    assert (department.unit, department.total) == (unit, Decimal("255.00"))
+    assert [f.code for f in batch.findings] == codes        # 金额 alone names no unit: 万元 assumed, said
+
+
+def test_a_unit_line_that_contradicts_the_column_title_is_reported(tmp_path):
+    dept = education_bureau()
+    dept.money_unit = "元"
+    rows = published_rows(dept)
+    rows[1] = [f"部门名称：{dept.name}", "", "", "", "", "", "单位：万元"]
+    rows[2][1] = "总计（元）"
+    batch, department = one_department(write_xlsx(tmp_path / "a.xlsx", [{"name": "S", "rows": rows}]))
+    assert department.unit == "元" and department.total == Decimal("255.00")
+    assert [f.code for f in batch.findings] == ["money_unit_conflict"]
+
+
+def test_a_header_without_amount_columns_is_an_error(tmp_path):
+    rows = [[TITLE], ["部门名称：某局"], ["项目名称", "绩效目标", "绩效指标"], ["甲项目", "目标", "1、产出指标；数量指标；人次；指标值:1人"]]
+    batch = read_batch([write_text(tmp_path / "a.csv", rows)])
+    assert [f.code for f in batch.findings if f.severity == "error"] == ["no_amount_columns"]
+
+
+@pytest.mark.parametrize("line", [["部门：某区教育局"], ["编制单位：某区教育局"], ["部门名称", "某区教育局"],
+                                  ["预算单位：某区教育局", "", "", "", "", "", "单位：万元"]])
+def test_department_line_forms(tmp_path, line):
+    rows = published_rows(education_bureau())
+    rows[1] = line
+    batch, department = one_department(write_text(tmp_path / "a.csv", rows))
+    assert department.name == "某区教育局"
+    assert "missing_department_name" not in [f.code for f in batch.findings]
+
+
+def test_one_department_over_two_sheets_of_one_file_keeps_both(tmp_path):
+    first, second = education_bureau(), education_bureau()
+    first.units, second.units = first.units[:1], second.units[1:]
+    path = write_xlsx(tmp_path / "教育局.xlsx", [{"name": "第1页", "rows": published_rows(first)},
+                                                  {"name": "第2页", "rows": published_rows(second)}])
+    batch = read_batch([path])
+    assert [(d.name, d.sheet) for d in batch.departments] == [("某区教育局", "第1页"), ("某区教育局", "第2页")]
+    assert batch.total == Decimal("255.00")
+    assert "duplicate_department" not in [f.code for f in batch.findings]
+
+
+def test_two_tables_stacked_on_one_sheet(tmp_path):
+    other = Dept("某区卫健局", [("某区卫健局", [Proj("疫苗接种经费", fiscal="50.00")])])
+    rows = published_rows(education_bureau()) + [[], []] + published_rows(other)
+    batch = read_batch([write_xlsx(tmp_path / "汇总.xlsx", [{"name": "S", "rows": rows}])])
+    assert [d.name for d in batch.departments] == ["某区教育局", "某区卫健局"]
+    assert [len(d.projects) for d in batch.departments] == [3, 1]
+    assert batch.total == Decimal("305.00") and batch.findings == []
+    counts = batch.inputs[0].rows
+    assert (counts.read, counts.rejected) == (len(rows), 0)
+    assert counts.read == counts.used + counts.ignored
+
+
+def test_subtotal_rows_are_checked_against_the_projects_above(tmp_path):
+    rows = published_rows(education_bureau())
+    rows.insert(7, ["小计", 155.00, 150.75, 0.0, 4.25, "", ""])   # after the 机关's two projects: right
+    rows.append(["小计", 90.00, 80.00, 20.00, 0.0, "", ""])       # after the school's project: 10.00 short
+    batch, department = one_department(write_xlsx(tmp_path / "a.xlsx", [{"name": "S", "rows": rows}]))
+    assert department.total == Decimal("255.00")
+    found = [(f.code, f.cell) for f in batch.findings]
+    assert ("subtotal_mismatch", "B11") in found
+    assert not any(cell == "B8" for _, cell in found)
+    assert batch.inputs[0].rows.rejected == 0
+
+
+def test_a_second_total_row_is_checked_not_dropped(tmp_path):
+    rows = published_rows(education_bureau())
+    rows.append(["部门合计：", 250.00, 250.00, 0.0, 0.0, "", ""])
+    batch, _ = one_department(write_xlsx(tmp_path / "a.xlsx", [{"name": "S", "rows": rows}]))
+    assert ("total_mismatch", "B10") in [(f.code, f.cell) for f in batch.findings]
+
+
+def test_long_layout_repeating_only_the_project_name(tmp_path):
+    rows, _ = long_rows(education_bureau(), blank_repeats=False)
+    seen = set()  # blank the money and goal on every repeated project row, keeping the name
+    for row in rows:
+        if row[0] in ("教师培训经费", "教研活动经费", "校舍维修经费"):
+            if row[0] in seen:
+                row[1:6] = [""] * 5
+            seen.add(row[0])
+    assert_education_bureau(*one_department(write_text(tmp_path / "a.csv", rows)))
+
+
+def test_tab_export_with_thousands_separators_and_commas_in_text(tmp_path):
+    dept = education_bureau()
+    dept.money_unit = "元"
+    for _, projects in dept.units:
+        for project in projects:
+            project.goal = "Goals, in English, with commas: train, teach, serve, support, report, review, audit, plan."
+    rows = published_rows(dept, style="thousands")
+    path = write_text(tmp_path / "export.txt", rows, delimiter="\t")
+    assert path.read_text(encoding="utf-8").count(",") > path.read_text(encoding="utf-8").count("\t")
+    assert_education_bureau(*one_department(path))

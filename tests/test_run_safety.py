@@ -40,6 +40,7 @@ def test_inputs_are_never_modified_moved_or_locked(tmp_path):
 def test_a_second_run_refuses_while_one_is_running(tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()
+    write_text(inputs / "a.csv", published_rows(education_bureau()))
     outputs = tmp_path / "out"
     outputs.mkdir()
     with FileLock(str(outputs / ".pipeline.lock"), timeout=0):
@@ -53,6 +54,7 @@ def test_a_dead_run_does_not_leave_the_lock_stuck(tmp_path):
     inputs, outputs = tmp_path / "in", tmp_path / "out"
     inputs.mkdir()
     outputs.mkdir()
+    write_text(inputs / "a.csv", published_rows(education_bureau()))
     holder = textwrap.dedent(f"""
         import os
         from filelock import FileLock
