@@ -8,13 +8,14 @@ the same two decimals as run.json.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.batch import Batch
 from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, WARNING
-from pipeline.model import ZERO, Indicator
+from pipeline.model import ZERO, Indicator, Project
 from pipeline.report_changes import ChangesView, changes_view
 
 MAX_BARS = 20                      # bars in a chart; the rest are summed into one 「其他」 bar
@@ -129,15 +130,15 @@ def build_view(batch: Batch, record: dict) -> ReportView:
     findings = [{**f, "label": SEVERITY_LABEL[f["severity"]], "where": where(f["file"], f["sheet"], f["cell"])}
                 for f in record["findings"]]
     by_department = Counter((f["department"], f["severity"]) for f in findings)
-    by_project = Counter((f["department"], f["project"]) for f in findings if f["project"])
     entries = {entry["name"]: entry for entry in record["departments"]}
     departments = [_department_row(d, entries.get(d.name, {}), by_department) for d in batch.departments]
     severity = Counter(f["severity"] for f in findings)
+    read = [p for d in batch.departments for p in d.projects]
     projects = [
         ProjectRow(p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
                    p.amounts.special_account, p.amounts.other, p.goal, p.indicators,
-                   by_project[(p.department, p.name)], where(p.source.file, p.source.sheet, p.source.cell))
-        for d in batch.departments for p in d.projects
+                   count, where(p.source.file, p.source.sheet, p.source.cell))
+        for p, count in zip(read, _finding_counts(read, findings))
     ]
     checks = [CheckRow(c.department, c.what, c.expected, c.actual, c.difference, where(c.file, c.sheet, c.cell),
                        c.passed) for c in batch.checks]
@@ -156,6 +157,34 @@ def build_view(batch: Batch, record: dict) -> ReportView:
         severity_counts={SEVERITY_LABEL[s]: severity[s] for s in (ERROR, WARNING, INFO)},
         bars=_bars(departments, projects), bars_by="项目" if len(departments) == 1 else "部门",
         projects_by_department=_group(projects), changes=changes_view(record.get("changes"), record["period"]))
+
+
+def _finding_counts(projects: list[Project], findings: list[dict]) -> list[int]:
+    """How many findings each project has. A finding names its department and project, but two spending
+    units may each have a project of that name (办公经费 under 第一中学 and 第二中学); then the finding's
+    row tells them apart: it belongs to the nearest of them at or above it in the same file and sheet
+    (the project's own row, or below it the project's indicator rows in the long layout). A finding
+    without a cell there counts for each of them, as nothing says which it is."""
+    same_name: dict[tuple[str, str], list[int]] = {}
+    for i, p in enumerate(projects):
+        same_name.setdefault((p.department, p.name), []).append(i)
+    counts = [0] * len(projects)
+    for f in findings:
+        candidates = same_name.get((f["department"], f["project"]), []) if f["project"] else []
+        row = _row(f["cell"])
+        if len(candidates) > 1 and row is not None:
+            above = [i for i in candidates if (projects[i].source.file, projects[i].source.sheet or None) ==
+                     (f["file"], f["sheet"] or None) and projects[i].source.row <= row]
+            candidates = [max(above, key=lambda i: projects[i].source.row)] if above else candidates
+        for i in candidates:
+            counts[i] += 1
+    return counts
+
+
+def _row(cell: str | None) -> int | None:
+    """`B7` -> 7."""
+    digits = re.search(r"[0-9]+$", cell or "")
+    return int(digits.group()) if digits else None
 
 
 def _department_row(department, entry: dict, by_department: Counter) -> DepartmentRow:

@@ -9,12 +9,13 @@ from xml.etree import ElementTree
 import openpyxl
 import pytest
 
-from builders import Dept, Proj
+from builders import DEFAULT_INDICATORS, Dept, Proj, long_rows, write_xlsx
 from pipeline.batch import read_batch
 from pipeline.outputs import FORMULA_PREFIXES as OWASP_PREFIXES
 from pipeline.publish import department_file_names, safe_stem
 from pipeline.report_xlsx import CHANGES_HEADER_ROW, SHEETS, SUMMARY_HEADER, SUMMARY_HEADER_ROW, display_width
-from report_runs import FORMULA_NAMES, PERIOD, SCRIPT, cents, run_tables
+from pipeline.runner import run
+from report_runs import FORMULA_NAMES, PERIOD, SCRIPT, Run, cents, run_tables
 
 HEADERS = {
     "项目": ["部门", "资金使用单位", "项目名称", "总计", "财政拨款", "财政专户拨款", "其他资金", "指标数", "问题数",
@@ -118,6 +119,38 @@ def test_project_sheet_equals_projects_csv(any_run):
         assert row[7] == int(p["indicators"]) and row[9] == p["goal"]
     findings = {(f["department"], f["project"]) for f in any_run.record["findings"] if f["project"]}
     assert all((row[8] > 0) == ((row[0], row[2]) in findings) for row in rows)
+
+
+SCHOOLS = ("某区第一中学", "某区第二中学")
+
+
+def same_named_projects(tmp_path, troubled: str, layout: str) -> Run:
+    """办公经费 under both schools; only the one under `troubled` has problems: an empty goal and, on its
+    last indicator row, a template leftover."""
+    def office(school):
+        if school != troubled:
+            return Proj("办公经费", fiscal="10.00")
+        return Proj("办公经费", fiscal="10.00", goal="",
+                    indicators=[*DEFAULT_INDICATORS[:-1], (*DEFAULT_INDICATORS[-1][:3], "≥**%", "≥**%")])
+
+    dept = Dept("某区教育局", [(school, [office(school)]) for school in SCHOOLS])
+    if layout == "packed":
+        return run_tables(tmp_path, dept)
+    (tmp_path / "inputs").mkdir()
+    rows, merges = long_rows(dept)
+    write_xlsx(tmp_path / "inputs" / "教育局.xlsx", [{"name": "Sheet1", "rows": rows, "merges": merges}])
+    result = run(tmp_path / "inputs", tmp_path / "outputs", PERIOD)
+    return Run(result.folder, result.record)
+
+
+@pytest.mark.parametrize("layout", ["packed", "long"])
+@pytest.mark.parametrize("troubled", SCHOOLS)
+def test_same_named_projects_count_only_their_own_findings(tmp_path, troubled, layout):
+    result = same_named_projects(tmp_path, troubled, layout)
+    own = [f for f in result.record["findings"] if f["project"] == "办公经费"]
+    assert {f["code"] for f in own} >= {"empty_goal", "template_leftover"}
+    counts = {row[1]: row[8] for row in table(workbook(result, cached=True)["项目"], 2) if row[2] == "办公经费"}
+    assert counts == {school: len(own) if school == troubled else 0 for school in SCHOOLS}
 
 
 def test_indicator_sheet_equals_indicators_csv(any_run):
