@@ -9,21 +9,19 @@ figures would be worse than no run.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from pipeline.errors import UsageError
 from pipeline.findings import Finding, finding
-from pipeline.model import ZERO, Department, Source
+from pipeline.model import ZERO, Department, Source, department_key
 from pipeline.discover import TABLE_SUFFIXES
 from pipeline.money import BadAmount, fmt_exact, parse_amount, parse_money_unit, to_wanyuan
 from pipeline.read import ReadError, Sheet, read_sheets
 
 _SKIPPED_NAMES = {"合计", "总计", "小计"}
 _HEADER_UNIT = re.compile(r"[（(]\s*(万元|千元|元)\s*[)）]")
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +40,6 @@ class Controls:
         return self.figures.get(department_key(department))
 
 
-def department_key(name: str) -> str:
-    """Names match after full-width folding and without spaces (`广州市 荔湾区信访局`)."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", name or ""))
-
-
 def read_controls(path: Path) -> Controls:
     if not path.is_file():
         raise UsageError(f"找不到控制数文件 {path}。请检查路径。")
@@ -61,7 +54,7 @@ def read_controls(path: Path) -> Controls:
 
 
 def _text(value: object) -> str:
-    return "" if value is None else _SPACES.sub("", unicodedata.normalize("NFKC", str(value)))
+    return "" if value is None else department_key(str(value))
 
 
 def _header(sheet: Sheet) -> tuple[int, int, int] | None:

@@ -78,14 +78,23 @@ class Finding:
 
     @property
     def where(self) -> str:
-        """`file!sheet!B7`, the way a clerk finds the cell."""
-        parts = [self.file] + [p for p in (self.sheet, self.cell) if p]
-        return "!".join(parts)
+        return location(self.file, self.sheet, self.cell)
+
+
+def location(file: str, sheet: str | None, cell: str | int | None) -> str:
+    """`file!sheet!B7`, the way a clerk finds the cell."""
+    return "!".join(str(p) for p in (file, sheet, cell) if p not in (None, ""))
 
 
 def finding(code: str, message: str, *, file: str, sheet: str | None = None, cell: str | None = None,
             department: str | None = None, project: str | None = None) -> Finding:
-    """Build a finding with the code's default severity (settings may override it later)."""
+    """Build a finding with the code's default severity (settings may override it later).
+
+    Every message names the file (and sheet and cell where there is one), so it still says where
+    when it is read alone: pasted into an e-mail to the department, or in findings.csv.
+    """
+    if file and file not in message:
+        message = f"{message}（位置：{location(file, sheet, cell)}）"
     return Finding(code, CODES[code][0], file, sheet, cell, department, project, message)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.batch import Batch
-from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, WARNING
+from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, WARNING, location
 from pipeline.model import ZERO, Indicator, Project
 from pipeline.report_changes import ChangesView, changes_view
 
@@ -108,11 +108,6 @@ class ReportView:
         return [f for f in self.findings if f["severity"] != INFO][:limit]
 
 
-def where(file: str, sheet: str | None, cell: str | int | None) -> str:
-    """`file!sheet!B7`, the way a clerk finds the cell."""
-    return "!".join(str(p) for p in (file, sheet, cell) if p not in (None, ""))
-
-
 def _amount(text: str | None) -> Decimal | None:
     return None if text in (None, "") else Decimal(text)
 
@@ -127,7 +122,7 @@ def _status(errors: int, warnings: int) -> str:
 
 
 def build_view(batch: Batch, record: dict) -> ReportView:
-    findings = [{**f, "label": SEVERITY_LABEL[f["severity"]], "where": where(f["file"], f["sheet"], f["cell"])}
+    findings = [{**f, "label": SEVERITY_LABEL[f["severity"]], "where": location(f["file"], f["sheet"], f["cell"])}
                 for f in record["findings"]]
     by_department = Counter((f["department"], f["severity"]) for f in findings)
     entries = {entry["name"]: entry for entry in record["departments"]}
@@ -137,10 +132,10 @@ def build_view(batch: Batch, record: dict) -> ReportView:
     projects = [
         ProjectRow(p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
                    p.amounts.special_account, p.amounts.other, p.goal, p.indicators,
-                   count, where(p.source.file, p.source.sheet, p.source.cell))
+                   count, location(p.source.file, p.source.sheet, p.source.cell))
         for p, count in zip(read, _finding_counts(read, findings))
     ]
-    checks = [CheckRow(c.department, c.what, c.expected, c.actual, c.difference, where(c.file, c.sheet, c.cell),
+    checks = [CheckRow(c.department, c.what, c.expected, c.actual, c.difference, location(c.file, c.sheet, c.cell),
                        c.passed) for c in batch.checks]
     inputs = [{**i, "label": STATUS_LABEL.get(i["status"], i["status"])} for i in record["inputs"]]
     statuses = Counter(i["status"] for i in record["inputs"])

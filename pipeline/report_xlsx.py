@@ -19,7 +19,8 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.batch import Batch
 from pipeline.publish import coded
-from pipeline.report_data import KIND_LABEL, ReportView, build_view, where
+from pipeline.findings import location
+from pipeline.report_data import KIND_LABEL, ReportView, build_view
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 SHEETS = ["汇总", "变化", "项目", "绩效指标", "核对", "问题清单", "文件"]
@@ -297,7 +298,7 @@ def _indicator_rows(view: ReportView) -> list[list]:
     return [[p.department, p.spending_unit, p.name, i.seq, coded(i.level1_code, i.level1),
              coded(i.level2_code, i.level2), i.name, i.period_value, i.annual_value, i.operator or "",
              None if i.target is None else float(i.target), i.unit, KIND_LABEL.get(i.kind, i.kind),
-             where(i.source.file, i.source.sheet, i.source.cell)]
+             location(i.source.file, i.source.sheet, i.source.cell)]
             for p in view.projects for i in p.indicators]
 
 

@@ -28,7 +28,7 @@ def summary_lines(batch: Batch, *, max_findings: int = 10) -> list[str]:
                      + (f"，控制数 {fmt(batch.control_totals[d.name])} 万元" if d.name in batch.control_totals else ""))
     lines.append(f"问题：错误 {severities[ERROR]} 个，警告 {severities[WARNING]} 个，提示 {severities[INFO]} 个")
     for f in batch.findings[:max_findings]:
-        lines.append(f"  [{SEVERITY_LABEL[f.severity]}] {f.where}：{f.message}")
+        lines.append(f"  [{SEVERITY_LABEL[f.severity]}] {f.message}")  # the message names file and cell
     if len(batch.findings) > max_findings:
         lines.append(f"  ……另有 {len(batch.findings) - max_findings} 个问题，见 findings.csv")
     for i in batch.inputs:

@@ -191,8 +191,9 @@ def test_cli_run_with_controls(tmp_path, sample):
     assert f"  {SEED_NAME}：项目 10 个，指标 33 条，计算 308.00 万元，申报 308.00 万元，控制数 308.00 万元" in result.output
     result = runner.invoke(app, [*args, str(seed_controls(tmp_path, "300.00"))])
     assert result.exit_code == 1
-    assert (f"  [错误] 广州市荔湾区信访局.xlsx!项目支出绩效目标表!B4：部门「{SEED_NAME}」各项目合计 308.00 万元，"
-            f"与控制数 300.00 万元不符，超出控制数 8.00 万元") in result.output
+    assert (f"  [错误] 部门「{SEED_NAME}」各项目合计 308.00 万元，与控制数 300.00 万元不符，超出控制数 8.00 万元"
+            in result.output)
+    assert "（位置：广州市荔湾区信访局.xlsx!项目支出绩效目标表!B4）" in result.output
 
 
 def test_cli_check_with_expect_total_and_controls_from_pipeline_toml(tmp_path, monkeypatch, seed):

@@ -145,7 +145,7 @@ def test_missing_cost_indicator_only_with_the_2021_framework():
 def test_messages_name_the_project_and_indicator_quote_the_value_and_advise():
     (f,) = findings(BREAKS["vague_target"])
     assert f.message == ("项目「教师培训经费」的指标「培训合格率」（单元格 G7）指标值为「稳步提高」：指标名称表明应有数值，"
-                         "「稳步提高」却无法衡量。请写明目标值，如「≥95%」。")
+                         "「稳步提高」却无法衡量。请写明目标值，如「≥95%」。（位置：培训中心.xlsx!Sheet1!G7）")
     (f,) = findings(BREAKS["missing_unit"])
     assert "指标值「≥100」只有数字，没有单位" in f.message and "「≥100天」" in f.message
     (f,) = findings(BREAKS["percent_out_of_range"])

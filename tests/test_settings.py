@@ -148,7 +148,8 @@ def test_cli_reads_pipeline_toml_from_the_working_folder(tmp_path, monkeypatch, 
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["check", str(seed)])
     assert result.exit_code == 1
-    assert "  [错误] seed_xinfangju.txt!G18：项目「进京劝返协调工作经费」（绩效指标单元格 G18）没有满意度指标" in result.output
+    assert ("  [错误] 项目「进京劝返协调工作经费」（绩效指标单元格 G18）没有满意度指标" in result.output
+            and "（位置：seed_xinfangju.txt!G18）" in result.output)
 
 
 def test_cli_framework_option_beats_the_file(tmp_path, monkeypatch, seed):
