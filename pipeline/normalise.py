@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 from pipeline.findings import Finding, finding
 from pipeline.indicators import Target, parse_packed, parse_target
 from pipeline.layout import AMOUNT_FIELDS, Table, cell_text
-from pipeline.model import Amounts, Department, Indicator, Project, RowCount, Source, SpendingUnit
+from pipeline.model import ZERO, Amounts, Department, Indicator, Project, RowCount, Source, SpendingUnit
 from pipeline.money import BadAmount, parse_amount, to_wanyuan
 from pipeline.read import Sheet
 
@@ -48,6 +48,7 @@ def build_department(sheet: Sheet, table: Table, file: str) -> SheetResult:
             builder.long_indicator(row.index, cells)
         elif row.kind == "rejected":
             builder.rejected(row.index, cells)
+    adopt_projects_without_text(builder.department)
     counts = RowCount(read=table.end - table.start)
     for row in table.rows:
         if row.kind == "ignored":
@@ -58,6 +59,23 @@ def build_department(sheet: Sheet, table: Table, file: str) -> SheetResult:
         else:
             counts.used += 1
     return SheetResult(builder.department, counts, builder.findings)
+
+
+def adopt_projects_without_text(department: Department) -> None:
+    """A project row with money but no 绩效目标 or 绩效指标 looks like a spending-unit row. When such a
+    "unit" has no projects of its own and the unit above reconciles only with it counted as one of its
+    projects, it is that project (the review then reports its missing goal and indicators)."""
+    units = department.spending_units
+    for k in range(len(units) - 1, 0, -1):
+        orphan, above = units[k], units[k - 1]
+        if orphan.projects or orphan.amounts is None or above.amounts is None or not above.amounts_ok:
+            continue
+        itemised = sum((p.amounts.total for p in above.projects), ZERO)
+        if above.projects and itemised != above.amounts.total and \
+                itemised + orphan.amounts.total == above.amounts.total:
+            above.projects.append(Project(department.name, above.name, orphan.name, orphan.amounts, "",
+                                          orphan.source, dict(department.columns), amounts_ok=orphan.amounts_ok))
+            del units[k]
 
 
 class _Builder:
