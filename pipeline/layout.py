@@ -1,9 +1,10 @@
-"""Find the table on a sheet and say what every row is.
+"""Find the tables on a sheet and say what every row is.
 
 The header row is found wherever it stands by matching column names through `SYNONYMS`, the one
 place that knows what departments call their columns. The lines above it give 部门名称 and 单位;
-every row below it is classified as total, spending unit, project, indicator continuation, or
-ignored (blank, separator, repeated header) or rejected (anything else), so no row is lost.
+every row below it is classified as total, subtotal, spending unit, project, indicator continuation,
+or ignored (blank, separator, repeated header) or rejected (anything else), so no row is lost. A
+later header with its own title or 部门名称 line above it starts the next table on the same sheet.
 """
 
 from __future__ import annotations
