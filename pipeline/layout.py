@@ -226,7 +226,7 @@ def _classify(sheet: Sheet, table: Table) -> None:
         def text(col: int) -> str:
             return cell_text(cells[col]) if col < len(cells) else ""
 
-        filled = [cell_text(v) for v in cells if cell_text(v)]
+        filled = [t for t in map(cell_text, cells) if t]
         if not filled:
             table.rows.append(Row(index, "ignored", "blank"))
             continue
