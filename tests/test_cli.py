@@ -174,3 +174,16 @@ def test_an_inputs_folder_without_tables_keeps_last_results(tmp_path, sample):
     result = invoke("run", "-i", empty, "-o", tmp_path / "out", "-p", "2026-11")
     assert result.exit_code == 2 and "中没有任何表格文件" in result.output
     assert (tmp_path / "out" / "2026-11" / "run.json").read_bytes() == before
+
+
+def test_a_city_batch_summary_stays_short(tmp_path):
+    from pipeline.batch import read_batch
+    from pipeline.summary import MAX_DEPARTMENTS, summary_lines
+
+    for n in range(MAX_DEPARTMENTS + 5):
+        dept = education_bureau()
+        dept.name = f"第{n:02d}局"
+        write_text(tmp_path / f"{n:02d}.csv", published_rows(dept))
+    lines = summary_lines(read_batch([tmp_path]))
+    assert sum(1 for line in lines if line.startswith("  第")) == MAX_DEPARTMENTS
+    assert "  ……另有 5 个部门，见 report.xlsx 汇总表" in lines
