@@ -163,9 +163,13 @@ def _project_names(p) -> tuple[str, str, str]:
     return p.department, p.spending_unit, p.name
 
 
+# the （位置：文件!工作表!单元格） that findings.finding() appends names the file, which changes monthly
+_LOCATION_SUFFIX = re.compile(r"（位置：[^）]*）$")
+
+
 def finding_key(f: Finding) -> tuple:
     """What makes a finding the same finding next month: not its cell, which moves with the rows."""
-    return f.code, f.department or "", f.project or "", _POSITIONS.sub("#", f.message)
+    return f.code, f.department or "", f.project or "", _POSITIONS.sub("#", _LOCATION_SUFFIX.sub("", f.message))
 
 
 def same_value(old: str, new: str) -> bool:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from pipeline.model import department_key
 from pipeline.money import parse_money_unit
 from pipeline.read import Cell, Sheet
 
@@ -165,9 +166,25 @@ def _second_header_row(sheet: Sheet, table: Table) -> None:
 
 # 部门名称：X / 单位名称：X / 部门：X / 编制单位：X / 预算单位：X, possibly followed by 单位：万元 in the same cell;
 # a bare 部门名称 (no colon) takes its value from the next cell
-_DEPT = re.compile(r"^(?:(?:部门|单位)名称\s*[:：]?|(?:部门|编制单位|预算单位|填报单位)\s*[:：])\s*(.*?)"
-                   r"(?:\s*(?:金额)?单位\s*[:：].*)?$")
-_UNIT_LINE = re.compile(r"(?<!名称)(?<!使用)单位\s*[:：]\s*(\S*)")
+_DEPT = re.compile(r"^(?:(?:部门|单位|部门\(单位\))名称\s*[:：]?"
+                   r"|(?:部门|编制单位|预算单位|填报单位)(?:\s*\([^)]{0,6}\))?\s*[:：])\s*(.*?)"
+                   r"(?:\s*\(?\s*(?:金额)?单位\s*[:：].*)?$")   # matched after NFKC: （） are ()
+# 单位：万元, but not the 单位 of 单位名称 / 资金使用单位 / 编制单位 / 预算单位 / 填报单位 (元氏县 is no money unit)
+_UNIT_LINE = re.compile(r"(?<!名称)(?<!使用)(?<!编制)(?<!预算)(?<!填报)单位\s*[:：]\s*(\S*)")
+
+
+def _line_department(texts: list[tuple[int, str]]) -> tuple[str, int] | None:
+    """The department a preamble line names, and its column: 部门名称：X, or 部门名称 | X in two cells."""
+    for pos, (col, text) in enumerate(texts):
+        dept = _DEPT.match(unicodedata.normalize("NFKC", text).strip())
+        if not dept:
+            continue
+        name = dept.group(1).strip()
+        if not name and pos + 1 < len(texts):          # 部门名称： | 广州市…局 in the next cell
+            name = texts[pos + 1][1].strip()
+        if name and not _UNIT_LINE.match(name) and not name.startswith(("单位", "金额单位")):
+            return name, col
+    return None
 
 
 def _read_preamble(sheet: Sheet, table: Table) -> None:
@@ -175,16 +192,12 @@ def _read_preamble(sheet: Sheet, table: Table) -> None:
     for index in range(table.start, table.header_row):
         texts = _own_texts(sheet, index)
         kind, reason = "ignored", ("blank" if not texts else "title")
-        for pos, (col, text) in enumerate(texts):
+        named = _line_department(texts)
+        if named:  # the line nearest the header wins: a footer of a table above may name its own department
+            table.department, table.department_cell = named[0], (index, named[1])
+            kind, reason = "meta", ""
+        for col, text in texts:
             norm = unicodedata.normalize("NFKC", text).strip()
-            dept = _DEPT.match(norm)
-            if dept and table.department is None:
-                name = dept.group(1).strip()
-                if not name and pos + 1 < len(texts):      # 部门名称： | 广州市…局 in the next cell
-                    name = texts[pos + 1][1].strip()
-                if name and not _UNIT_LINE.match(name) and not name.startswith(("单位", "金额单位")):
-                    table.department, table.department_cell = name, (index, col)
-                    kind, reason = "meta", ""
             unit_line = _UNIT_LINE.search(norm)
             if unit_line:
                 unit = parse_money_unit(norm[unit_line.start():])
@@ -266,30 +279,36 @@ def _classify(sheet: Sheet, table: Table) -> None:
             table.rows.append(Row(index, "rejected"))
 
 
-_TITLE_MARK = "绩效目标表"
 _LOOKBACK = 6
 
 
 def _next_table_start(sheet: Sheet, table: Table, header: int) -> int | None:
-    """A header below the table starts a new table when a 部门名称 line or a title stands just above
-    it; the new table then begins at the first of the blank/title/部门名称 rows above that header."""
-    above = range(max(table.header_row + table.header_rows, header - _LOOKBACK), header)
-    marks = [i for i in above if any(_DEPT.match(unicodedata.normalize("NFKC", t).strip()) or _TITLE_MARK in t
-                                     for _, t in _own_texts(sheet, i))]
-    if not marks:
-        return None
-    start = marks[0]
-    while start - 1 >= table.header_row + table.header_rows and _is_preamble(sheet, table, start - 1):
+    """A header below the table starts another department's table when the block of preamble rows just
+    above it (title, 部门名称 and 单位 lines, blanks) names a department other than this table's. Else it
+    is this table's header repeated on a new page: the block's rows are ignored as title and unit rows."""
+    floor = table.header_row + table.header_rows
+    start = header
+    while start - 1 >= floor and header - (start - 1) <= _LOOKBACK and _in_preamble_block(sheet, table, start - 1):
         start -= 1
-    return start
+    named = [n for i in range(start, header) if (n := _line_department(_own_texts(sheet, i)))]
+    if named and department_key(named[-1][0]) != department_key(table.department or ""):
+        return start
+    for row in table.rows:  # a 部门名称 line with 单位 in the 绩效指标 column may have looked like a project
+        if start <= row.index < header and row.kind in ("rejected", "project"):
+            line = " ".join(t for _, t in _own_texts(sheet, row.index))
+            row.kind, row.reason = "ignored", ("unit" if _UNIT_LINE.search(line) else "title")
+    return None
 
 
-def _is_preamble(sheet: Sheet, table: Table, index: int) -> bool:
-    """Blank, or a lone line of text with no amount: what may stand above a table's header."""
+def _in_preamble_block(sheet: Sheet, table: Table, index: int) -> bool:
+    """Blank, a lone line of text, or a 部门名称/单位 line, with no amount: what stands above a header."""
     texts = _own_texts(sheet, index)
-    amounts = [table.columns[f] for f in AMOUNT_FIELDS if f in table.columns]
     cells = sheet.rows[index]
-    return len(texts) <= 1 and not any(c < len(cells) and isinstance(cells[c], (int, float)) for c in amounts)
+    amounts = [table.columns[f] for f in AMOUNT_FIELDS if f in table.columns]
+    if any(c < len(cells) and isinstance(cells[c], (int, float)) for c in amounts):
+        return False
+    return len(texts) <= 1 or _line_department(texts) is not None or \
+        any(_UNIT_LINE.search(unicodedata.normalize("NFKC", t)) for _, t in texts)
 
 
 def _same_project(sheet: Sheet, table: Table, first: int, index: int) -> bool:

@@ -101,8 +101,7 @@ def text_body(record: dict, attachments: list[Attachment]) -> str:
         more = len(record["findings"]) - len(shown)
         lines += ["", f"问题清单（前 {len(shown)} 项，其余 {more} 项见附件）：" if more else "问题清单："]
         for f in shown:
-            where = "!".join(part for part in (f["file"], f["sheet"], f["cell"]) if part)
-            lines.append(f"  [{SEVERITY_LABEL[f['severity']]}] {where}：{f['message']}")
+            lines.append(f"  [{SEVERITY_LABEL[f['severity']]}] {f['message']}")  # the message says where
     lines += ["", "附件："] + [f"  {a.name}（{a.description}）" for a in attachments]
     lines += ["", f"运行时间 {record['started']}。本邮件由 pipeline 根据本期运行结果自动生成。"]
     return "\n".join(lines) + "\n"

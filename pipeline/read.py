@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,13 +109,15 @@ def decode_text(data: bytes) -> str:
 
 
 def sniff_delimiter(text: str, suffix: str) -> str:
-    """Tab when most non-blank lines hold a tab (amounts like 3,080,000.00 put commas in a tab export),
-    else comma."""
+    """Tab when most records split on tabs into several fields, else comma. Records, not lines: a
+    quoted cell may hold line breaks (one indicator per line), and amounts like 3,080,000.00 put
+    commas into a tab export."""
     if suffix == ".tsv":
         return "\t"
-    lines = [line for line in text[:50000].splitlines()[:200] if line.strip()]
-    tabbed = sum(1 for line in lines if "\t" in line)
-    return "\t" if lines and tabbed * 2 >= len(lines) else ","
+    records = [r for r in itertools.islice(csv.reader(io.StringIO(text[:100000], newline=""), delimiter="\t"), 200)
+               if any(field.strip() for field in r)]
+    split = sum(1 for r in records if len(r) > 1)
+    return "\t" if records and split * 2 >= len(records) else ","
 
 
 def read_text(data: bytes, suffix: str = ".csv") -> Sheet:

@@ -32,6 +32,18 @@ class Check:
         return self.actual - self.expected
 
 
+def subtotal_groups(unit) -> list[list]:
+    """The projects each 小计 row sums: those since the previous 小计; a 小计 standing before any
+    project of its group (right under the unit row) sums the projects below it, up to the next one."""
+    counts = [count for _, _, count in unit.subtotals]
+    groups = []
+    for k, count in enumerate(counts):
+        start = counts[k - 1] if k else 0
+        end = count if count > start else (counts[k + 1] if k + 1 < len(counts) else len(unit.projects))
+        groups.append(unit.projects[start:end])
+    return groups
+
+
 def reconcile(department: Department) -> tuple[list[Check], list[Finding]]:
     checks: list[Check] = []
     dept = department.name
@@ -64,11 +76,11 @@ def reconcile(department: Department) -> tuple[list[Check], list[Finding]]:
         for project in unit.projects:
             if project.amounts_ok:
                 row_sum(f"项目「{project.name}」", project.amounts, project.source, project.name)
-        for amounts, source, count in unit.subtotals:
-            if all(p.amounts_ok for p in unit.projects[:count]):
-                above = sum((p.amounts.total for p in unit.projects[:count]), ZERO)
-                check("subtotal_mismatch", f"「{unit.name}」的小计行与其上各项目合计", above, amounts.total, source,
-                      None, "小计应等于其上方本单位各项目金额之和，请核对小计行或项目金额。")
+        for group, (amounts, source, _) in zip(subtotal_groups(unit), unit.subtotals):
+            if all(p.amounts_ok for p in group):
+                summed = sum((p.amounts.total for p in group), ZERO)
+                check("subtotal_mismatch", f"「{unit.name}」的小计行与其所小计的项目合计", summed, amounts.total, source,
+                      None, "小计应等于它所小计的那组项目金额之和，请核对小计行或项目金额。")
         if unit.amounts is not None and unit.amounts_ok and all(p.amounts_ok for p in unit.projects):
             projects_sum = sum((p.amounts.total for p in unit.projects), ZERO)
             check("subtotal_mismatch", f"资金使用单位「{unit.name}」的小计与其项目合计", projects_sum,

@@ -43,6 +43,9 @@ def check(paths: list[Path], settings: Settings = Settings()) -> Batch:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"找不到：{'、'.join(missing)}。请检查路径。")
+    if not discover(paths)[0]:
+        raise UsageError(f"{'、'.join(str(p) for p in paths)} 中没有任何表格文件（.xlsx .xls .ods .csv .txt 等）。"
+                         f"请确认路径是否正确。")
     controls = read_controls(settings.controls) if settings.controls else None
     batch = read_batch(paths, limits_of(settings))
     review_batch(batch, settings, controls, "、".join(str(p) for p in paths))

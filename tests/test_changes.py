@@ -227,3 +227,15 @@ def test_a_fall_is_said_as_a_fall():
                                           (Decimal("0.000001"), "+0.000001"), (None, "")])
 def test_signed_differences(amount, text):
     assert signed(amount) == text
+
+
+def test_a_finding_is_the_same_finding_whatever_file_its_location_names():
+    from pipeline.changes import finding_key
+    from pipeline.findings import finding
+
+    november = finding("total_mismatch", "合计行不符（单元格 B4）。", file="教育局_11月.xlsx", sheet="S", cell="B4",
+                       department="某区教育局")
+    december = finding("total_mismatch", "合计行不符（单元格 B5）。", file="教育局_12月.xlsx", sheet="S", cell="B5",
+                       department="某区教育局")
+    assert november.message.endswith("（位置：教育局_11月.xlsx!S!B4）")
+    assert finding_key(november) == finding_key(december)

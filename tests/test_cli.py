@@ -187,3 +187,9 @@ def test_a_city_batch_summary_stays_short(tmp_path):
     lines = summary_lines(read_batch([tmp_path]))
     assert sum(1 for line in lines if line.startswith("  第")) == MAX_DEPARTMENTS
     assert "  ……另有 5 个部门，见 report.xlsx 汇总表" in lines
+
+
+def test_check_on_a_folder_without_tables_is_a_usage_error(tmp_path):
+    (tmp_path / "说明.docx").write_bytes(b"PK")
+    result = invoke("check", tmp_path)
+    assert result.exit_code == 2 and "中没有任何表格文件" in result.output

@@ -337,3 +337,65 @@ def test_a_project_without_goal_or_indicators_is_not_taken_for_a_spending_unit(t
     assert [p.name for p in department.projects] == ["教师培训经费", "教研活动经费", "校舍维修经费"]
     assert department.projects[1].indicators == [] and department.total == Decimal("255.00")
     assert [c.code for c in batch.checks if not c.passed] == []
+
+
+# --- found by the second review -------------------------------------------------------------------
+
+@pytest.mark.parametrize("page_two", [[[TITLE]], [[TITLE], ["部门名称：某区教育局", "", "", "", "", "", "单位：元"]]])
+def test_a_page_repeating_title_and_header_is_the_same_table(tmp_path, page_two):
+    dept = education_bureau()
+    dept.money_unit = "元"
+    rows = published_rows(dept)
+    rows[7:7] = [[], *page_two, list(rows[2])]            # before the school: a printed page 2
+    batch, department = one_department(write_xlsx(tmp_path / "a.xlsx", [{"name": "S", "rows": rows}]))
+    assert_education_bureau(batch, department)
+    assert department.unit == "元"
+    assert batch.inputs[0].rows.rejected == 0
+
+
+def test_a_second_table_far_below_the_first_is_still_read(tmp_path):
+    other = Dept("某区卫健局", [("某区卫健局", [Proj("疫苗接种经费", fiscal="50.00")])])
+    rows = published_rows(education_bureau()) + [[]] * 70 + published_rows(other)
+    batch = read_batch([write_xlsx(tmp_path / "a.xlsx", [{"name": "S", "rows": rows}])])
+    assert [d.name for d in batch.departments] == ["某区教育局", "某区卫健局"]
+    assert batch.inputs[0].rows.read == len(rows)
+
+
+def test_a_footer_naming_the_table_above_does_not_rename_the_table_below(tmp_path):
+    other = Dept("某区卫健局", [("某区卫健局", [Proj("疫苗接种经费", fiscal="50.00")])])
+    rows = published_rows(education_bureau()) + [["编制单位：某区教育局", "", "", "", "填报日期：2026-11-01"], []]
+    rows += published_rows(other)
+    batch = read_batch([write_xlsx(tmp_path / "a.xlsx", [{"name": "S", "rows": rows}])])
+    assert [d.name for d in batch.departments] == ["某区教育局", "某区卫健局"]
+
+
+@pytest.mark.parametrize("line", ["编制单位：元氏县教育局", "预算单位：元谋县教育局"])
+def test_a_county_named_yuan_is_not_the_money_unit(tmp_path, line):
+    rows = published_rows(education_bureau())
+    rows[1] = [line, "", "", "", "", "", "单位：万元"]
+    batch, department = one_department(write_text(tmp_path / "a.csv", rows))
+    assert (department.name, department.unit, department.total) == (line[5:], "万元", Decimal("255.00"))
+
+
+def test_department_name_with_a_bracketed_unit(tmp_path):
+    rows = published_rows(education_bureau())
+    rows[1] = ["部门名称：某区教育局（单位：万元）"]
+    _, department = one_department(write_text(tmp_path / "a.csv", rows))
+    assert (department.name, department.unit) == ("某区教育局", "万元")
+
+
+def test_tab_export_with_one_indicator_per_line_in_a_cell(tmp_path):
+    dept = education_bureau()
+    rows = published_rows(dept)
+    for row in rows[5:]:
+        if len(row) > 6 and row[6]:
+            row[6] = row[6].replace("。", "。\n")
+    assert_education_bureau(*one_department(write_text(tmp_path / "a.txt", rows, delimiter="\t")))
+
+
+def test_a_subtotal_right_under_its_unit_sums_the_projects_below(tmp_path):
+    rows = published_rows(education_bureau())
+    rows.insert(5, ["小计", 155.00, 150.75, 0.0, 4.25, "", ""])     # under the 机关 row, before its projects
+    batch, _ = one_department(write_xlsx(tmp_path / "a.xlsx", [{"name": "S", "rows": rows}]))
+    assert [c.code for c in batch.checks if not c.passed] == []
+    assert sum(1 for c in batch.checks if c.code == "subtotal_mismatch") == 3   # two units and the 小计
