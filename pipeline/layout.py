@@ -39,6 +39,7 @@ AMOUNT_FIELDS = ("total", "fiscal", "special_account", "other")
 LONG_FIELDS = ("level1", "level2", "level3", "value", "period_value", "annual_value", "nature", "measure_unit")
 TOTAL_NAMES = {"合计", "总计", "合计数", "部门合计", "总合计"}
 SUBTOTAL_NAMES = {"小计", "单位小计"}
+PAGE_TOTAL_NAMES = {"本页合计", "本页小计", "本页合计数"}
 HEADER_SEARCH_ROWS = 60
 
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
@@ -68,7 +69,7 @@ def cell_text(value: Cell) -> str:
 @dataclass(slots=True)
 class Row:
     index: int                      # 0-based row index on the sheet
-    kind: str                       # total | subtotal | unit | project | indicator | ignored | rejected | meta
+    kind: str                       # total | subtotal | page_total | unit | project | indicator | ignored | rejected | meta
     reason: str = ""                # for ignored rows: title, unit, header, blank, separator
     continues: bool = False         # a project row whose project cells are merged from the row above
 
@@ -265,6 +266,9 @@ def _classify(sheet: Sheet, table: Table) -> None:
             previous = None
         elif label in SUBTOTAL_NAMES and has_amounts:
             table.rows.append(Row(index, "subtotal"))
+            previous = None
+        elif label in PAGE_TOTAL_NAMES and has_amounts:
+            table.rows.append(Row(index, "page_total"))
             previous = None
         elif table.long and has_long and previous is not None and (
                 not name or merged_name or _same_project(sheet, table, previous, index)):

@@ -117,6 +117,8 @@ class Department:
     spending_units: list[SpendingUnit] = field(default_factory=list)
     declared_ok: bool = True
     extra_totals: list[tuple[Amounts, Source]] = field(default_factory=list)  # 合计 rows after the first
+    # 本页合计 rows of a printed table: (amounts, source, how many of the department's projects stood above)
+    page_totals: list[tuple[Amounts, Source, int]] = field(default_factory=list)
 
     @property
     def projects(self) -> list[Project]:

@@ -40,6 +40,8 @@ def build_department(sheet: Sheet, table: Table, file: str) -> SheetResult:
             builder.total(row.index, cells)
         elif row.kind == "subtotal":
             builder.subtotal(row.index, cells)
+        elif row.kind == "page_total":
+            builder.page_total(row.index, cells)
         elif row.kind == "unit":
             builder.unit(row.index, cells)
         elif row.kind == "project":
@@ -154,6 +156,14 @@ class _Builder:
         elif ok:
             self.department.extra_totals.append((amounts, source))  # checked like the first, never dropped
         self.current_unit = self.current_project = None
+
+    def page_total(self, index: int, cells) -> None:
+        """A 本页合计 row: the sum of the projects printed on its page (since the previous one)."""
+        amounts, ok = self._amounts(index, cells, "本页合计行")
+        if ok:
+            source = self._source(index, self.cols.get("total", self.cols["name"]))
+            self.department.page_totals.append((amounts, source, len(self.department.projects)))
+        self.current_project = None
 
     def subtotal(self, index: int, cells) -> None:
         """A 小计 row: the sum of the current unit's projects above it."""

@@ -86,6 +86,14 @@ def reconcile(department: Department) -> tuple[list[Check], list[Finding]]:
             check("subtotal_mismatch", f"资金使用单位「{unit.name}」的小计与其项目合计", projects_sum,
                   unit.amounts.total, unit.source, None,
                   "单位行金额应等于其下各项目金额之和，请核对单位行或项目金额。")
+    projects = department.projects
+    previous = 0
+    for amounts, source, count in department.page_totals:
+        page = projects[previous:count]
+        previous = count
+        if all(p.amounts_ok for p in page):
+            check("subtotal_mismatch", "本页合计行与本页各项目合计", sum((p.amounts.total for p in page), ZERO),
+                  amounts.total, source, None, "本页合计应等于本页各项目金额之和，请核对。")
     if department.declared_total is not None and department.declared_ok:
         units_sum = ZERO
         for unit in department.spending_units:

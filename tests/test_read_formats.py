@@ -399,3 +399,13 @@ def test_a_subtotal_right_under_its_unit_sums_the_projects_below(tmp_path):
     batch, _ = one_department(write_xlsx(tmp_path / "a.xlsx", [{"name": "S", "rows": rows}]))
     assert [c.code for c in batch.checks if not c.passed] == []
     assert sum(1 for c in batch.checks if c.code == "subtotal_mismatch") == 3   # two units and the 小计
+
+
+def test_a_page_total_is_checked_against_the_projects_of_its_page(tmp_path):
+    rows = published_rows(education_bureau())
+    rows.insert(7, ["本页合计", 155.00, 150.75, 0.0, 4.25, "", ""])   # after the 机关's projects: right
+    rows.append(["本页合计", 99.00, 80.00, 20.00, 0.0, "", ""])        # the school's 100.00: 1.00 short
+    batch, department = one_department(write_xlsx(tmp_path / "a.xlsx", [{"name": "S", "rows": rows}]))
+    assert [u.name for u in department.spending_units] == ["某区教育局机关", "某区第一中学"]
+    assert [(c.code, c.cell) for c in batch.checks if not c.passed] == [("subtotal_mismatch", "B11")]
+    assert batch.inputs[0].rows.rejected == 0
