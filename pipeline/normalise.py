@@ -68,9 +68,12 @@ def adopt_projects_without_text(department: Department) -> None:
     "unit" has no projects of its own and the unit above reconciles only with it counted as one of its
     projects, it is that project (the review then reports its missing goal and indicators)."""
     units = department.spending_units
+    if department.page_totals:  # their project counts were taken in row order: keep that order
+        return
     for k in range(len(units) - 1, 0, -1):
         orphan, above = units[k], units[k - 1]
-        if orphan.projects or orphan.amounts is None or above.amounts is None or not above.amounts_ok:
+        if orphan.projects or orphan.subtotals or orphan.amounts is None or above.amounts is None \
+                or not above.amounts_ok:
             continue
         itemised = sum((p.amounts.total for p in above.projects), ZERO)
         if above.projects and itemised != above.amounts.total and \
