@@ -25,6 +25,13 @@ _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 1
 MAX_STEM_BYTES = 150               # file names are limited to 255 bytes; a CJK character takes 3
 
 
+# Every workbook we write: no input text becomes a formula, a link or a number. in_memory: xlsxwriter
+# otherwise writes each XML part to a temporary file before zipping it, which doubled the time of 500
+# small departments/ workbooks (3.6 s against 1.5 s).
+SAFE_WORKBOOK = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+                 "in_memory": True}
+
+
 def coded(code: str, name: str) -> str:
     return f"{code}-{name}" if code else name
 
@@ -41,8 +48,7 @@ def pack_indicators(indicators: list[Indicator]) -> str:
 def write_department_workbook(department: Department, path: Path | str) -> None:
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                              "strings_to_numbers": False})
+    workbook = xlsxwriter.Workbook(str(path), SAFE_WORKBOOK)
     try:
         _write(workbook, department)
     finally:

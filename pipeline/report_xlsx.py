@@ -18,11 +18,11 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.batch import Batch
-from pipeline.publish import coded
+from pipeline.publish import SAFE_WORKBOOK, coded
 from pipeline.findings import location
 from pipeline.report_data import KIND_LABEL, ReportView, build_view
 
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+WORKBOOK_OPTIONS = SAFE_WORKBOOK
 SHEETS = ["汇总", "变化", "项目", "绩效指标", "核对", "问题清单", "文件"]
 MONEY = "#,##0.00"
 FOOTER = "&C第 &P 页，共 &N 页"
