@@ -6,8 +6,9 @@
 For each N the corpus (benchmarks/corpus.py) is generated once. Every round runs, for each N in turn,
 the pipeline end to end in a fresh process, then the floor in a fresh process: python-calamine
 reading every sheet (the csv module for text files), xlsxwriter writing report.xlsx's cells and
-every departments/ workbook's cells again with write_row and no formats, and jinja2 rendering the
-same rows as an escaped HTML table. Prints medians, ratios, per-stage times and peak memory.
+every departments/ workbook's cells again with write_row and no formats (once with xlsxwriter's default
+options, once with in_memory=True as the pipeline writes), and jinja2 rendering the same rows as an
+escaped HTML table. Prints medians, ratios against both floors, per-stage times and peak memory.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from pathlib import Path
 import python_calamine, xlsxwriter, jinja2
 
 inputs, folder, scratch = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+options = {"in_memory": True} if sys.argv[4] == "in_memory" else {}
 
 def cells(path):
     wb = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -55,7 +57,7 @@ template = jinja2.Environment(autoescape=True).from_string(
     "<table>{% for row in rows %}<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>")
 
 def write(path, sheets):
-    wb = xlsxwriter.Workbook(str(path))
+    wb = xlsxwriter.Workbook(str(path), options)
     for name, rows in sheets:
         ws = wb.add_worksheet(name)
         for r, row in enumerate(rows):
@@ -93,7 +95,7 @@ print(json.dumps({"seconds": sum(stages.values()), "stages": stages,
 """
 
 
-def child(code: str, *args: Path) -> dict:
+def child(code: str, *args: Path | str) -> dict:
     done = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(done.stderr)
@@ -120,25 +122,31 @@ def main() -> None:
             generate(n, work / f"in{n}")
         runs: dict[int, list[dict]] = {n: [] for n in args.sizes}
         floors: dict[int, list[dict]] = {n: [] for n in args.sizes}
+        memory_floors: dict[int, list[dict]] = {n: [] for n in args.sizes}
         for _ in range(args.rounds):
             for n in args.sizes:
                 runs[n].append(child(PIPELINE, work / f"in{n}", work / f"out{n}"))
                 scratch = work / f"scratch{n}"
                 scratch.mkdir(exist_ok=True)
-                floors[n].append(child(FLOOR, work / f"in{n}", work / f"out{n}" / "2026-11", scratch))
+                floors[n].append(child(FLOOR, work / f"in{n}", work / f"out{n}" / "2026-11", scratch, "default"))
+                memory_floors[n].append(child(FLOOR, work / f"in{n}", work / f"out{n}" / "2026-11", scratch,
+                                              "in_memory"))
         record = json.loads((work / f"out{args.sizes[-1]}" / "2026-11" / "run.json").read_text(encoding="utf-8"))
     print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
           f"{platform.system()}; rounds: {args.rounds}; medians in seconds")
-    print("| N | projects | pipeline | floor | pipeline/floor | files/s | peak MiB |")
-    print("|---|---|---|---|---|---|---|")
+    print("floor: xlsxwriter with its default options; floor (in_memory): the same with in_memory=True, the")
+    print("option the pipeline itself uses, which skips a temporary file per XML part")
+    print("| N | projects | pipeline | floor | pipeline/floor | floor (in_memory) | pipeline/floor (in_memory) | files/s | peak MiB |")
+    print("|---|---|---|---|---|---|---|---|---|")
     median = {}
     for n in args.sizes:
         p = statistics.median(r["seconds"] for r in runs[n])
         f = statistics.median(r["seconds"] for r in floors[n])
+        m = statistics.median(r["seconds"] for r in memory_floors[n])
         peak = max(r["peak_mib"] for r in runs[n])
         median[n] = p
         projects = record["departments"] and sum(d["projects"] for d in record["departments"]) if n == args.sizes[-1] else ""
-        print(f"| {n} | {projects} | {p:.2f} | {f:.2f} | {p / f:.2f} | {n / p:.0f} | {peak:.0f} |")
+        print(f"| {n} | {projects} | {p:.2f} | {f:.2f} | {p / f:.2f} | {m:.2f} | {p / m:.2f} | {n / p:.0f} | {peak:.0f} |")
     print()
     print("Per stage (medians, seconds):")
     for n in args.sizes:
