@@ -13,7 +13,6 @@ errors are new errors. `Changes.as_dict()` is run.json's `changes` (docs/outputs
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,10 +20,10 @@ from decimal import Decimal
 from pipeline.findings import Finding
 from pipeline.money import ZERO, fmt_exact
 from pipeline.snapshot import Snapshot
+from pipeline.text import compact
 
 # cell addresses (B7, AA12) and row or item numbers (第 30 行, 第 4 条) in a finding's message
 _POSITIONS = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,3}[0-9]+(?![A-Za-z0-9])|第\s*[0-9]+\s*(?=[行条项列])")
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +177,7 @@ def same_value(old: str, new: str) -> bool:
 
 
 def _normal(text: str) -> str:
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+    return compact(text)
 
 
 def _keyed(items: Iterable, key: Callable[[object], Hashable]) -> dict[tuple, object]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
+
+from pipeline.text import compact
 
 FRAMEWORKS = ("2015", "2021")
 OUTPUT, BENEFIT, SATISFACTION, COST = "产出", "效益", "满意度", "成本"
@@ -35,14 +36,13 @@ DEFAULT_CODE_MAP = {
 # how a level is written in messages: level 1 and the 产出/成本 level 2 with 指标, effects bare (as the sample)
 _WITH_SUFFIX = {OUTPUT, BENEFIT, SATISFACTION, COST, "数量", "质量", "时效", "经济成本", "社会成本", "生态环境成本"}
 
-_SPACES = re.compile(r"\s+")
 _TRAILING = "。；;，,：: "
 
 
 @functools.lru_cache(maxsize=4096)
 def base(name: str) -> str:
     """`1-产出指标` / `产出指标` / ` 产出 ` -> `产出`: no code, no spaces, no trailing 指标."""
-    text = _SPACES.sub("", unicodedata.normalize("NFKC", name or "")).rstrip(_TRAILING)
+    text = compact(name).rstrip(_TRAILING)
     text = re.sub(r"^\d+[-.、]", "", text)
     return text[:-2] if text.endswith("指标") and len(text) > 2 else text
 
@@ -101,7 +101,7 @@ _COUNTING_SUFFIXES = ("数", "量", "次", "分", "分值", "名次", "排名", 
 
 @functools.lru_cache(maxsize=4096)
 def _name(name: str) -> str:
-    b = _SPACES.sub("", unicodedata.normalize("NFKC", name or "")).rstrip(_TRAILING)
+    b = compact(name).rstrip(_TRAILING)
     return b[:-2] if b.endswith("指标") else b
 
 

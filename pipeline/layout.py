@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pipeline.model import department_key
 from pipeline.money import parse_money_unit
 from pipeline.read import Cell, Sheet
+from pipeline.text import compact
 
 # field -> the column titles departments use for it (compared after `normalise_title`)
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -42,7 +43,6 @@ SUBTOTAL_NAMES = {"小计", "单位小计"}
 PAGE_TOTAL_NAMES = {"本页合计", "本页小计", "本页合计数"}
 HEADER_SEARCH_ROWS = 60
 
-_SPACES = re.compile(r"[\s\u00a0\u3000]+")
 _UNIT_SUFFIX = re.compile(r"\((?:单位[:：])?(?:人民币)?(万元|千元|元)\)$")
 _SEPARATOR = re.compile(r"^[-—–=_─━·.\s]{2,}$")
 _LOOKUP = {}
@@ -50,7 +50,7 @@ _LOOKUP = {}
 
 def normalise_title(text: str) -> str:
     """Column titles compare without spaces and with ASCII brackets: 项目名称（资金使用单位） == 项目名称(资金使用单位)."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+    return compact(text)
 
 
 for _field, _names in SYNONYMS.items():

@@ -6,19 +6,18 @@ came from so any finding or report line can point the clerk at `信访局.xlsx!S
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pipeline.text import compact
+
 ZERO = Decimal("0")
-_SPACES = re.compile(r"[\s\u00a0\u3000]+")
 
 
 def department_key(name: str) -> str:
     """How department names are compared everywhere (resubmissions, control figures, history):
     full-width forms folded and spaces removed, so 广州市荔湾区 信访局 is 广州市荔湾区信访局."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", name or ""))
+    return compact(name)
 
 
 def column_letter(col: int) -> str:

@@ -7,8 +7,9 @@ a spreadsheet's float noise (308.00000000000006) cannot make a total disagree.
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from pipeline.text import compact
 
 ZERO = Decimal("0")
 FEN = Decimal("0.000001")          # one 分 expressed in 万元
@@ -20,7 +21,6 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _DASHES = {"-", "—", "–", "－", "/", "——"}
 # spaces of every width, NBSP and the thin spaces that pasted numbers carry
-_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u3000]+")
 
 
 class BadAmount(ValueError):
@@ -46,7 +46,7 @@ def parse_amount(value: object) -> Decimal:
         return Decimal(repr(value))
     if not isinstance(value, str):
         raise BadAmount(str(value))
-    text = _SPACES.sub("", unicodedata.normalize("NFKC", value))
+    text = compact(value)
     if text == "" or text in _DASHES:
         return ZERO
     negative = text.startswith("(") and text.endswith(")")  # accounting negative (1,234.00)
@@ -84,7 +84,7 @@ def fmt_exact(amount: Decimal) -> str:
 
 def parse_money_unit(text: str) -> str | None:
     """`单位：万元` / `金额单位：元` -> the unit, or None when no known unit is named."""
-    norm = _SPACES.sub("", unicodedata.normalize("NFKC", text))
+    norm = compact(text)
     match = re.search(r"单位[:：]?(?:人民币)?(万元|千元|元)", norm)
     return match.group(1) if match else None
 

@@ -19,6 +19,7 @@ from pipeline.model import Department, Indicator, Project
 from pipeline.rulekit import group_of, indicator_finding, project_cell, project_finding, where
 from pipeline.settings import Settings
 from pipeline.value_rules import VALUE_RULES, IndicatorRule, goal_template_leftover
+from pipeline.text import compact
 
 ProjectRule = Callable[[Project, Settings], list[Finding]]
 
@@ -81,7 +82,7 @@ def too_few_indicators(project: Project, settings: Settings) -> list[Finding]:
 def duplicate_indicator(project: Project, settings: Settings) -> list[Finding]:
     findings, seen = [], {}
     for indicator in project.indicators:
-        key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", indicator.name))
+        key = compact(indicator.name)
         if key in seen:
             first = seen[key]
             findings.append(indicator_finding(
