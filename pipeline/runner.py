@@ -38,14 +38,18 @@ class RunResult:
     folder: Path | None
 
 
+def require_tables(paths: list[Path], advice: str) -> None:
+    """A usage error when the paths hold no table file at all: nothing to read is never a passing run."""
+    if not discover(paths)[0]:
+        raise UsageError(f"{'、'.join(str(p) for p in paths)} 中没有任何表格文件（.xlsx .xls .ods .csv .txt 等）。{advice}")
+
+
 def check(paths: list[Path], settings: Settings = Settings()) -> Batch:
     """Read and check files or folders without writing anything."""
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"找不到：{'、'.join(missing)}。请检查路径。")
-    if not discover(paths)[0]:
-        raise UsageError(f"{'、'.join(str(p) for p in paths)} 中没有任何表格文件（.xlsx .xls .ods .csv .txt 等）。"
-                         f"请确认路径是否正确。")
+    require_tables(paths, "请确认路径是否正确。")
     controls = read_controls(settings.controls) if settings.controls else None
     batch = read_batch(paths, limits_of(settings))
     review_batch(batch, settings, controls, "、".join(str(p) for p in paths))
@@ -85,10 +89,8 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
         raise UsageError(f"{inputs} 是一个文件，不是文件夹：--inputs 应指向存放报表的文件夹；只检查单个文件请用 pipeline check {inputs}。")
     if not inputs.is_dir():
         raise UsageError(f"输入文件夹 {inputs} 不存在。请先建立它并放入各部门的报表，或用 --inputs 指定。")
-    if not discover([inputs])[0]:
-        # an empty (or mistyped) folder must not replace a good month's results with an empty run
-        raise UsageError(f"输入文件夹 {inputs} 中没有任何表格文件（.xlsx .xls .ods .csv .txt 等），本期结果未写出。"
-                         f"请确认文件夹是否正确。")
+    # an empty (or mistyped) folder must not replace a good month's results with an empty run
+    require_tables([inputs], "本期结果未写出，请确认文件夹是否正确。")
     controls = read_controls(settings.controls) if settings.controls else None
     limits = limits_of(settings)
     history_file = history_path(settings, outputs)
