@@ -30,7 +30,7 @@ PIPELINE = """
 import json, resource, sys, time
 from pathlib import Path
 started = time.perf_counter()
-from pipeline.runner import run
+from pipeline.run import run
 result = run(Path(sys.argv[1]), Path(sys.argv[2]), "2026-11")
 seconds = time.perf_counter() - started
 print(json.dumps({"seconds": seconds, "stages": dict(result.batch.timings),

@@ -21,7 +21,7 @@ from corpus import generate  # noqa: E402
 CHILD = """
 import resource, sys
 from pathlib import Path
-from pipeline.runner import run
+from pipeline.run import run
 result = run(Path(sys.argv[1]), Path(sys.argv[2]), "2026-11")
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 """

@@ -18,7 +18,7 @@ from typing import Any, Mapping
 
 from pipeline.errors import UsageError
 from pipeline.findings import CODES, SEVERITY_ORDER
-from pipeline.framework import DEFAULT_CODE_MAP, FRAMEWORKS, known_level_name
+from pipeline.vocabulary import DEFAULT_CODE_MAP, FRAMEWORKS, known_level_name
 from pipeline.money import BadAmount, parse_amount
 
 DEFAULT_FILE = "pipeline.toml"

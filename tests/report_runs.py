@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from builders import DEFAULT_INDICATORS, Dept, Proj, education_bureau, published_rows, write_xlsx
-from pipeline.runner import run
+from pipeline.run import run
 
 PERIOD = "2026-11"
 FORMULA_NAMES = ['=HYPERLINK("http://x","y")', "+1+2"]

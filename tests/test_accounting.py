@@ -8,7 +8,7 @@ import pytest
 from builders import (Dept, Proj, education_bureau, long_rows, published_rows, write_text, write_xls,
                       write_xlsx)
 from hostile import encrypted, entity_bomb, zip_bomb
-from pipeline.batch import read_batch
+from checked import read_checked
 
 ALLOWED = {"title", "unit", "header", "blank", "separator"}
 
@@ -49,7 +49,7 @@ def batch(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("corpus")
     corpus(folder, SEED, SAMPLE)
-    return read_batch([folder])
+    return read_checked([folder])
 
 
 def test_every_file_is_accounted_for(batch):

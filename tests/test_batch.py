@@ -1,7 +1,7 @@
 """One bad file never stops the batch; every file and every row is accounted for."""
 
 from builders import education_bureau, published_rows, write_text, write_xlsx
-from pipeline.batch import read_batch
+from checked import read_checked
 
 
 def test_bad_files_are_rejected_beside_a_good_one(tmp_path):
@@ -11,7 +11,7 @@ def test_bad_files_are_rejected_beside_a_good_one(tmp_path):
     (tmp_path / "truncated.xlsx").write_bytes(good.read_bytes()[:2000])
     write_text(tmp_path / "headerless.csv", [["甲", "1"], ["乙", "2"]])
     (tmp_path / "empty.csv").write_bytes(b"")
-    batch = read_batch([tmp_path])
+    batch = read_checked([tmp_path])
     status = {i.file: (i.status, i.rows.read, i.rows.rejected) for i in batch.inputs}
     assert status == {
         "empty.csv": ("rejected", 0, 0), "empty.xlsx": ("rejected", 0, 0), "fake.xlsx": ("rejected", 0, 0),
@@ -31,7 +31,7 @@ def test_files_that_are_not_tables_are_skipped_with_a_reason(tmp_path):
     (tmp_path / "~$good.xlsx").write_bytes(b"owner")
     (tmp_path / ".hidden.csv").write_text("x")
     (tmp_path / "说明.docx").write_bytes(b"PK")
-    batch = read_batch([tmp_path])
+    batch = read_checked([tmp_path])
     by_file = {i.file: (i.status, i.reason) for i in batch.inputs}
     assert by_file["sub/good.csv"] == ("ok", None)
     assert by_file["~$good.xlsx"][0] == by_file[".hidden.csv"][0] == by_file["说明.docx"][0] == "skipped"
@@ -44,7 +44,7 @@ def test_files_that_are_not_tables_are_skipped_with_a_reason(tmp_path):
 def test_a_row_that_is_nothing_known_is_rejected_with_a_finding_quoting_it(tmp_path):
     rows = published_rows(education_bureau())
     rows.append(["", "", "", "", "", "填表人：张三  联系电话：12345"])
-    batch = read_batch([write_text(tmp_path / "t.csv", rows)])
+    batch = read_checked([write_text(tmp_path / "t.csv", rows)])
     (f,) = batch.findings
     assert (f.code, f.cell, f.severity) == ("unrecognised_row", "A10", "warning")
     assert "填表人：张三  联系电话：12345" in f.message
@@ -56,13 +56,13 @@ def test_a_row_that_is_nothing_known_is_rejected_with_a_finding_quoting_it(tmp_p
 def test_duplicate_project_under_one_unit(tmp_path):
     rows = published_rows(education_bureau())
     rows.insert(6, list(rows[5]))                       # 教师培训经费 twice
-    batch = read_batch([write_text(tmp_path / "t.csv", rows)])
+    batch = read_checked([write_text(tmp_path / "t.csv", rows)])
     duplicates = [f for f in batch.findings if f.code == "duplicate_project"]
     assert [(f.cell, f.project) for f in duplicates] == [("A7", "教师培训经费")]
 
 
 def test_a_sheet_that_breaks_the_parser_is_reported_and_the_other_sheets_kept(tmp_path, monkeypatch):
-    import pipeline.batch as batch_module
+    import pipeline.read.batch as batch_module
 
     real = batch_module.build_department
 
@@ -74,7 +74,7 @@ def test_a_sheet_that_breaks_the_parser_is_reported_and_the_other_sheets_kept(tm
     monkeypatch.setattr(batch_module, "build_department", fragile)
     rows = published_rows(education_bureau())
     path = write_xlsx(tmp_path / "two.xlsx", [{"name": "好表", "rows": rows}, {"name": "坏表", "rows": rows}])
-    batch = read_batch([path])
+    batch = read_checked([path])
     (entry,) = batch.inputs
     assert entry.status == "ok" and [d.sheet for d in batch.departments] == ["好表"]
     (f,) = [f for f in batch.findings if f.code == "unreadable_file"]

@@ -9,7 +9,7 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from corpus import generate  # noqa: E402
-from pipeline.runner import run  # noqa: E402
+from pipeline.run import run  # noqa: E402
 
 
 def test_the_corpus_reads_as_generated(tmp_path):

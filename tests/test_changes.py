@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.changes import compare, finding_key, same_value
+from pipeline.history.changes import compare, finding_key, same_value
 from pipeline.findings import Finding
-from pipeline.report_changes import change_lines, changes_view, signed
-from pipeline.snapshot import DepartmentState, IndicatorState, ProjectState, Snapshot
+from pipeline.report.changes_view import change_lines, changes_view, signed
+from pipeline.history.snapshot import DepartmentState, IndicatorState, ProjectState, Snapshot
 
 EDU, OFFICE, SCHOOL = "某区教育局", "某区教育局机关", "某区第一中学"
 
@@ -230,7 +230,7 @@ def test_signed_differences(amount, text):
 
 
 def test_a_finding_is_the_same_finding_whatever_file_its_location_names():
-    from pipeline.changes import finding_key
+    from pipeline.history.changes import finding_key
     from pipeline.findings import finding
 
     november = finding("total_mismatch", "合计行不符（单元格 B4）。", file="教育局_11月.xlsx", sheet="S", cell="B4",

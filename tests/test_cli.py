@@ -117,7 +117,7 @@ def test_quiet_prints_only_the_status_and_the_folder(tmp_path, sample):
 
 
 def test_progress_is_reported_per_file_and_per_output_and_stages_are_timed(tmp_path):
-    from pipeline.runner import run
+    from pipeline.run import run
 
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -177,14 +177,14 @@ def test_an_inputs_folder_without_tables_keeps_last_results(tmp_path, sample):
 
 
 def test_a_city_batch_summary_stays_short(tmp_path):
-    from pipeline.batch import read_batch
-    from pipeline.summary import MAX_DEPARTMENTS, summary_lines
+    from checked import read_checked
+    from pipeline.report.text import MAX_DEPARTMENTS, summary_lines
 
     for n in range(MAX_DEPARTMENTS + 5):
         dept = education_bureau()
         dept.name = f"第{n:02d}局"
         write_text(tmp_path / f"{n:02d}.csv", published_rows(dept))
-    lines = summary_lines(read_batch([tmp_path]))
+    lines = summary_lines(read_checked([tmp_path]))
     assert sum(1 for line in lines if line.startswith("  第")) == MAX_DEPARTMENTS
     assert "  ……另有 5 个部门，见 report.xlsx 汇总表" in lines
 

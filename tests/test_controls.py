@@ -1,4 +1,4 @@
-"""Control figures (pipeline.controls): reading the file, holding each department to its figure, and
+"""Control figures (pipeline.review.controls): reading the file, holding each department to its figure, and
 the seed checked against 308.00 and 300.00 through the library and the command line."""
 
 import json
@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from builders import Dept, Proj, education_bureau, published_rows, write_text, write_xls, write_xlsx
-from pipeline.batch import read_batch
+from checked import read_checked
 from pipeline.cli import app
-from pipeline.controls import check_controls, check_expected_total, read_controls
+from pipeline.review.controls import check_controls, check_expected_total, read_controls
 from pipeline.errors import UsageError
-from pipeline.runner import check, run
+from pipeline.run import check, run
 from pipeline.settings import Settings
 
 runner = CliRunner()
@@ -89,7 +89,7 @@ def departments(tmp_path: Path, *depts: Dept):
     tmp_path.mkdir()
     for n, dept in enumerate(depts):
         write_text(tmp_path / f"{n}.csv", published_rows(dept))
-    return read_batch([tmp_path]).departments
+    return read_checked([tmp_path]).departments
 
 
 def test_each_department_is_held_to_its_figure(tmp_path):

@@ -17,11 +17,11 @@ from typer.testing import CliRunner
 from builders import DEFAULT_INDICATORS, Dept, Proj, education_bureau, published_rows, write_xlsx
 from pipeline.cli import app
 from pipeline.errors import UsageError
-from pipeline.history import PAUSE_VARIABLE, SCHEMA_VERSION, history_path, open_history
-from pipeline.report_xlsx import CHANGES_HEADER_ROW
-from pipeline.runner import run
+from pipeline.history.store import PAUSE_VARIABLE, SCHEMA_VERSION, history_path, open_history
+from pipeline.report.xlsx import CHANGES_HEADER_ROW
+from pipeline.run import run
 from pipeline.settings import Settings, load_settings
-from pipeline.snapshot import snapshot_of
+from pipeline.history.snapshot import snapshot_of
 
 EDU, OFFICE, SCHOOL = "某区教育局", "某区教育局机关", "某区第一中学"
 WHERE = {"department": EDU, "spending_unit": OFFICE}

@@ -8,8 +8,8 @@ import pytest
 
 from builders import Dept, Proj, education_bureau, published_rows, write_text, write_xlsx
 from hostile import encrypted, entity_bomb, zip_bomb
-from pipeline.batch import read_batch
-from pipeline.guard import Limits
+from checked import read_checked
+from pipeline.read.guard import Limits
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def good(tmp_path):
 
 
 def rejected(path, limits=Limits()):
-    batch = read_batch([path], limits)
+    batch = read_checked([path], limits)
     (entry,) = batch.inputs
     (f,) = batch.findings
     assert entry.status == "rejected" and batch.departments == []
@@ -83,7 +83,7 @@ def test_hostile_files_do_not_stop_the_batch(tmp_path, good):
     zip_bomb(tmp_path / "bomb.xlsx")
     entity_bomb(good, tmp_path / "lol.xlsx")
     encrypted(good, tmp_path / "locked.xlsx")
-    batch = read_batch([tmp_path])
+    batch = read_checked([tmp_path])
     assert {i.file: i.status for i in batch.inputs} == {"bomb.xlsx": "rejected", "good.xlsx": "ok",
                                                          "locked.xlsx": "rejected", "lol.xlsx": "rejected"}
     assert [d.name for d in batch.departments] == ["某区教育局"]
@@ -94,7 +94,7 @@ def test_a_100k_row_sheet_is_read_whole(tmp_path):
                 for n in range(100_000)]
     dept = Dept("某大局", [("某大局", projects)])
     path = write_text(tmp_path / "big.csv", published_rows(dept))
-    batch = read_batch([path])
+    batch = read_checked([path])
     (department,) = batch.departments
     assert len(department.projects) == 100_000 and len(department.indicators) == 100_000
     assert str(department.total) == "101000.000000"
@@ -109,7 +109,7 @@ def test_resubmitted_department_uses_the_newest_file(tmp_path):
     write_text(tmp_path / "教育局_更正.csv", published_rows(new))
     os.utime(tmp_path / "教育局_初稿.csv", (1_700_000_000, 1_700_000_000))
     os.utime(tmp_path / "教育局_更正.csv", (1_700_000_100, 1_700_000_100))
-    batch = read_batch([tmp_path])
+    batch = read_checked([tmp_path])
     (department,) = batch.departments
     assert department.file == "教育局_更正.csv" and str(department.total) == "265.000000"
     status = {i.file: (i.status, i.reason) for i in batch.inputs}
@@ -140,7 +140,7 @@ def test_formula_like_text_is_neutralised_in_every_csv_but_our_own_numbers_are_n
     import csv
     import io
 
-    from pipeline.runner import run
+    from pipeline.run import run
 
     names = ['=HYPERLINK("http://x","y")', "+1+2", "-2+3", "@SUM(A1)", "正常项目"]
     dept = Dept("=某局", [("=某局", [Proj(n, fiscal="-1.50" if n == "-2+3" else "1.00") for n in names])],
@@ -170,6 +170,6 @@ def test_a_resubmission_is_recognised_whatever_the_spacing_of_the_name(tmp_path)
     write_text(tmp_path / "b.csv", published_rows(new))
     os.utime(tmp_path / "a.csv", (1_700_000_000, 1_700_000_000))
     os.utime(tmp_path / "b.csv", (1_700_000_100, 1_700_000_100))
-    batch = read_batch([tmp_path])
+    batch = read_checked([tmp_path])
     assert [d.file for d in batch.departments] == ["b.csv"]
     assert [f.code for f in batch.findings] == ["duplicate_department"]

@@ -1,4 +1,4 @@
-"""Tests for pipeline.indicators: target values and the packed 绩效指标 layout."""
+"""Tests for pipeline.read.indicators: target values and the packed 绩效指标 layout."""
 
 import csv
 from decimal import Decimal
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.indicators import PackedIndicator, Target, parse_packed, parse_range, parse_target
+from pipeline.read.indicators import PackedIndicator, Target, parse_packed, parse_range, parse_target
 
 QUAL = Target(None, None, "", "qualitative")
 

@@ -21,9 +21,9 @@ from aiosmtpd.smtp import AuthResult
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.mail import subject_line
-from pipeline.mail_settings import DEFAULT_SUBJECT, mail_settings
-from pipeline.runner import run
+from pipeline.deliver.email import subject_line
+from pipeline.deliver.settings import DEFAULT_SUBJECT, mail_settings
+from pipeline.run import run
 from pipeline.settings import load_settings
 
 PERIOD = "2026-11"

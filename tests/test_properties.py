@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builders import Dept, Proj, long_rows, published_rows, text_bytes, write_xls, write_xlsx
-from pipeline.batch import read_batch
-from pipeline.layout import TOTAL_NAMES, _LOOKUP, normalise_title
+from checked import read_checked
+from pipeline.read.layout import TOTAL_NAMES, _LOOKUP, normalise_title
 
 SLOW = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 HANZI = "培训经费项目建设维护购置工作专项信访教育卫生城市管理服务保障系统运行网络安全"
@@ -70,7 +70,7 @@ def write(folder: Path, dept: Dept, layout: str, fmt: str) -> Path:
        fmt=st.sampled_from(["xlsx", "xls", "csv-utf8", "csv-gb18030"]))
 def test_generated_tables_read_back_exactly(dept, layout, fmt):
     with tempfile.TemporaryDirectory() as folder:
-        batch = read_batch([write(Path(folder), dept, layout, fmt)])
+        batch = read_checked([write(Path(folder), dept, layout, fmt)])
     assert batch.findings == []
     (got,) = batch.departments
     assert (got.name, got.unit) == (dept.name, dept.money_unit)
@@ -112,7 +112,7 @@ def test_corrupted_files_are_read_or_rejected_never_crash(kind, data):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"c{suffix}"
         path.write_bytes(bytes(content))
-        batch = read_batch([path])
+        batch = read_checked([path])
     (entry,) = batch.inputs
     assert entry.status in ("ok", "rejected")
     assert entry.rows.read == entry.rows.used + entry.rows.ignored + entry.rows.rejected

@@ -6,12 +6,12 @@ import pytest
 
 from builders import (TITLE, Dept, Proj, education_bureau, long_rows, published_rows, write_text, write_xls,
                       write_xlsx)
-from pipeline.batch import read_batch
+from checked import read_checked
 from pipeline.money import fmt
 
 
 def one_department(path):
-    batch = read_batch([path])
+    batch = read_checked([path])
     assert [i.status for i in batch.inputs] == ["ok"], batch.inputs
     (department,) = batch.departments
     return batch, department
@@ -146,7 +146,7 @@ def test_two_departments_in_one_workbook_beside_a_hidden_notes_sheet(tmp_path):
         {"name": "教育局", "rows": published_rows(education_bureau())},
         {"name": "卫健局", "rows": published_rows(other)},
     ])
-    batch = read_batch([path])
+    batch = read_checked([path])
     assert [d.name for d in batch.departments] == ["某区教育局", "某区卫健局"]
     assert [d.sheet for d in batch.departments] == ["教育局", "卫健局"]
     assert batch.total == Decimal("305.00")
@@ -158,7 +158,7 @@ def test_two_departments_in_one_workbook_beside_a_hidden_notes_sheet(tmp_path):
 def test_department_name_falls_back_to_first_unit_with_a_finding(tmp_path):
     rows = published_rows(education_bureau(), department_line=False)
     path = write_text(tmp_path / "教育局.csv", rows)
-    batch = read_batch([path])
+    batch = read_checked([path])
     (department,) = batch.departments
     assert department.name == "某区教育局机关"
     assert [f.code for f in batch.findings] == ["missing_department_name"]
@@ -250,7 +250,7 @@ def test_a_unit_line_that_contradicts_the_column_title_is_reported(tmp_path):
 
 def test_a_header_without_amount_columns_is_an_error(tmp_path):
     rows = [[TITLE], ["部门名称：某局"], ["项目名称", "绩效目标", "绩效指标"], ["甲项目", "目标", "1、产出指标；数量指标；人次；指标值:1人"]]
-    batch = read_batch([write_text(tmp_path / "a.csv", rows)])
+    batch = read_checked([write_text(tmp_path / "a.csv", rows)])
     assert [f.code for f in batch.findings if f.severity == "error"] == ["no_amount_columns"]
 
 
@@ -269,7 +269,7 @@ def test_one_department_over_two_sheets_of_one_file_keeps_both(tmp_path):
     first.units, second.units = first.units[:1], second.units[1:]
     path = write_xlsx(tmp_path / "教育局.xlsx", [{"name": "第1页", "rows": published_rows(first)},
                                                   {"name": "第2页", "rows": published_rows(second)}])
-    batch = read_batch([path])
+    batch = read_checked([path])
     assert [(d.name, d.sheet) for d in batch.departments] == [("某区教育局", "第1页"), ("某区教育局", "第2页")]
     assert batch.total == Decimal("255.00")
     assert "duplicate_department" not in [f.code for f in batch.findings]
@@ -278,7 +278,7 @@ def test_one_department_over_two_sheets_of_one_file_keeps_both(tmp_path):
 def test_two_tables_stacked_on_one_sheet(tmp_path):
     other = Dept("某区卫健局", [("某区卫健局", [Proj("疫苗接种经费", fiscal="50.00")])])
     rows = published_rows(education_bureau()) + [[], []] + published_rows(other)
-    batch = read_batch([write_xlsx(tmp_path / "汇总.xlsx", [{"name": "S", "rows": rows}])])
+    batch = read_checked([write_xlsx(tmp_path / "汇总.xlsx", [{"name": "S", "rows": rows}])])
     assert [d.name for d in batch.departments] == ["某区教育局", "某区卫健局"]
     assert [len(d.projects) for d in batch.departments] == [3, 1]
     assert batch.total == Decimal("305.00") and batch.findings == []
@@ -356,7 +356,7 @@ def test_a_page_repeating_title_and_header_is_the_same_table(tmp_path, page_two)
 def test_a_second_table_far_below_the_first_is_still_read(tmp_path):
     other = Dept("某区卫健局", [("某区卫健局", [Proj("疫苗接种经费", fiscal="50.00")])])
     rows = published_rows(education_bureau()) + [[]] * 70 + published_rows(other)
-    batch = read_batch([write_xlsx(tmp_path / "a.xlsx", [{"name": "S", "rows": rows}])])
+    batch = read_checked([write_xlsx(tmp_path / "a.xlsx", [{"name": "S", "rows": rows}])])
     assert [d.name for d in batch.departments] == ["某区教育局", "某区卫健局"]
     assert batch.inputs[0].rows.read == len(rows)
 
@@ -365,7 +365,7 @@ def test_a_footer_naming_the_table_above_does_not_rename_the_table_below(tmp_pat
     other = Dept("某区卫健局", [("某区卫健局", [Proj("疫苗接种经费", fiscal="50.00")])])
     rows = published_rows(education_bureau()) + [["编制单位：某区教育局", "", "", "", "填报日期：2026-11-01"], []]
     rows += published_rows(other)
-    batch = read_batch([write_xlsx(tmp_path / "a.xlsx", [{"name": "S", "rows": rows}])])
+    batch = read_checked([write_xlsx(tmp_path / "a.xlsx", [{"name": "S", "rows": rows}])])
     assert [d.name for d in batch.departments] == ["某区教育局", "某区卫健局"]
 
 

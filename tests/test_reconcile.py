@@ -3,12 +3,12 @@
 from decimal import Decimal
 
 from builders import Dept, Proj, education_bureau, published_rows, write_text, write_xlsx
-from pipeline.batch import read_batch
+from checked import read_checked
 
 
 def findings_of(tmp_path, dept, **kwargs):
     path = write_xlsx(tmp_path / "t.xlsx", [{"name": "S", "rows": published_rows(dept, **kwargs)}])
-    batch = read_batch([path])
+    batch = read_checked([path])
     return batch, [(f.code, f.cell, f.project) for f in batch.findings]
 
 
@@ -57,7 +57,7 @@ def test_total_mismatch_on_the_declared_total(tmp_path):
 def test_bad_amount_is_reported_once_and_its_row_not_rechecked(tmp_path):
     rows = published_rows(education_bureau(), style="text")
     rows[5][2] = "一百二十万"                          # 教师培训经费 财政拨款
-    batch = read_batch([write_text(tmp_path / "t.csv", rows)])
+    batch = read_checked([write_text(tmp_path / "t.csv", rows)])
     assert [(f.code, f.cell, f.project) for f in batch.findings if f.severity == "error"][0] == \
            ("bad_amount", "C6", "教师培训经费")
     assert "「一百二十万」" in batch.findings[0].message

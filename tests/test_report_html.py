@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.outputs import FORMULA_PREFIXES
-from pipeline.report_html import LINE_LIMIT, TEMPLATES, fold_long_lines
-from pipeline.runner import run
+from pipeline.report.html import LINE_LIMIT, TEMPLATES, fold_long_lines
+from pipeline.run import run
 from report_runs import PERIOD, SCRIPT, Run, run_tables
 
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"

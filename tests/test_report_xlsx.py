@@ -10,11 +10,11 @@ import openpyxl
 import pytest
 
 from builders import DEFAULT_INDICATORS, Dept, Proj, long_rows, write_xlsx
-from pipeline.batch import read_batch
+from checked import read_checked
 from pipeline.outputs import FORMULA_PREFIXES as OWASP_PREFIXES
-from pipeline.publish import department_file_names, safe_stem
-from pipeline.report_xlsx import CHANGES_HEADER_ROW, SHEETS, SUMMARY_HEADER, SUMMARY_HEADER_ROW, display_width
-from pipeline.runner import run
+from pipeline.report.departments import department_file_names, safe_stem
+from pipeline.report.xlsx import CHANGES_HEADER_ROW, SHEETS, SUMMARY_HEADER, SUMMARY_HEADER_ROW, display_width
+from pipeline.run import run
 from report_runs import FORMULA_NAMES, PERIOD, SCRIPT, Run, cents, run_tables
 
 HEADERS = {
@@ -301,11 +301,11 @@ def shape(department) -> list:
 
 
 def test_department_workbooks_read_back_as_the_tables_they_came_from(any_run):
-    inputs = read_batch([any_run.folder.parent.parent / "inputs"])
+    inputs = read_checked([any_run.folder.parent.parent / "inputs"])
     names = department_file_names([d.name for d in inputs.departments])
     assert sorted(p.name for p in (any_run.folder / "departments").iterdir()) == sorted(names)
     for original, name in zip(inputs.departments, names):
-        batch = read_batch([any_run.folder / "departments" / name])
+        batch = read_checked([any_run.folder / "departments" / name])
         (published,) = batch.departments
         assert published.name == original.name and published.unit == "万元"
         assert shape(published) == shape(original)
@@ -357,13 +357,13 @@ def test_path_like_department_names_stay_inside_departments(tmp_path):
         *(f"inputs/{n:02d}.xlsx" for n in range(4)), f"outputs/{PERIOD}/report.xlsx",
         *(f"outputs/{PERIOD}/departments/{name}" for name in written)}
     assert not any(part == "etc" for p in everything for part in p.split("/"))
-    published = {read_batch([folder / name]).departments[0].name for name in written}
+    published = {read_checked([folder / name]).departments[0].name for name in written}
     assert published == {d["name"] for d in run.record["departments"]}
 
 
 def test_control_figures_fill_the_control_and_difference_columns(tmp_path):
     from conftest import SAMPLE
-    from pipeline.runner import run
+    from pipeline.run import run
     from pipeline.settings import Settings
 
     (tmp_path / "inputs").mkdir()

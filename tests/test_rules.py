@@ -1,4 +1,4 @@
-"""The reviewer's rules (pipeline.rules, pipeline.value_rules): each one broken by a table, kept by another.
+"""The reviewer's rules (pipeline.review.rules.project, pipeline.review.rules.values): each one broken by a table, kept by another.
 
 Projects are built directly as model objects; `make` describes indicators as the packed layout writes
 them (`1-产出指标`, `11-数量指标`, name, 实施周期 value, 年度 value).
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import read_batch
+from checked import read_checked
 from pipeline.findings import CODES
-from pipeline.indicators import parse_target
+from pipeline.read.indicators import parse_target
 from pipeline.model import Amounts, Department, Indicator, Project, Source, SpendingUnit
-from pipeline.normalise import split_code
-from pipeline.rules import review
+from pipeline.read.normalise import split_code
+from pipeline.review.rules.project import review
 from pipeline.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,7 +234,7 @@ SEED_EXPECTED = {
 @pytest.mark.parametrize("path", [ROOT / "tests" / "fixtures" / "seed_xinfangju.txt",
                                   ROOT / "inputs" / "广州市荔湾区信访局.xlsx"])
 def test_the_seed_raises_exactly_what_a_reviewer_would_say(path):
-    batch = read_batch([path])
+    batch = read_checked([path])
     assert len(batch.departments[0].indicators) == 33
     found = review(batch.departments, Settings())
     assert {(f.code, f.project) for f in found} == SEED_EXPECTED and len(found) == len(SEED_EXPECTED)

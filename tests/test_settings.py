@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.errors import UsageError
-from pipeline.framework import DEFAULT_CODE_MAP
-from pipeline.runner import check
+from pipeline.review.framework import DEFAULT_CODE_MAP
+from pipeline.run import check
 from pipeline.settings import DEFAULT_VAGUE_WORDS, Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent

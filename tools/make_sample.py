@@ -6,8 +6,8 @@
 import sys
 from pathlib import Path
 
-from pipeline.batch import read_batch
-from pipeline.publish import write_department_workbook
+from pipeline.read.batch import read_batch
+from pipeline.report.departments import write_department_workbook
 
 
 def main(seed: str, target: str) -> None:

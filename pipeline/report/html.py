@@ -17,12 +17,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.batch import Batch
+from pipeline.read.batch import Batch
 from pipeline.money import fmt
-from pipeline.report_changes import signed
-from pipeline.report_data import FAILED, KIND_LABEL, PASSED, WARNED, Bar, ReportView, build_view
+from pipeline.report.changes_view import signed
+from pipeline.report.view import FAILED, KIND_LABEL, PASSED, WARNED, Bar, ReportView, build_view
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# the repository's top-level templates/ is where people edit them; a wheel ships them inside the
+# package as pipeline/report/templates (pyproject.toml maps the folder), a checkout reads them in place
+_HERE = Path(__file__).resolve().parent
+TEMPLATES = _HERE / "templates" if (_HERE / "templates").is_dir() else _HERE.parent.parent / "templates"
 LINE_LIMIT = 998                   # bytes per line in an e-mail, CRLF excluded (RFC 5322 §2.1.1)
 TOP_FINDINGS = 10                  # findings quoted in the e-mail
 MESSAGE_LIMIT = 200                # characters of a finding's message quoted in the e-mail

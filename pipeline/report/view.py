@@ -13,10 +13,10 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pipeline.batch import Batch
+from pipeline.read.batch import Batch
 from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, WARNING, location
 from pipeline.model import ZERO, Indicator, Project
-from pipeline.report_changes import ChangesView, changes_view
+from pipeline.report.changes_view import ChangesView, changes_view
 
 MAX_BARS = 20                      # bars in a chart; the rest are summed into one 「其他」 bar
 STATUS_LABEL = {"ok": "读取成功", "rejected": "拒收", "skipped": "跳过"}

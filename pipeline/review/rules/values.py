@@ -11,10 +11,10 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from pipeline.findings import Finding
-from pipeline.framework import example_value, implies_number, is_rate, says_what_it_counts
-from pipeline.indicators import QUALITATIVE, QUANTITATIVE, Target, parse_range, parse_target
+from pipeline.review.framework import example_value, implies_number, is_rate, says_what_it_counts
+from pipeline.read.indicators import QUALITATIVE, QUANTITATIVE, Target, parse_range, parse_target
 from pipeline.model import Indicator, Project
-from pipeline.rulekit import (Value, indicator_finding, period_target, project_finding, stored_target, where,
+from pipeline.review.rules.kit import (Value, indicator_finding, period_target, project_finding, stored_target, where,
                               written_values)
 from pipeline.settings import Settings
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.batch import Batch
-from pipeline.publish import SAFE_WORKBOOK, coded
+from pipeline.read.batch import Batch
+from pipeline.report.departments import SAFE_WORKBOOK, coded
 from pipeline.findings import location
-from pipeline.report_data import KIND_LABEL, ReportView, build_view
+from pipeline.report.view import KIND_LABEL, ReportView, build_view
 
 WORKBOOK_OPTIONS = SAFE_WORKBOOK
 SHEETS = ["汇总", "变化", "项目", "绩效指标", "核对", "问题清单", "文件"]

@@ -95,8 +95,8 @@ def run(inputs: InputsOption = Path("inputs"), outputs: OutputsOption = Path("ou
 
     Example: pipeline run --inputs inputs --outputs outputs --period 2026-11
     """
-    from pipeline.runner import run as run_batch
-    from pipeline.summary import summary_lines
+    from pipeline.run import run as run_batch
+    from pipeline.report.text import summary_lines
 
     period = period or date.today().strftime("%Y-%m")
     settings = _settings(config, framework, controls, expect_total)
@@ -104,7 +104,7 @@ def run(inputs: InputsOption = Path("inputs"), outputs: OutputsOption = Path("ou
     mailing = _mailing(settings, None, None, dry_run=False) if email or email_on_failure else None
     with _progress_bar(not quiet) as progress:
         result = run_batch(inputs, outputs, period, settings=settings, progress=progress)
-    from pipeline.report_changes import changes_view
+    from pipeline.report.changes_view import changes_view
 
     summary = summary_lines(result.batch)
     changes = changes_view(result.record.get("changes"), period).headline
@@ -158,14 +158,14 @@ def _open_in_browser(path: Path) -> None:
 
 def _mailing(settings, to: list[str] | None, cc: list[str] | None, *, dry_run: bool):
     """The checked [email] settings and the password (none needed for a dry run)."""
-    from pipeline.mail_settings import mail_password, mail_settings
+    from pipeline.deliver.settings import mail_password, mail_settings
 
     mail = mail_settings(settings, to=to, cc=cc)
     return mail, None if dry_run else mail_password(mail)
 
 
 def _send(outputs: Path, period: str, mail, password: str | None, **options) -> None:
-    from pipeline.mail import email_period
+    from pipeline.deliver.email import email_period
 
     outcome = email_period(outputs, period, mail, password, **options)
     subject, recipients = outcome.message["Subject"], "、".join(mail.recipients)
@@ -211,8 +211,8 @@ def check(paths: Annotated[list[Path], typer.Argument(help="要检查的文件�
 
     Example: pipeline check inputs/信访局.xlsx 收件/教育局/
     """
-    from pipeline.runner import check as check_paths
-    from pipeline.summary import summary_lines
+    from pipeline.run import check as check_paths
+    from pipeline.report.text import summary_lines
 
     batch = check_paths(paths, _settings(config, framework, controls, expect_total))
     _echo(summary_lines(batch, max_findings=50))
@@ -225,7 +225,7 @@ RUN_STATUS = {"ok": "通过", "failed": "未通过"}
 
 
 def _history_file(outputs: Path, db: Path | None, config: Path | None) -> Path:
-    from pipeline.history import history_path
+    from pipeline.history.store import history_path
 
     return db if db is not None else history_path(_settings(config, None, None, None), outputs)
 
@@ -240,7 +240,7 @@ def history(outputs: OutputsOption = Path("outputs"), db: DbOption = None, confi
 
     Example: pipeline history --outputs outputs
     """
-    from pipeline.history import open_history
+    from pipeline.history.store import open_history
     from pipeline.money import fmt
 
     path = _history_file(outputs, db, config)
@@ -268,8 +268,8 @@ def diff(p1: Annotated[str, typer.Argument(metavar="P1", help="较早的期间 Y
     import json
 
     from pipeline.errors import UsageError
-    from pipeline.history import open_history
-    from pipeline.report_changes import change_lines, changes_view
+    from pipeline.history.store import open_history
+    from pipeline.report.changes_view import change_lines, changes_view
 
     if output_format not in ("text", "json"):
         raise UsageError(f"--format「{output_format}」无效：只能是 text 或 json。")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from pipeline.model import department_key
 from pipeline.money import parse_money_unit
-from pipeline.read import Cell, Sheet
+from pipeline.read.sheets import Cell, Sheet
 from pipeline.text import compact
 
 # field -> the column titles departments use for it (compared after `normalise_title`)

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from pipeline.findings import Finding, finding
-from pipeline.indicators import Target, parse_packed, parse_target
-from pipeline.layout import AMOUNT_FIELDS, Table, cell_text
+from pipeline.read.indicators import Target, parse_packed, parse_target
+from pipeline.read.layout import AMOUNT_FIELDS, Table, cell_text
 from pipeline.model import ZERO, Amounts, Department, Indicator, Project, RowCount, Source, SpendingUnit
 from pipeline.money import BadAmount, parse_amount, to_wanyuan
-from pipeline.read import Sheet
+from pipeline.read.sheets import Sheet
 
 AMOUNT_LABELS = {"total": "总计", "fiscal": "财政拨款", "special_account": "财政专户拨款", "other": "其他资金"}
 _CODED = re.compile(r"^\s*(\d+)\s*[-－.、]\s*(.+?)\s*$")

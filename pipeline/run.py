@@ -7,24 +7,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.batch import Batch, read_batch
-from pipeline.discover import discover
-from pipeline.changes import compare
-from pipeline.controls import Controls, check_controls, check_expected_total, control_totals, read_controls
+from pipeline.read.batch import Batch, read_batch
+from pipeline.read.discover import discover
+from pipeline.history.changes import compare
+from pipeline.review.batch import review_batch
+from pipeline.review.controls import read_controls
 from pipeline.errors import UsageError
-from pipeline.findings import with_severities
-from pipeline.guard import limits_of
-from pipeline.history import history_path, open_history
-from pipeline.mail import keep_send_record
+from pipeline.read.guard import limits_of
+from pipeline.history.store import history_path, open_history
+from pipeline.deliver.email import keep_send_record
 from pipeline.outputs import check_period, csv_bytes, json_bytes, outputs_lock, write_run_folder
-from pipeline.publish import write_departments
-from pipeline.report_html import write_report_html
-from pipeline.report_xlsx import write_report_xlsx
-from pipeline.tables import (FINDING_COLUMNS, INDICATOR_COLUMNS, SAFE_COLUMNS, PROJECT_COLUMNS, finding_rows,
+from pipeline.report.departments import write_departments
+from pipeline.report.html import write_report_html
+from pipeline.report.xlsx import write_report_xlsx
+from pipeline.report.record import (FINDING_COLUMNS, INDICATOR_COLUMNS, SAFE_COLUMNS, PROJECT_COLUMNS, finding_rows,
                              indicator_rows, project_rows, run_record)
-from pipeline.rules import review
 from pipeline.settings import Settings
-from pipeline.snapshot import snapshot_of
+from pipeline.history.snapshot import snapshot_of
 from pipeline.timing import Progress, frozen_heap, no_progress
 
 # a writer adds files to the staging run folder from the finished batch and its run.json record
@@ -57,19 +56,6 @@ def check(paths: list[Path], settings: Settings = Settings()) -> Batch:
     return batch
 
 
-def review_batch(batch: Batch, settings: Settings, controls: Controls | None, label: str) -> None:
-    """Add the reviewer's rules and the control figures to a read batch, then the severity overrides.
-    `label` names the inputs in an `expected_total_mismatch` when there is not exactly one department."""
-    batch.findings.extend(review(batch.departments, settings))
-    if controls is not None:
-        batch.control_totals = control_totals(batch.departments, controls)
-        batch.findings.extend(check_controls(batch.departments, controls))
-    if settings.expect_total is not None:
-        file = batch.departments[0].file if len(batch.departments) == 1 else label
-        batch.findings.extend(check_expected_total(batch.total, settings.expect_total, file=file))
-    batch.findings = with_severities(batch.findings, dict(settings.severities))
-
-
 # what `pipeline run` writes after the tables; `run(..., writers=[])` writes the tables alone
 REPORT_WRITERS: list[Writer] = [write_report_xlsx, write_departments, write_report_html]
 
@@ -97,8 +83,7 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
     started = datetime.now().astimezone().isoformat(timespec="seconds")
     with outputs_lock(outputs), open_history(history_file) as history:
         batch = read_batch([inputs], limits, progress)
-        with batch.timings.stage("rules"):
-            review_batch(batch, settings, controls, str(inputs))
+        review_batch(batch, settings, controls, str(inputs))
         batch.sort()
         record = run_record(batch, period, started)
         with batch.timings.stage("changes"):

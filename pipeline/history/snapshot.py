@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pipeline.batch import Batch
+from pipeline.read.batch import Batch
 from pipeline.findings import Finding, sort_key
 
 

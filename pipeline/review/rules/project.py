@@ -13,12 +13,12 @@ import unicodedata
 from collections.abc import Callable
 
 from pipeline.findings import Finding
-from pipeline.framework import (BENEFIT, COST, FRAMEWORKS, OUTPUT, SATISFACTION, base, framework_names, parent,
+from pipeline.review.framework import (BENEFIT, COST, FRAMEWORKS, OUTPUT, SATISFACTION, base, framework_names, parent,
                                 resolve_level1, resolve_level2, shown)
 from pipeline.model import Department, Indicator, Project
-from pipeline.rulekit import group_of, indicator_finding, project_cell, project_finding, where
+from pipeline.review.rules.kit import group_of, indicator_finding, project_cell, project_finding, where
 from pipeline.settings import Settings
-from pipeline.value_rules import VALUE_RULES, IndicatorRule, goal_template_leftover
+from pipeline.review.rules.values import VALUE_RULES, IndicatorRule, goal_template_leftover
 from pipeline.text import compact
 
 ProjectRule = Callable[[Project, Settings], list[Finding]]

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.findings import Finding, finding
-from pipeline.framework import base, parent, resolve_level1, resolve_level2
-from pipeline.indicators import QUALITATIVE, Target, parse_target
+from pipeline.review.framework import base, parent, resolve_level1, resolve_level2
+from pipeline.read.indicators import QUALITATIVE, Target, parse_target
 from pipeline.model import Indicator, Project
 from pipeline.settings import Settings
 

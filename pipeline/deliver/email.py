@@ -30,7 +30,7 @@ from pathlib import Path
 
 from pipeline.errors import MailError, UsageError
 from pipeline.findings import ERROR, SEVERITY_LABEL, WARNING
-from pipeline.mail_settings import MailSettings
+from pipeline.deliver.settings import MailSettings
 from pipeline.outputs import check_period, json_bytes, outputs_lock
 
 SENT, MESSAGE = "sent.json", "message.eml"

@@ -6,7 +6,7 @@ Column names and keys here are a public interface (documented in docs/outputs.md
 
 from __future__ import annotations
 
-from pipeline.batch import Batch
+from pipeline.read.batch import Batch
 from pipeline.findings import sort_key
 from pipeline.money import fmt
 

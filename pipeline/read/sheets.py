@@ -13,7 +13,7 @@ import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.discover import TEXT_SUFFIXES
+from pipeline.read.discover import TEXT_SUFFIXES
 
 Cell = object  # str | int | float | bool | date/datetime | None, as the reader gives it
 

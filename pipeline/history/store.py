@@ -21,13 +21,13 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from pipeline.changes import Changes, compare
+from pipeline.history.changes import Changes, compare
 from pipeline.errors import UsageError
 from pipeline.findings import Finding
 from pipeline.money import FEN
 from pipeline.outputs import check_period
 from pipeline.settings import DEFAULT_FILE, Settings
-from pipeline.snapshot import DepartmentState, IndicatorState, InputState, ProjectState, Snapshot
+from pipeline.history.snapshot import DepartmentState, IndicatorState, InputState, ProjectState, Snapshot
 
 DEFAULT_NAME = "history.sqlite"
 HELP = "请参阅 docs/settings.md 的 [history] 一节"

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from pipeline.findings import Finding
 from pipeline.money import ZERO, fmt_exact
-from pipeline.snapshot import Snapshot
+from pipeline.history.snapshot import Snapshot
 from pipeline.text import compact
 
 # cell addresses (B7, AA12) and row or item numbers (第 30 行, 第 4 条) in a finding's message

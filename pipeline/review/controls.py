@@ -16,9 +16,9 @@ from pathlib import Path
 from pipeline.errors import UsageError
 from pipeline.findings import Finding, finding
 from pipeline.model import ZERO, Department, Source, department_key
-from pipeline.discover import TABLE_SUFFIXES
+from pipeline.read.discover import TABLE_SUFFIXES
 from pipeline.money import BadAmount, fmt_exact, parse_amount, parse_money_unit, to_wanyuan
-from pipeline.read import ReadError, Sheet, read_sheets
+from pipeline.read.sheets import ReadError, Sheet, read_sheets
 
 _SKIPPED_NAMES = {"合计", "总计", "小计"}
 _HEADER_UNIT = re.compile(r"[（(]\s*(万元|千元|元)\s*[)）]")

@@ -1,4 +1,4 @@
-"""Run the stages over a batch of files: discover → read → layout → normalise → reconcile.
+"""Run the reading stages over a batch of files: discover → guard → sheets → layout → normalise.
 
 `read_batch` is the library entry point; it never prints and never raises for a data problem: a file
 that cannot be read is listed as rejected with a finding, and the batch goes on.
@@ -11,14 +11,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from pipeline.discover import Candidate, discover
+from pipeline.read.discover import Candidate, discover
 from pipeline.findings import Finding, finding, has_errors, sort_key
-from pipeline.guard import Limits, check_file
-from pipeline.layout import find_tables
+from pipeline.read.guard import Limits, check_file
+from pipeline.read.layout import find_tables
 from pipeline.model import ZERO, Department, InputFile, RowCount, department_key
-from pipeline.normalise import build_department
-from pipeline.read import ReadError, read_sheets, reader_failed
-from pipeline.reconcile import Check, reconcile
+from pipeline.read.normalise import build_department
+from pipeline.read.sheets import ReadError, read_sheets, reader_failed
 from pipeline.timing import Progress, Timings, no_progress
 
 
@@ -26,7 +25,7 @@ from pipeline.timing import Progress, Timings, no_progress
 class Batch:
     inputs: list[InputFile] = field(default_factory=list)
     departments: list[Department] = field(default_factory=list)
-    checks: list[Check] = field(default_factory=list)
+    checks: list = field(default_factory=list)  # review.reconcile.Check, added by the review
     findings: list[Finding] = field(default_factory=list)
     control_totals: dict[str, Decimal] = field(default_factory=dict)
     timings: Timings = field(default_factory=Timings)  # department -> 控制数 (controls.py)
@@ -52,11 +51,6 @@ def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress 
         progress("read", done, len(candidates))
     batch.inputs.extend(skipped)
     supersede_resubmissions(batch)
-    with batch.timings.stage("reconcile"):
-        for department in batch.departments:
-            checks, findings = reconcile(department)
-            batch.checks.extend(checks)
-            batch.findings.extend(findings)
     return batch
 
 

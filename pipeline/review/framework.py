@@ -11,40 +11,12 @@ import functools
 import re
 
 from pipeline.text import compact
-
-FRAMEWORKS = ("2015", "2021")
-OUTPUT, BENEFIT, SATISFACTION, COST = "产出", "效益", "满意度", "成本"
-
-_EFFECTS = ("经济效益", "社会效益", "生态效益", "可持续影响")
-# framework -> level-1 base -> its level-2 bases (财预〔2021〕101号 moves 成本 up to level 1)
-LEVELS: dict[str, dict[str, tuple[str, ...]]] = {
-    "2015": {OUTPUT: ("数量", "质量", "时效", "成本"), BENEFIT: _EFFECTS, SATISFACTION: ("服务对象满意度",)},
-    "2021": {OUTPUT: ("数量", "质量", "时效"), COST: ("经济成本", "社会成本", "生态环境成本"),
-             BENEFIT: _EFFECTS, SATISFACTION: ("服务对象满意度",)},
-}
-# names other systems use for the same level; mapped with an info finding
-LEVEL1_SYNONYMS = {"预期产出": OUTPUT, "项目完成": OUTPUT, "效果": BENEFIT, "项目效益": BENEFIT}
-LEVEL2_SYNONYMS = {"环境效益": "生态效益", "社会公众或服务对象满意度": "服务对象满意度"}
-
-# the sample's system (广州); a pipeline.toml [code_map] replaces it as a whole
-DEFAULT_CODE_MAP = {
-    "1": "产出指标", "11": "数量指标", "12": "质量指标", "13": "时效指标", "14": "成本指标",
-    "2": "效益指标", "21": "经济效益", "22": "社会效益", "23": "生态效益", "24": "可持续影响",
-    "3": "满意度指标", "31": "服务对象满意度",
-}
+from pipeline.vocabulary import (BENEFIT, COST, DEFAULT_CODE_MAP, FRAMEWORKS, LEVEL1_SYNONYMS,
+                                 LEVEL2_SYNONYMS, LEVELS, OUTPUT, SATISFACTION, _TRAILING, base, known_level_name)
 
 # how a level is written in messages: level 1 and the 产出/成本 level 2 with 指标, effects bare (as the sample)
 _WITH_SUFFIX = {OUTPUT, BENEFIT, SATISFACTION, COST, "数量", "质量", "时效", "经济成本", "社会成本", "生态环境成本"}
 
-_TRAILING = "。；;，,：: "
-
-
-@functools.lru_cache(maxsize=4096)
-def base(name: str) -> str:
-    """`1-产出指标` / `产出指标` / ` 产出 ` -> `产出`: no code, no spaces, no trailing 指标."""
-    text = compact(name).rstrip(_TRAILING)
-    text = re.sub(r"^\d+[-.、]", "", text)
-    return text[:-2] if text.endswith("指标") and len(text) > 2 else text
 
 
 def shown(level_base: str) -> str:
@@ -75,13 +47,6 @@ def resolve_level2(name: str, framework: str) -> tuple[str | None, bool]:
 
 def parent(level2_base: str, framework: str) -> str | None:
     return next((l1 for l1, l2s in LEVELS[framework].items() if level2_base in l2s), None)
-
-
-def known_level_name(name: str) -> bool:
-    """A name of any level in either framework (or a synonym): what a code map may point to."""
-    b = base(name)
-    return any(b in levels or any(b in l2s for l2s in levels.values()) for levels in LEVELS.values()) or (
-        b in LEVEL1_SYNONYMS or b in LEVEL2_SYNONYMS)
 
 
 def framework_names(framework: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from pipeline.batch import Batch
+from pipeline.read.batch import Batch
 from pipeline.findings import ERROR, INFO, WARNING, SEVERITY_LABEL
 from pipeline.money import fmt
 

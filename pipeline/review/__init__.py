@@ -1,0 +1,6 @@
+"""Review: a read `Batch` in, findings out, as a budget performance reviewer would make them.
+
+reconcile (money adds up, every check recorded), controls (approved control figures), framework
+(level names resolved against the indicator framework) and rules/ (pure rule functions over projects and
+indicators: kit, project, values).
+"""

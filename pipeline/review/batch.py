@@ -1,0 +1,35 @@
+"""Review a read batch: reconcile the money, apply the rules and the control figures, then the severities."""
+
+from __future__ import annotations
+
+from pipeline.findings import with_severities
+from pipeline.read.batch import Batch
+from pipeline.review.controls import Controls, check_controls, check_expected_total, control_totals
+from pipeline.review.reconcile import reconcile
+from pipeline.review.rules.project import review
+from pipeline.settings import Settings
+
+
+def reconcile_batch(batch: Batch) -> Batch:
+    """Check that every department's money adds up; every check is recorded on the batch."""
+    with batch.timings.stage("reconcile"):
+        for department in batch.departments:
+            checks, findings = reconcile(department)
+            batch.checks.extend(checks)
+            batch.findings.extend(findings)
+    return batch
+
+
+def review_batch(batch: Batch, settings: Settings, controls: Controls | None, label: str) -> None:
+    """Reconcile, add the reviewer's rules and the control figures, then the severity overrides.
+    `label` names the inputs in an `expected_total_mismatch` when there is not exactly one department."""
+    reconcile_batch(batch)
+    with batch.timings.stage("rules"):
+        batch.findings.extend(review(batch.departments, settings))
+    if controls is not None:
+        batch.control_totals = control_totals(batch.departments, controls)
+        batch.findings.extend(check_controls(batch.departments, controls))
+    if settings.expect_total is not None:
+        file = batch.departments[0].file if len(batch.departments) == 1 else label
+        batch.findings.extend(check_expected_total(batch.total, settings.expect_total, file=file))
+    batch.findings = with_severities(batch.findings, dict(settings.severities))
