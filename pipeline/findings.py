@@ -16,7 +16,9 @@ SEVERITY_LABEL = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 CODES: dict[str, tuple[str, str]] = {
     # reading and layout
     "unreadable_file": (ERROR, "a file could not be opened as a spreadsheet or text table"),
-    "unsafe_file": (ERROR, "a file was turned away before parsing: too large, a zip bomb, an XML DTD"),
+    "unsafe_file": (ERROR, "a file was turned away before parsing: too large, a zip bomb, an XML DTD, "
+                           "a sheet grid or merged area over the limits"),
+    "reader_crashed": (ERROR, "the reading process died on a file (native crash, out of memory, time limit)"),
     "encrypted_file": (ERROR, "a password-protected workbook; the clerk must save an unencrypted copy"),
     "no_table": (ERROR, "a file holds no 绩效目标表 header on any sheet"),
     "sheet_without_table": (INFO, "a sheet of a workbook that has tables elsewhere holds none"),

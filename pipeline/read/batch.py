@@ -6,18 +6,17 @@ that cannot be read is listed as rejected with a finding, and the batch goes on.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from pipeline.read.discover import Candidate, discover
 from pipeline.findings import Finding, finding, has_errors, sort_key
-from pipeline.read.guard import Limits, check_file
+from pipeline.read.guard import Limits
 from pipeline.read.layout import find_tables
 from pipeline.model import ZERO, Department, InputFile, RowCount, department_key
 from pipeline.read.normalise import build_department
-from pipeline.read.sheets import ReadError, read_sheets, reader_failed
+from pipeline.read.worker import Outcome, ReaderPool, worker_count
 from pipeline.timing import Progress, Timings, no_progress
 
 
@@ -43,49 +42,35 @@ class Batch:
 
 
 def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress = no_progress) -> Batch:
-    """Read every table file under `paths` into one checked batch."""
+    """Read every table file under `paths` into one checked batch.
+
+    The files are read in worker processes (worker.py), so a file that crashes or exhausts the reader
+    costs only itself; their sheets are parsed here, file by file in the order of `discover`.
+    """
     candidates, skipped = discover(paths)
     batch = Batch()
-    for done, candidate in enumerate(candidates, start=1):
-        read_file(candidate, batch, limits)
-        progress("read", done, len(candidates))
+    with ReaderPool(limits, worker_count(len(candidates))) as pool:
+        outcomes = pool.read([c.path for c in candidates])
+        for done, candidate in enumerate(candidates, start=1):
+            with batch.timings.stage("read"):
+                outcome = next(outcomes)
+            read_file(candidate, batch, outcome)
+            progress("read", done, len(candidates))
     batch.inputs.extend(skipped)
     supersede_resubmissions(batch)
     return batch
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def read_file(candidate: Candidate, batch: Batch, limits: Limits = Limits()) -> None:
-    """Read one file into the batch; whatever goes wrong, the file is accounted for."""
-    name = candidate.name
-    entry = InputFile(name, None, "ok", None)
+def read_file(candidate: Candidate, batch: Batch, outcome: Outcome) -> None:
+    """Add one file's outcome to the batch; whatever went wrong, the file is accounted for."""
+    entry = InputFile(candidate.name, outcome.sha256, "ok", None)
+    entry.modified = outcome.modified or 0.0
     batch.inputs.append(entry)
-    try:
-        with batch.timings.stage("read"):
-            entry.modified = candidate.path.stat().st_mtime
-            entry.sha256 = sha256_of(candidate.path)
-            check_file(candidate.path, limits)
-            sheets = read_sheets(candidate.path)
-    except ReadError as exc:
-        _reject(batch, entry, exc.code, str(exc))
-        return
-    except OSError as exc:
-        _reject(batch, entry, "unreadable_file", f"无法打开文件：{exc.strerror or exc}")
-        return
-    except BaseException as exc:  # a reader bug or a file no reader expected: reject it, keep the batch going
-        if not reader_failed(exc):
-            raise
-        _reject(batch, entry, "unreadable_file", f"读取时出现意外错误（{type(exc).__name__}），请另存为 .xlsx 后重试")
+    if outcome.sheets is None:
+        _reject(batch, entry, outcome.code or "unreadable_file", outcome.reason or "无法读取")
         return
     with batch.timings.stage("parse"):
-        _parse_sheets(batch, entry, sheets)
+        _parse_sheets(batch, entry, outcome.sheets)
 
 
 def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:

@@ -81,7 +81,8 @@ def read_workbook(path: Path) -> list[Sheet]:
 
 
 def _fill_merged(sheet: Sheet, merges) -> None:
-    """Copy each merged range's top-left value into the other cells of the range."""
+    """Copy each merged range's top-left value into the other cells of the range, within the sheet's
+    rectangle: a range merged out to column XFD adds no columns (guard.py bounds what is filled)."""
     rows = sheet.rows
     for (r0, c0), (r1, c1) in merges:
         if r0 >= len(rows) or c0 >= len(rows[r0]):
@@ -89,9 +90,7 @@ def _fill_merged(sheet: Sheet, merges) -> None:
         value = rows[r0][c0]
         for r in range(r0, min(r1, len(rows) - 1) + 1):
             row = rows[r]
-            if len(row) <= c1:
-                row.extend([""] * (c1 + 1 - len(row)))
-            for c in range(c0, c1 + 1):
+            for c in range(c0, min(c1, len(row) - 1) + 1):
                 if (r, c) != (r0, c0):
                     row[c] = value
                     sheet.merged_from[(r, c)] = (r0, c0)
