@@ -3,7 +3,9 @@
 About 20 projects per department with realistic Chinese goals and 3–5 packed indicators each, in
 the published layout; every 7th department in the long layout, every 5th in 元, every 3rd as
 .csv (GB18030) instead of .xlsx. With --broken P, that fraction of files is broken in assorted ways
-(empty, truncated, text renamed .xlsx, header-less, a ZIP bomb, bad amounts).
+(empty, truncated, text renamed .xlsx, header-less, a ZIP bomb, bad amounts), then in turn each of
+issue 12's attacks (tests/hostile.py ATTACKS: a far cell, rows merged to XFD, sheets to row 1,048,576,
+a repeated ODS row, a CSV of newlines, a sparse 20 GiB file, hidden DTDs).
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from builders import Dept, Proj, long_rows, published_rows, write_text, write_xlsx  # noqa: E402
-from hostile import zip_bomb  # noqa: E402
+from hostile import ATTACKS, newlines_csv, zip_bomb  # noqa: E402
+
+SAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "广州市荔湾区信访局.xlsx"
+KINDS = 6 + len(ATTACKS)
 
 VERBS = ["保障", "推进", "完善", "提升", "加强", "落实", "开展", "规范"]
 OBJECTS = ["信访维稳工作", "基层医疗服务", "义务教育办学条件", "城市道路养护", "社区养老服务", "河道水环境治理",
@@ -54,7 +59,13 @@ def department(index: int, rng: random.Random, projects: int = 20) -> Dept:
 
 
 def broken(path: Path, kind: int, rng: random.Random) -> Path:
-    kind %= 6
+    kind %= KINDS
+    if kind >= 6:
+        name = list(ATTACKS)[kind - 6]
+        target = path.with_suffix(Path(name).suffix)
+        if name == "newlines.csv":
+            return newlines_csv(target, 4_000_000)       # past the row limit, a tenth of the disk
+        return ATTACKS[name][0](SAMPLE, target)
     if kind == 0:
         path = path.with_suffix(".xlsx")
         path.write_bytes(b"")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from xml.parsers import expat
 
-from pipeline.read.grid import Extent, XmlRefused, local, scan_part
+from pipeline.read.grid import Extent, NeedsExact, XmlRefused, local, scan_part
 from pipeline.read.sheets import ReadError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -127,7 +127,12 @@ def _scan_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> list[Extent
         with archive.open(entry) as stream:
             if not _looks_like_xml(stream.peek(64)[:64]):
                 return []
-            return scan_part(stream, entry.filename)
+            try:
+                return scan_part(stream, entry.filename)
+            except NeedsExact:
+                pass
+        with archive.open(entry) as stream:
+            return scan_part(stream, entry.filename, exact=True)
     except XmlRefused as exc:
         raise unsafe(str(exc)) from None
     except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError, EOFError, ValueError):

@@ -6,9 +6,10 @@ and a fresh worker takes over. Each worker lowers its address-space ceiling to `
 (RLIMIT_AS, POSIX; Windows has no such limit, a crash still costs only the worker), ignores Ctrl-C
 (the main process stops the batch) and sends the reader's own stderr noise to the null device.
 
-Workers are started once per batch, with forkserver where the platform has it and spawn elsewhere
-(never a plain fork of the process holding the batch), and each takes the next file as soon as it is
-free, two at most in hand so none waits while the main process parses. Outcomes come back in the
+Workers are started once per batch with the spawn method on every platform (a fresh interpreter:
+never a fork of the process holding the batch, the same on Windows; their start overlaps the main
+process's own work, and their resource usage is the parent's to account), and each takes the next
+file as soon as it is free, two at most in hand so none waits while the main process parses. Outcomes come back in the
 order of the files, whatever order the workers finish in: the batch is the one a single process
 would read.
 """
@@ -149,14 +150,6 @@ def worker_count(files: int) -> int:
     return max(1, min(cores, MAX_WORKERS, files))
 
 
-def _context():
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["__main__", "pipeline.read.worker", "python_calamine"])
-        return context
-    return multiprocessing.get_context("spawn")
-
-
 class _Worker:
     def __init__(self, context, limits: Limits):
         self.connection, child = context.Pipe()
@@ -192,7 +185,7 @@ class ReaderPool:
     def __init__(self, limits: Limits = Limits(), workers: int = 1):
         self.limits = limits
         self.size = workers
-        self.context = _context()
+        self.context = multiprocessing.get_context("spawn")
         self.workers: list[_Worker] = []
 
     def __enter__(self) -> "ReaderPool":
