@@ -28,6 +28,7 @@ class Batch:
     findings: list[Finding] = field(default_factory=list)
     control_totals: dict[str, Decimal] = field(default_factory=dict)
     timings: Timings = field(default_factory=Timings)  # department -> 控制数 (controls.py)
+    reader_peak_mib: float = 0.0    # the highest peak memory of a reading process (benchmarks/)
 
     @property
     def ok(self) -> bool:
@@ -64,6 +65,7 @@ def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress 
 def read_file(candidate: Candidate, batch: Batch, outcome: Outcome) -> None:
     """Add one file's outcome to the batch; whatever went wrong, the file is accounted for."""
     entry = InputFile(candidate.name, outcome.sha256, "ok", None)
+    batch.reader_peak_mib = max(batch.reader_peak_mib, outcome.peak_mib)
     entry.modified = outcome.modified or 0.0
     batch.inputs.append(entry)
     if outcome.sheets is None:

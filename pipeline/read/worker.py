@@ -6,10 +6,11 @@ and a fresh worker takes over. Each worker lowers its address-space ceiling to `
 (RLIMIT_AS, POSIX; Windows has no such limit, a crash still costs only the worker), ignores Ctrl-C
 (the main process stops the batch) and sends the reader's own stderr noise to the null device.
 
-Workers are started once per batch with the spawn method on every platform (a fresh interpreter:
-never a fork of the process holding the batch, the same on Windows; their start overlaps the main
-process's own work, and their resource usage is the parent's to account), and each takes the next
-file as soon as it is free, two at most in hand so none waits while the main process parses. Outcomes come back in the
+Workers are started once per batch, with forkserver where the platform has it and spawn elsewhere
+(never a plain fork of the process holding the batch), and each takes the next file as soon as it is
+free, two at most in hand so none waits while the main process parses. Each outcome carries the
+worker's peak memory, so the batch can say what reading cost (a forkserver's children are not the
+main process's to account). Outcomes come back in the
 order of the files, whatever order the workers finish in: the batch is the one a single process
 would read.
 """
@@ -43,6 +44,7 @@ class Outcome:
     sheets: list[Sheet] | None = None
     code: str | None = None
     reason: str | None = None
+    peak_mib: float = 0.0      # the worker's peak resident memory so far (POSIX)
 
 
 def sha256_of(path: Path, limit: int) -> str:
@@ -105,6 +107,14 @@ def timed_out(limits: Limits) -> str:
             f"必要时拆分后再放入")
 
 
+def _peak_mib() -> float:
+    try:
+        import resource
+    except ImportError:
+        return 0.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _limit_memory(megabytes: float) -> None:
     try:
         import resource
@@ -132,6 +142,7 @@ def serve(connection: Connection, limits: Limits) -> None:
             return
         index, path = task
         outcome = read_one(Path(path), limits)
+        outcome.peak_mib = _peak_mib()
         try:
             connection.send((index, outcome))
         except MemoryError:
@@ -141,13 +152,23 @@ def serve(connection: Connection, limits: Limits) -> None:
             return            # after a MemoryError the process may be left short: start afresh
 
 
+def _context():
+    """forkserver where the platform has it (a worker, or its replacement after a crash, is a fork of a
+    small server that has imported the readers once), spawn elsewhere (Windows)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["__main__", "pipeline.read.worker", "python_calamine"])
+    return context
+
+
 def worker_count(files: int) -> int:
-    """One worker per core the process may use, at most MAX_WORKERS, never more than the files."""
+    """One worker per core the process may use, at most MAX_WORKERS, never more than the files (none for none)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:
         cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_WORKERS, files))
+    return max(0, min(cores, MAX_WORKERS, files))
 
 
 class _Worker:
@@ -159,11 +180,16 @@ class _Worker:
         self.tasks: deque[tuple[int, Path]] = deque()
         self.since = time.monotonic()       # when its current file was started
 
-    def give(self, task: tuple[int, Path]) -> None:
+    def give(self, task: tuple[int, Path]) -> bool:
+        """Hand over a file; False when the worker is gone (it died while idle)."""
         if not self.tasks:
             self.since = time.monotonic()
         self.tasks.append(task)
-        self.connection.send((task[0], str(task[1])))
+        try:
+            self.connection.send((task[0], str(task[1])))
+        except OSError:
+            return False
+        return True
 
     def stop(self, now: bool = False) -> None:
         """Ask the worker to finish (or kill it when `now`); a worker that does not finish is killed."""
@@ -185,7 +211,7 @@ class ReaderPool:
     def __init__(self, limits: Limits = Limits(), workers: int = 1):
         self.limits = limits
         self.size = workers
-        self.context = multiprocessing.get_context("spawn")
+        self.context = _context()
         self.workers: list[_Worker] = []
 
     def __enter__(self) -> "ReaderPool":
@@ -203,14 +229,16 @@ class ReaderPool:
         ready: dict[int, Outcome] = {}
         for index in range(len(paths)):
             while index not in ready:
-                self._dispatch(queue)
+                self._dispatch(queue, ready)
                 self._collect(queue, ready)
             yield ready.pop(index)
 
-    def _dispatch(self, queue: deque) -> None:
+    def _dispatch(self, queue: deque, ready: dict[int, Outcome]) -> None:
         for worker in sorted(self.workers, key=lambda w: len(w.tasks)):
             while queue and len(worker.tasks) < IN_HAND:
-                worker.give(queue.popleft())
+                if not worker.give(queue.popleft()):
+                    self._replace(worker, queue, ready, None)
+                    break
 
     def _collect(self, queue: deque, ready: dict[int, Outcome]) -> None:
         busy = [w for w in self.workers if w.tasks]
