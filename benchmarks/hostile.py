@@ -1,4 +1,4 @@
-"""Hostile files within bounds: python benchmarks/hostile.py [--seconds 15] [--mib 400] [--attacks NAME ...]
+"""Hostile files within bounds: python benchmarks/hostile.py [--seconds 10] [--mib 200] [--attacks NAME ...]
 
 Builds each attack of tests/hostile.py (issue 12) beside a copy of the bundled sample, and runs
 `pipeline check` on the folder in a fresh process. Asserts for each that the whole process finishes
@@ -84,8 +84,8 @@ def judge(r: dict, seconds: float, mib: float) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=15, help="bound on each whole check, start-up included")
-    parser.add_argument("--mib", type=float, default=400, help="bound on the peak memory of any of its processes")
+    parser.add_argument("--seconds", type=float, default=10, help="bound on each whole check, start-up included")
+    parser.add_argument("--mib", type=float, default=200, help="bound on the peak memory of any of its processes")
     parser.add_argument("--attacks", nargs="+", default=[*ATTACKS, LIFTED], choices=[*ATTACKS, LIFTED])
     args = parser.parse_args()
     failures = 0

@@ -248,6 +248,9 @@ def _has_dtd(head: bytes) -> bool:
     return b"<!doctype" in lowered or b"<!entity" in lowered
 
 
+_PLAIN_PROLOGUE = re.compile(rb"(?:\xef\xbb\xbf)?(?:<\?xml\s[^<>]*\?>)?\s*(<)(?:[A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)[\s/>]")
+
+
 def scan_part(stream: BinaryIO, part: str, exact: bool = False) -> list[Extent]:
     """The grids of one XML part (none for a part that is not a sheet); XmlRefused for a DTD.
 
@@ -259,6 +262,13 @@ def scan_part(stream: BinaryIO, part: str, exact: bool = False) -> list[Extent]:
     left to the reader, which will report it (after a byte scan of what was read for a DTD); so is a
     sheet that turns malformed half-way, whose measure stops there.
     """
+    head = stream.read(CHUNK)
+    plain = _PLAIN_PROLOGUE.match(head)       # nothing but a declaration before the root: no DTD can hide
+    if plain and plain[2] != b"document-content":
+        if plain[2] != b"worksheet":
+            return []
+        if not exact:
+            return _fast(stream, part, head[plain.start(1):])
     parser = expat.ParserCreate()
     seen = bytearray()          # the part up to its root element, for the byte scan and the DTD fallback
     state: dict = {}
@@ -285,8 +295,8 @@ def scan_part(stream: BinaryIO, part: str, exact: bool = False) -> list[Extent]:
     parser.EntityDeclHandler = refuse_dtd
     parser.StartElementHandler = root
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    chunk = head
     while True:
-        chunk = stream.read(CHUNK)
         if not state:
             seen += chunk
         try:
@@ -304,6 +314,7 @@ def scan_part(stream: BinaryIO, part: str, exact: bool = False) -> list[Extent]:
         if not state and len(seen) > MAX_PROLOGUE:
             raise XmlRefused(f"内部文件 {part} 在根元素之前有超过 {MAX_PROLOGUE >> 20} MB 的注释或声明，"
                              f"不合常理，未读取。请用 Excel 另存为新的 .xlsx 后再放入")
+        chunk = stream.read(CHUNK)
     return state.get("extents", [])
 
 

@@ -115,10 +115,13 @@ def check_zip(path: Path, limits: Limits) -> None:
                 raise unsafe(f"内部文件 {entry.filename} 的压缩比 {entry.file_size / entry.compress_size:.0f}:1 "
                              f"不合常理（上限 {limits.max_ratio:g}:1），疑似压缩炸弹，未读取。请确认来源")
         extents = [extent for entry in entries for extent in _scan_entry(archive, entry)]
-        names = sheet_names(archive) if extents else {}
-    for extent in extents:
-        extent.sheet = names.get(extent.sheet, extent.sheet)
-    check_extents(extents, limits)
+        try:
+            check_extents(extents, limits)
+        except ReadError:                 # name the sheets as Excel shows them, then refuse
+            names = sheet_names(archive)
+            for extent in extents:
+                extent.sheet = names.get(extent.sheet, extent.sheet)
+            check_extents(extents, limits)
 
 
 def _scan_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> list[Extent]:

@@ -71,7 +71,10 @@ def read_one(path: Path, limits: Limits) -> Outcome:
         check_file(path, limits)
         outcome.sheets = read_sheets(path)
     except ReadError as exc:
-        outcome.code, outcome.reason = exc.code, str(exc)
+        if isinstance(exc.__cause__, MemoryError):       # the reader's own wrapping of an out-of-memory
+            outcome.code, outcome.reason = "reader_crashed", out_of_memory(limits)
+        else:
+            outcome.code, outcome.reason = exc.code, str(exc)
     except OSError as exc:
         outcome.code, outcome.reason = "unreadable_file", f"无法打开文件：{exc.strerror or exc}"
     except MemoryError:
