@@ -206,6 +206,8 @@ class _FastWorksheet:
         data = self.carry + data
         cut = len(data) if final else _last_start_tag(data)
         region, self.carry = data[:cut], data[cut:]
+        if len(self.carry) > 4 * FAST_CHUNK:
+            raise _Unsound          # megabytes without a tag (one huge text): expat streams those
         cells = _CELL.findall(region)
         if len(cells) != region.count(b"<c ") or _OTHER_CELL.search(region):
             raise _Unsound
