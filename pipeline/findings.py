@@ -29,6 +29,8 @@ CODES: dict[str, tuple[str, str]] = {
     "duplicate_department": (WARNING, "the same department came in two files; the newest is used"),
     # money
     "bad_amount": (ERROR, "an amount cell holds something that is not a number"),
+    "formula_without_value": (ERROR, "an amount cell is a formula stored without its computed value"),
+    "formula_error": (ERROR, "an amount cell is a formula whose cached value is an error (#N/A, #REF!, #DIV/0!)"),
     "row_sum_mismatch": (ERROR, "总计 differs from 财政拨款 + 财政专户拨款 + 其他资金 on a row"),
     "subtotal_mismatch": (ERROR, "a spending-unit row differs from the sum of its projects"),
     "total_mismatch": (ERROR, "the 合计 row differs from the sum of the spending units"),

@@ -233,6 +233,9 @@ def _classify(sheet: Sheet, table: Table) -> None:
     text_cols = [cols[f] for f in ("goal", "indicators") if f in cols]
     long_cols = [cols[f] for f in LONG_FIELDS if f in cols]
     previous = None  # the last project row, for long-layout continuations
+    formula_cols: dict[int, list[int]] = {}
+    for r, c in sheet.formula_cells:
+        formula_cols.setdefault(r, []).append(c)
     table.end = len(sheet.rows)
     for index in range(table.header_row + table.header_rows, len(sheet.rows)):
         cells = sheet.rows[index]
@@ -241,10 +244,11 @@ def _classify(sheet: Sheet, table: Table) -> None:
             return cell_text(cells[col]) if col < len(cells) else ""
 
         filled = [t for t in map(cell_text, cells) if t]
-        if not filled:
+        formulas = formula_cols.get(index, ())  # formula cells the reader gave as blank are not blank
+        if not filled and not formulas:
             table.rows.append(Row(index, "ignored", "blank"))
             continue
-        if all(_SEPARATOR.match(t) for t in filled):
+        if filled and all(_SEPARATOR.match(t) for t in filled) and not formulas:
             table.rows.append(Row(index, "ignored", "separator"))
             continue
         name = text(name_col)
@@ -256,7 +260,7 @@ def _classify(sheet: Sheet, table: Table) -> None:
                 return
             table.rows.append(Row(index, "ignored", "header"))  # the header repeated on a later page
             continue
-        has_amounts = any(text(c) for c in amount_cols)
+        has_amounts = any(text(c) for c in amount_cols) or any(c in amount_cols for c in formulas)
         has_text = any(text(c) for c in text_cols)
         has_long = any(text(c) for c in long_cols)
         merged_name = (index, name_col) in sheet.merged_from

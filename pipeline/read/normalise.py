@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import PurePosixPath
 
 from pipeline.findings import Finding, finding
@@ -83,6 +84,15 @@ def adopt_projects_without_text(department: Department) -> None:
             del units[k]
 
 
+class UnvaluedFormula(BadAmount):
+    """An amount cell holding a formula whose value the file does not give: `error` is the cached
+    error (#DIV/0!), "" when no value was stored."""
+
+    def __init__(self, error: str):
+        super().__init__(error)
+        self.error = error
+
+
 class _Builder:
     def __init__(self, sheet: Sheet, table: Table, file: str):
         self.sheet, self.table, self.file = sheet, table, file
@@ -137,17 +147,38 @@ class _Builder:
             col = self.cols.get(fld)
             raw = cells[col] if col is not None and col < len(cells) else None
             try:
-                values[fld] = to_wanyuan(parse_amount(raw), self.department.unit)
-            except BadAmount:
+                values[fld] = to_wanyuan(self._parse_cell(index, col, raw), self.department.unit)
+            except BadAmount as exc:
                 ok = False
                 values[fld] = to_wanyuan(parse_amount(None), self.department.unit)
                 cell = self._source(index, col).cell
-                self._add("bad_amount",
-                          f"{label}的「{AMOUNT_LABELS[fld]}」单元格 {cell} 内容为「{cell_text(raw)}」，不是金额。"
-                          f"请填写数字（如 308.00），空白表示 0。", cell=cell, project=project)
+                self._unreadable_amount(exc, f"{label}的「{AMOUNT_LABELS[fld]}」单元格 {cell}", raw, cell, project)
         if "total" not in self.cols:   # no 总计 column: the total is the sum of the sources
             values["total"] = values["fiscal"] + values["special_account"] + values["other"]
         return Amounts(**values), ok
+
+    def _parse_cell(self, index: int, col: int | None, raw) -> Decimal:
+        """An amount cell's value; a formula the reader gave as blank (no cached value, or a cached
+        error) is unreadable, never 0."""
+        formulas = self.sheet.formula_cells
+        if formulas and col is not None:
+            at = self.sheet.merged_from.get((index, col), (index, col))
+            if at in formulas:
+                raise UnvaluedFormula(formulas[at])
+        return parse_amount(raw)
+
+    def _unreadable_amount(self, exc: BadAmount, what: str, raw, cell: str, project: str | None) -> None:
+        if isinstance(exc, UnvaluedFormula) and exc.error:
+            self._add("formula_error",
+                      f"{what} 是公式，计算结果为错误值「{exc.error}」，无法读取金额（未按 0 计）。"
+                      f"请在 Excel 或 WPS 中修正该公式（或改为数值）后保存，再重新报送。", cell=cell, project=project)
+        elif isinstance(exc, UnvaluedFormula):
+            self._add("formula_without_value",
+                      f"{what} 是公式，但文件中没有保存公式的计算结果（程序生成的表格常见），无法读取金额（未按 0 计）。"
+                      f"请用 Excel 或 WPS 打开该文件并保存一次，或把公式改为数值后重新报送。", cell=cell, project=project)
+        else:
+            self._add("bad_amount", f"{what} 内容为「{cell_text(raw)}」，不是金额。请填写数字（如 308.00），空白表示 0。",
+                      cell=cell, project=project)
 
     def total(self, index: int, cells) -> None:
         amounts, ok = self._amounts(index, cells, "合计行")
