@@ -26,6 +26,7 @@ CODES: dict[str, tuple[str, str]] = {
     "no_amount_columns": (ERROR, "the header has no amount column, so no money can be read or checked"),
     "unrecognised_row": (WARNING, "a row below the header is neither a total, unit, project nor indicator"),
     "duplicate_project": (WARNING, "the same project name twice under one spending unit"),
+    "duplicate_sheet": (WARNING, "a sheet repeats a department read from another sheet of the same workbook; not added"),
     "duplicate_department": (WARNING, "the same department came in two files; the newest is used"),
     # money
     "bad_amount": (ERROR, "an amount cell holds something that is not a number"),

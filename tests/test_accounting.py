@@ -10,7 +10,7 @@ from builders import (Dept, Proj, education_bureau, long_rows, published_rows, w
 from hostile import encrypted, entity_bomb, zip_bomb
 from checked import read_checked
 
-ALLOWED = {"title", "unit", "header", "blank", "separator"}
+ALLOWED = {"title", "unit", "header", "blank", "separator", "copy"}
 
 
 def corpus(folder, seed, sample):
