@@ -3,7 +3,8 @@
 The header row is found wherever it stands by matching column names through `SYNONYMS`, the one
 place that knows what departments call their columns. The lines above it give 部门名称 and 单位;
 every row below it is classified as total, subtotal, spending unit, project, indicator continuation,
-or ignored (blank, separator, repeated header) or rejected (anything else), so no row is lost. A
+or ignored (blank, separator, repeated header, sign-off footer, note) or rejected (anything else), so
+no row is lost. A
 later header with its own title or 部门名称 line above it starts the next table on the same sheet.
 """
 
@@ -41,8 +42,14 @@ LONG_FIELDS = ("level1", "level2", "level3", "value", "period_value", "annual_va
 TOTAL_NAMES = {"合计", "总计", "合计数", "部门合计", "总合计"}
 SUBTOTAL_NAMES = {"小计", "单位小计"}
 PAGE_TOTAL_NAMES = {"本页合计", "本页小计", "本页合计数"}
-HEADER_SEARCH_ROWS = 60
+# rows below a table that are not data: sign-off lines (单位负责人：… 填表人：… 填报日期：…) and notes (注：…);
+# a label is followed by a colon, or stands alone with its value in the next cell
+_SIGN_OFF = re.compile(r"^(?:[\u4e00-\u9fff()]{0,8}负责人|填表人|填报人|制表人|编制人|经办人|审核人?|复核人?|审批人?"
+                       r"|审核意见|联系人|联系电话|电话|手机|填报日期|填表日期|制表日期|报送日期|编制日期|日期"
+                       r"|(?:单位)?\(?(?:盖章|公章|签章|签字)\)?)(?:[:：]|$)")
+_NOTE = re.compile(r"^(?:注|备注|说明|填表说明|注释|附注)\d*(?:[:：]|\d|[、.．])")
 
+_TITLE_MAX = 40                   # characters: longer than any name-column title with spaces and a unit
 _UNIT_SUFFIX = re.compile(r"\((?:单位[:：])?(?:人民币)?(万元|千元|元)\)$")
 _SEPARATOR = re.compile(r"^[-—–=_─━·.\s]{2,}$")
 _LOOKUP = {}
@@ -133,7 +140,11 @@ def find_tables(sheet: Sheet) -> list[Table]:
 
 
 def _table_from(sheet: Sheet, start: int) -> Table | None:
-    for index in range(start, min(len(sheet.rows), start + HEADER_SEARCH_ROWS)):
+    for index in range(start, len(sheet.rows)):
+        # wherever the header stands (under long instructions too), at the cost of a few substring
+        # tests per cell: only a row with a short text holding 项 and 名 can hold a name-column title
+        if not any(isinstance(v, str) and len(v) <= _TITLE_MAX and "项" in v and "名" in v for v in sheet.rows[index]):
+            continue
         columns, header_unit = match_header(sheet.rows[index])
         if is_header(columns):
             table = Table(index, columns, None, None, header_unit, None, start=start, header_unit=header_unit)
@@ -260,6 +271,11 @@ def _classify(sheet: Sheet, table: Table) -> None:
                 return
             table.rows.append(Row(index, "ignored", "header"))  # the header repeated on a later page
             continue
+        footer = _footer_reason(sheet, table, index, filled[0] if filled else "")
+        if footer:
+            table.rows.append(Row(index, "ignored", footer))
+            previous = None
+            continue
         has_amounts = any(text(c) for c in amount_cols) or any(c in amount_cols for c in formulas)
         has_text = any(text(c) for c in text_cols)
         has_long = any(text(c) for c in long_cols)
@@ -285,6 +301,29 @@ def _classify(sheet: Sheet, table: Table) -> None:
             previous = None
         else:
             table.rows.append(Row(index, "rejected"))
+
+
+def _footer_reason(sheet: Sheet, table: Table, index: int, first: str) -> str:
+    """"footer" for a sign-off row, "note" for a note or one merged text spanning the table, else ""."""
+    label = compact(first)
+    if label.rstrip(":：") in TOTAL_NAMES | SUBTOTAL_NAMES | PAGE_TOTAL_NAMES:
+        return ""
+    if _SIGN_OFF.match(label):
+        return "footer"
+    if _NOTE.match(label):
+        return "note"
+    return "note" if _spans_the_table(sheet, table, index) else ""
+
+
+def _spans_the_table(sheet: Sheet, table: Table, index: int) -> bool:
+    """One merged range starting on this row covers every column of the header."""
+    cells = sheet.rows[index]
+    origin = next(((index, c) for c, v in enumerate(cells) if cell_text(v)), None)
+    if origin is None or (index, origin[1]) in sheet.merged_from:
+        return False                      # empty, or a range merged down from a row above
+    columns = table.columns.values()
+    return all((index, c) == origin or sheet.merged_from.get((index, c)) == origin
+               for c in range(min(columns), max(columns) + 1))
 
 
 _LOOKBACK = 6
