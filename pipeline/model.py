@@ -77,7 +77,19 @@ class Indicator:
     target: Decimal | None
     unit: str
     kind: str                      # "quantitative" | "qualitative"
-    source: Source
+    source: Source                 # the packed 绩效指标 cell, or the indicator row's 三级指标 (name) cell
+    # the cells holding the values, where findings on a value point: the packed cell in the published
+    # layout; the 年度指标值 / 实施周期指标值 (or 指标值) cells in the long layout; None: `source`
+    annual_source: Source | None = None
+    period_source: Source | None = None
+
+    @property
+    def annual_cell(self) -> str:
+        return (self.annual_source or self.source).cell
+
+    @property
+    def period_cell(self) -> str:
+        return (self.period_source or self.annual_source or self.source).cell
 
 
 @dataclass(slots=True)

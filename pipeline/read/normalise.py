@@ -276,15 +276,29 @@ class _Builder:
         else:
             target = parse_target(annual)
         source = self._source(index, self.cols.get("level3", self.cols["name"]))
+        annual_source, period_source = self._value_sources(index, cells)
         if not name or not annual:
             missing = "指标名称（三级指标）" if not name else "指标值"
+            cell = source.cell if not name else (annual_source or source).cell
             self._add("bad_indicator",
                       f"项目「{project.name}」第 {index + 1} 行的绩效指标缺少{missing}"
-                      f"（读到：「{name or annual}」）。请补全该行。", cell=source.cell, project=project.name)
+                      f"（读到：「{name or annual}」）。请补全该行。", cell=cell, project=project.name)
             return
         project.indicators.append(Indicator(
             len(project.indicators) + 1, level1_code, level1, level2_code, level2, name, period, annual,
-            target.operator, target.target, target.unit, target.kind, source))
+            target.operator, target.target, target.unit, target.kind, source, annual_source, period_source))
+
+    def _value_sources(self, index: int, cells) -> tuple[Source | None, Source | None]:
+        """The cells the long layout's values came from: 年度指标值 (else 指标值, else 实施周期指标值) and
+        实施周期指标值 (else 指标值, else 年度指标值), as `long_indicator` reads them."""
+        def first(*fields: str) -> Source | None:
+            for fld in fields:
+                if self._text(cells, fld):
+                    return self._source(index, self.cols[fld])
+            col = next((self.cols[f] for f in fields if f in self.cols), None)
+            return self._source(index, col) if col is not None else None
+
+        return first("annual_value", "value", "period_value"), first("period_value", "value", "annual_value")
 
     def rejected(self, index: int, cells) -> None:
         quoted = " | ".join(t for t in (cell_text(v) for v in cells) if t)
