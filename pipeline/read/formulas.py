@@ -22,6 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from xml.parsers import expat
 
+from pipeline.money import BadAmount
+
 # sheet name -> {(row0, col0): the cached error as shown (#DIV/0!), or "" for a formula without a value}
 FormulaCells = dict[str, dict[tuple[int, int], str]]
 
@@ -34,6 +36,15 @@ _CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0
 _REF = re.compile(r"([A-Z]{1,3})(\d{1,7})$")
 _ERROR = re.compile(r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!)|Err:\d{3}")
 _ODS_VALUES = ("value", "date-value", "time-value", "boolean-value", "string-value")
+
+
+class UnvaluedFormula(BadAmount):
+    """Raised for an amount cell holding a formula whose value the file does not give: `error` is the
+    cached error (#DIV/0!), "" when no value was stored."""
+
+    def __init__(self, error: str):
+        super().__init__(error)
+        self.error = error
 
 
 class _Refused(Exception):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from pipeline.model import department_key
 from pipeline.money import parse_money_unit
+from pipeline.read.footers import footer_reason
 from pipeline.read.sheets import Cell, Sheet
 from pipeline.text import compact
 
@@ -42,13 +43,7 @@ LONG_FIELDS = ("level1", "level2", "level3", "value", "period_value", "annual_va
 TOTAL_NAMES = {"合计", "总计", "合计数", "部门合计", "总合计"}
 SUBTOTAL_NAMES = {"小计", "单位小计"}
 PAGE_TOTAL_NAMES = {"本页合计", "本页小计", "本页合计数"}
-# rows below a table that are not data: sign-off lines (单位负责人：… 填表人：… 填报日期：…) and notes (注：…);
-# a label is followed by a colon, or stands alone with its value in the next cell
-_SIGN_OFF = re.compile(r"^(?:[\u4e00-\u9fff()]{0,8}负责人|填表人|填报人|制表人|编制人|经办人|审核人?|复核人?|审批人?"
-                       r"|审核意见|联系人|联系电话|电话|手机|填报日期|填表日期|制表日期|报送日期|编制日期|日期"
-                       r"|(?:单位)?\(?(?:盖章|公章|签章|签字)\)?)(?:[:：]|$)")
-_NOTE = re.compile(r"^(?:注|备注|说明|填表说明|注释|附注)\d*(?:[:：]|\d|[、.．])")
-
+_SUM_LABELS = TOTAL_NAMES | SUBTOTAL_NAMES | PAGE_TOTAL_NAMES
 _TITLE_MAX = 40                   # characters: longer than any name-column title with spaces and a unit
 _UNIT_SUFFIX = re.compile(r"\((?:单位[:：])?(?:人民币)?(万元|千元|元)\)$")
 _SEPARATOR = re.compile(r"^[-—–=_─━·.\s]{2,}$")
@@ -244,9 +239,7 @@ def _classify(sheet: Sheet, table: Table) -> None:
     text_cols = [cols[f] for f in ("goal", "indicators") if f in cols]
     long_cols = [cols[f] for f in LONG_FIELDS if f in cols]
     previous = None  # the last project row, for long-layout continuations
-    formula_cols: dict[int, list[int]] = {}
-    for r, c in sheet.formula_cells:
-        formula_cols.setdefault(r, []).append(c)
+    formula_cols = _formula_columns(sheet)
     table.end = len(sheet.rows)
     for index in range(table.header_row + table.header_rows, len(sheet.rows)):
         cells = sheet.rows[index]
@@ -254,15 +247,15 @@ def _classify(sheet: Sheet, table: Table) -> None:
         def text(col: int) -> str:
             return cell_text(cells[col]) if col < len(cells) else ""
 
-        filled = [t for t in map(cell_text, cells) if t]
         formulas = formula_cols.get(index, ())  # formula cells the reader gave as blank are not blank
-        if not filled and not formulas:
-            table.rows.append(Row(index, "ignored", "blank"))
-            continue
-        if filled and all(_SEPARATOR.match(t) for t in filled) and not formulas:
-            table.rows.append(Row(index, "ignored", "separator"))
-            continue
         name = text(name_col)
+        label = normalise_title(name).rstrip(":：")
+        reason = _not_data(sheet, table, index, label, bool(formulas))
+        if reason:
+            table.rows.append(Row(index, "ignored", reason))
+            if reason not in ("blank", "separator"):
+                previous = None
+            continue
         if _LOOKUP.get(normalise_title(name)) == "name" and is_header(match_header(cells)[0]):
             next_start = _next_table_start(sheet, table, index)
             if next_start is not None:                     # another department's table begins here
@@ -271,16 +264,10 @@ def _classify(sheet: Sheet, table: Table) -> None:
                 return
             table.rows.append(Row(index, "ignored", "header"))  # the header repeated on a later page
             continue
-        footer = _footer_reason(sheet, table, index, filled[0] if filled else "")
-        if footer:
-            table.rows.append(Row(index, "ignored", footer))
-            previous = None
-            continue
         has_amounts = any(text(c) for c in amount_cols) or any(c in amount_cols for c in formulas)
         has_text = any(text(c) for c in text_cols)
         has_long = any(text(c) for c in long_cols)
         merged_name = (index, name_col) in sheet.merged_from
-        label = normalise_title(name).rstrip(":：")
         if label in TOTAL_NAMES:
             table.rows.append(Row(index, "total"))
             previous = None
@@ -303,27 +290,24 @@ def _classify(sheet: Sheet, table: Table) -> None:
             table.rows.append(Row(index, "rejected"))
 
 
-def _footer_reason(sheet: Sheet, table: Table, index: int, first: str) -> str:
-    """"footer" for a sign-off row, "note" for a note or one merged text spanning the table, else ""."""
-    label = compact(first)
-    if label.rstrip(":：") in TOTAL_NAMES | SUBTOTAL_NAMES | PAGE_TOTAL_NAMES:
+def _not_data(sheet: Sheet, table: Table, index: int, label: str, formulas: bool) -> str:
+    """Why a row below the header holds no data (blank, separator, footer, note), or ""."""
+    filled = [t for t in map(cell_text, sheet.rows[index]) if t]
+    if formulas:
         return ""
-    if _SIGN_OFF.match(label):
-        return "footer"
-    if _NOTE.match(label):
-        return "note"
-    return "note" if _spans_the_table(sheet, table, index) else ""
+    if not filled:
+        return "blank"
+    if all(_SEPARATOR.match(t) for t in filled):
+        return "separator"
+    return "" if label in _SUM_LABELS else footer_reason(sheet, table.columns.values(), index, filled)
 
 
-def _spans_the_table(sheet: Sheet, table: Table, index: int) -> bool:
-    """One merged range starting on this row covers every column of the header."""
-    cells = sheet.rows[index]
-    origin = next(((index, c) for c, v in enumerate(cells) if cell_text(v)), None)
-    if origin is None or (index, origin[1]) in sheet.merged_from:
-        return False                      # empty, or a range merged down from a row above
-    columns = table.columns.values()
-    return all((index, c) == origin or sheet.merged_from.get((index, c)) == origin
-               for c in range(min(columns), max(columns) + 1))
+def _formula_columns(sheet: Sheet) -> dict[int, list[int]]:
+    """Row -> the columns of its formula cells the reader gave as blank (they are not blank)."""
+    columns: dict[int, list[int]] = {}
+    for row, col in sheet.formula_cells:
+        columns.setdefault(row, []).append(col)
+    return columns
 
 
 _LOOKBACK = 6

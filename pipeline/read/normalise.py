@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 
 from pipeline.findings import Finding, finding
+from pipeline.read.formulas import UnvaluedFormula
 from pipeline.read.indicators import Target, parse_packed, parse_target
 from pipeline.read.layout import AMOUNT_FIELDS, Table, cell_text
 from pipeline.model import ZERO, Amounts, Department, Indicator, Project, RowCount, Source, SpendingUnit
@@ -17,6 +18,8 @@ from pipeline.read.sheets import Sheet
 AMOUNT_LABELS = {"total": "总计", "fiscal": "财政拨款", "special_account": "财政专户拨款", "other": "其他资金"}
 _CODED = re.compile(r"^\s*(\d+)\s*[-－.、]\s*(.+?)\s*$")
 _QUALITATIVE_NATURE = {"定性", "定性指标"}
+_VALUE_FIELDS = ("period_value", "value", "annual_value")
+_ANNUAL_FIRST, _PERIOD_FIRST = ("annual_value", "value", "period_value"), ("period_value", "value", "annual_value")
 
 
 @dataclass(slots=True)
@@ -82,15 +85,6 @@ def adopt_projects_without_text(department: Department) -> None:
             above.projects.append(Project(department.name, above.name, orphan.name, orphan.amounts, "",
                                           orphan.source, dict(department.columns), amounts_ok=orphan.amounts_ok))
             del units[k]
-
-
-class UnvaluedFormula(BadAmount):
-    """An amount cell holding a formula whose value the file does not give: `error` is the cached
-    error (#DIV/0!), "" when no value was stored."""
-
-    def __init__(self, error: str):
-        super().__init__(error)
-        self.error = error
 
 
 class _Builder:
@@ -260,8 +254,9 @@ class _Builder:
         if project is None:  # pragma: no cover - layout only emits indicator rows after a project
             return
         name = self._text(cells, "level3")
-        period = self._text(cells, "period_value") or self._text(cells, "value")
-        annual = self._text(cells, "annual_value") or self._text(cells, "value") or period
+        written = {fld: self._text(cells, fld) for fld in _VALUE_FIELDS if fld in self.cols}
+        period = written.get("period_value") or written.get("value", "")
+        annual = written.get("annual_value") or written.get("value") or period
         period = period or annual
         if not (name or annual):
             return  # a project row of the long layout that carries no indicator
@@ -276,29 +271,32 @@ class _Builder:
         else:
             target = parse_target(annual)
         source = self._source(index, self.cols.get("level3", self.cols["name"]))
-        annual_source, period_source = self._value_sources(index, cells)
+        annual_col, period_col = self._value_columns(written)
         if not name or not annual:
             missing = "指标名称（三级指标）" if not name else "指标值"
-            cell = source.cell if not name else (annual_source or source).cell
+            cell = source.cell if not name or annual_col is None else source.at(annual_col).cell
             self._add("bad_indicator",
                       f"项目「{project.name}」第 {index + 1} 行的绩效指标缺少{missing}"
                       f"（读到：「{name or annual}」）。请补全该行。", cell=cell, project=project.name)
             return
         project.indicators.append(Indicator(
             len(project.indicators) + 1, level1_code, level1, level2_code, level2, name, period, annual,
-            target.operator, target.target, target.unit, target.kind, source, annual_source, period_source))
+            target.operator, target.target, target.unit, target.kind, source, annual_col, period_col))
 
-    def _value_sources(self, index: int, cells) -> tuple[Source | None, Source | None]:
-        """The cells the long layout's values came from: 年度指标值 (else 指标值, else 实施周期指标值) and
-        实施周期指标值 (else 指标值, else 年度指标值), as `long_indicator` reads them."""
-        def first(*fields: str) -> Source | None:
+    def _value_columns(self, written: dict[str, str]) -> tuple[int | None, int | None]:
+        """The columns the long layout's values came from: 年度指标值 (else 指标值, else 实施周期指标值) and
+        实施周期指标值 (else 指标值, else 年度指标值), as `long_indicator` reads them; when all are blank,
+        the first of those columns the table has."""
+        def first(fields: tuple[str, ...]) -> int | None:
             for fld in fields:
-                if self._text(cells, fld):
-                    return self._source(index, self.cols[fld])
-            col = next((self.cols[f] for f in fields if f in self.cols), None)
-            return self._source(index, col) if col is not None else None
+                if written.get(fld):
+                    return self.cols[fld]
+            for fld in fields:
+                if fld in written:
+                    return self.cols[fld]
+            return None
 
-        return first("annual_value", "value", "period_value"), first("period_value", "value", "annual_value")
+        return first(_ANNUAL_FIRST), first(_PERIOD_FIRST)
 
     def rejected(self, index: int, cells) -> None:
         quoted = " | ".join(t for t in (cell_text(v) for v in cells) if t)
