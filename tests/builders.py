@@ -232,16 +232,44 @@ def write_ods(path: Path, rows: list[list], sheet: str = "Sheet1") -> Path:
     return path
 
 
+XLS_ERRORS = {"#NULL!": 0x00, "#DIV/0!": 0x07, "#VALUE!": 0x0F, "#REF!": 0x17, "#NAME?": 0x1D, "#NUM!": 0x24,
+              "#N/A": 0x2A}
+
+
 def write_xls(path: Path, rows: list[list], sheet: str = "Sheet1") -> Path:
+    """An .xls (BIFF8, by xlwt). `Formula` cells are formulas with the cached result given: a number,
+    an error string such as "#REF!", or None for none (xlwt's own: an empty-string result)."""
+    import struct
+
     import xlwt
+    from xlwt import BIFFRecords
+
+    results = {}
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, Formula) and isinstance(value.cached, str):
+                results[(r, c)] = 0xFFFF000000000002 | (XLS_ERRORS[value.cached] << 16)
+            elif isinstance(value, Formula) and value.cached is not None:
+                results[(r, c)] = struct.unpack("<Q", struct.pack("<d", float(value.cached)))[0]
+    original = BIFFRecords.FormulaRecord.__init__
+
+    def with_result(record, row, col, xf_index, rpn, calc_flags=0):
+        result = results.get((row, col), 0xFFFF000000000003)
+        record._rec_data = struct.pack("<3HQHL", row, col, xf_index, result, calc_flags & 3, 0) + rpn
 
     workbook = xlwt.Workbook(encoding="utf-8")
     ws = workbook.add_sheet(sheet)
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            if value not in ("", None):
+            if isinstance(value, Formula):
+                ws.write(r, c, xlwt.Formula(value.text))
+            elif value not in ("", None):
                 ws.write(r, c, value)
-    workbook.save(str(path))
+    BIFFRecords.FormulaRecord.__init__ = with_result   # xlwt writes no result of its own
+    try:
+        workbook.save(str(path))
+    finally:
+        BIFFRecords.FormulaRecord.__init__ = original
     return path
 
 

@@ -8,21 +8,23 @@ of .xlsx/.xlsm and the content.xml of .ods are scanned here, streaming (expat, i
 bounded by the number of such cells, not by the file), and never resolving entities (a DTD is refused
 outright; the guard has already turned such files away).
 
-.xls (BIFF) keeps the cached result in the FORMULA record and calamine reads cached numbers and
-text; a cached error or an uncached formula comes back blank, and is not detected here (see
-docs/outputs.md).
+.xls (BIFF) keeps the cached result in the FORMULA record: calamine reads cached numbers, text and
+booleans and gives a cached error as blank; `biff.py` finds those errors. A formula stored without a
+result cannot be told from one that yields "" there, and is not reported (see docs/outputs.md).
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from xml.parsers import expat
 
 from pipeline.money import BadAmount
+from pipeline.read.biff import OLE_MAGIC, biff_errors
 
 # sheet name -> {(row0, col0): the cached error as shown (#DIV/0!), or "" for a formula without a value}
 FormulaCells = dict[str, dict[tuple[int, int], str]]
@@ -55,6 +57,9 @@ def formula_cells(path: Path) -> FormulaCells:
     """Per sheet, the formula cells without a usable cached value; {} for a file that is not a ZIP
     workbook or cannot be scanned (the reader then reports it, or reads it as calamine does)."""
     try:
+        with path.open("rb") as handle:
+            if handle.read(8) == OLE_MAGIC:
+                return biff_errors(path.read_bytes(), MAX_CELLS)
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             if "xl/workbook.xml" in names:
@@ -62,7 +67,7 @@ def formula_cells(path: Path) -> FormulaCells:
             if "content.xml" in names and _mentions(archive, "content.xml", _ods_hint):
                 return {name: cells for name, cells in _ods(archive).items() if cells}
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, NotImplementedError, RuntimeError, EOFError,
-            expat.ExpatError, _Refused):
+            IndexError, struct.error, expat.ExpatError, _Refused):   # BiffError is a ValueError
         return {}
     return {}
 
