@@ -62,8 +62,12 @@ def outputs_lock(outputs: Path) -> Iterator[None]:
         lock.release()
 
 
-def write_run_folder(outputs: Path, period: str, write: Callable[[Path], None]) -> Path:
-    """Call `write(folder)` on a fresh staging folder, then swap it in as `outputs/period`."""
+def write_run_folder(outputs: Path, period: str, write: Callable[[Path], None],
+                     commit: Callable[[], None] | None = None) -> Path:
+    """Call `write(folder)` on a fresh staging folder, then swap it in as `outputs/period`.
+
+    `commit` (the history's transaction) runs once the new folder is in place and before the previous
+    one is deleted: when it fails, the previous folder is put back, so neither claims the run."""
     final = outputs / period
     staging = outputs / f".{period}.staging-{os.getpid()}"
     previous = outputs / f".{period}.previous-{os.getpid()}"
@@ -79,6 +83,15 @@ def write_run_folder(outputs: Path, period: str, write: Callable[[Path], None]) 
     if final.exists():
         os.replace(final, previous)
     os.replace(staging, final)
+    if commit is not None:
+        try:
+            commit()
+        except BaseException:
+            os.replace(final, staging)
+            if previous.exists():
+                os.replace(previous, final)
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     shutil.rmtree(previous, ignore_errors=True)
     return final
 

@@ -15,8 +15,10 @@ def findings_of(tmp_path, dept, **kwargs):
 def test_a_table_that_adds_up_passes_every_check(tmp_path):
     batch, found = findings_of(tmp_path, education_bureau())
     assert found == []
-    # 合计 row sum, 2 unit row sums, 3 project row sums, 2 subtotals, 1 total
-    assert len(batch.checks) == 9 and all(c.passed for c in batch.checks)
+    # 合计 row sum, 2 unit row sums, 3 project row sums; in each of the 4 columns 2 subtotals and 1 total
+    assert len(batch.checks) == 6 + 4 * 3 and all(c.passed for c in batch.checks)
+    assert {c.column for c in batch.checks if c.code == "total_mismatch"} == {"total", "fiscal", "special_account",
+                                                                             "other"}
 
 
 def test_row_sum_mismatch_names_the_project_the_amounts_and_the_total_cell(tmp_path):
@@ -72,4 +74,6 @@ def test_a_cent_off_in_yuan_is_caught(tmp_path):
     # 0.01 元 too much on the 合计, unit and project rows (written in 元 as 10000.01)
     assert sorted(found) == [("row_sum_mismatch", "B4", None), ("row_sum_mismatch", "B5", None),
                              ("row_sum_mismatch", "B6", "甲")]
-    assert "应为 1.00 万元，实际填报 1.000001 万元，相差 0.000001 万元" in batch.findings[0].message
+    # the message quotes the cells as the 元 table shows them, then in 万元
+    assert ("应为 10,000.00 元（1.00 万元），实际填报 10,000.01 元（1.000001 万元），相差 0.01 元（0.000001 万元）"
+            in batch.findings[0].message)
