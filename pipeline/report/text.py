@@ -7,7 +7,7 @@ from collections import Counter
 from pipeline.read.batch import Batch
 from pipeline.findings import ERROR, INFO, WARNING, SEVERITY_LABEL
 from pipeline.model import Sum, grand_total
-from pipeline.money import show
+from pipeline.money import show, show_exact
 from pipeline.report.record import run_status
 from pipeline.vocabulary import FAILED, UNKNOWN_AMOUNT, status_label, unknown_note
 
@@ -34,7 +34,7 @@ def summary_lines(batch: Batch, *, max_findings: int = 10) -> list[str]:
                       else amount_text(Sum.of([d.declared_total.total])))
         lines.append(f"  {d.name}：项目 {len(d.projects)} 个，指标 {len(d.indicators)} 条，"
                      f"计算 {amount_text(d.total_sum)}，申报 {declared_d}"
-                     + (f"，控制数 {show(batch.control_totals[d.name])} 万元" if d.name in batch.control_totals else ""))
+                     + (f"，控制数 {show_exact(batch.control_totals[d.name])} 万元" if d.name in batch.control_totals else ""))
     if len(batch.departments) > MAX_DEPARTMENTS:
         lines.append(f"  ……另有 {len(batch.departments) - MAX_DEPARTMENTS} 个部门，见 report.xlsx 汇总表")
     lines.append(f"问题：错误 {severities[ERROR]} 个，警告 {severities[WARNING]} 个，提示 {severities[INFO]} 个")

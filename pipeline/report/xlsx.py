@@ -29,7 +29,7 @@ MONEY_EXACT = "#,##0.00####"       # a difference: 0.0001 shows as 0.0001, never
 FOOTER = "&C第 &P 页，共 &N 页"
 SUMMARY_HEADER = ["部门", "项目数", "指标数", "合计（申报）", "合计（计算）", "控制数", "差额", "状态",
                   "未计入的金额（无法读取，个）"]
-SUMMARY_KINDS = ["text", "count", "count", "money", "money", "money", "money_exact", "short", "count"]
+SUMMARY_KINDS = ["text", "count", "count", "money", "money", "money_exact", "money_exact", "short", "count"]
 SUMMARY_HEADER_ROW = 5
 CHANGES_HEADER_ROW = 7             # 变化: the title, five headline lines, a blank row, then the table
 # column widths in Excel units, capped so a table prints one A4 page wide at a legible scale
@@ -246,7 +246,7 @@ def _totals_row(sheet, styles: dict, view: ReportView, first: int, row: int) -> 
     sheet.write_string(row, 0, "合计", styles["total_text"])
     values = [t.projects, t.indicators, t.declared, t.computed, t.control, t.difference]
     for col, value in enumerate(values, start=1):
-        style = styles["total_count" if col <= 2 else "total_money_exact" if col == 6 else "total_money"]
+        style = styles["total_count" if col <= 2 else "total_money_exact" if col >= 5 else "total_money"]
         if value is None or row == first:
             sheet.write(row, col, _num(value), style)
         else:
