@@ -13,7 +13,8 @@ from checked import read_checked
 from pipeline.cli import app
 from pipeline.errors import UsageError
 from pipeline.history import store
-from pipeline.history.store import MIGRATIONS, open_history
+from pipeline.history.schema import MIGRATIONS
+from pipeline.history.store import open_history
 from pipeline.review.batch import reconcile_batch
 from pipeline.read.batch import read_batch
 from pipeline.run import run
