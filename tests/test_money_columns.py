@@ -8,6 +8,7 @@ import openpyxl
 
 from builders import Dept, Proj, education_bureau, published_rows, write_text, write_xlsx
 from checked import read_checked
+from pipeline.history.store import open_history
 from pipeline.report.text import summary_lines
 from pipeline.run import run
 
@@ -135,3 +136,10 @@ def test_an_unreadable_amount_is_blank_and_marked_in_every_output(tmp_path):
         text = (folder / name).read_text(encoding="utf-8-sig")
         assert "10.00" not in text, name
     assert json.loads((folder / "run.json").read_text(encoding="utf-8"))["total"] == "298.00"
+    with open_history(tmp_path / "out" / "history.sqlite") as history:
+        stored = history.connection.execute(
+            "SELECT total_fen, fiscal_fen, other_fen FROM projects WHERE name = '购置经费'").fetchone()
+        (department,) = history.snapshot("2026-11").departments
+    assert stored == (None, None, 0)                       # unknown is NULL in the history, not 0
+    assert (department.total, department.total_unknown, department.unknown_amounts, department.reconciled) == (
+        Decimal("298"), 1, 2, False)
