@@ -96,6 +96,23 @@ def write_run_folder(outputs: Path, period: str, write: Callable[[Path], None],
     return final
 
 
+def settle_interrupted(outputs: Path, period: str, recorded_started: str | None) -> None:
+    """A run killed after swapping its folder in, before the history recorded it, leaves the previous
+    folder set aside: put that back unless the folder in place is the run the history recorded
+    (`recorded_started`, its run.json `started`), so the folder and the history agree again."""
+    final = outputs / period
+    set_aside = sorted(outputs.glob(f".{period}.previous-*"))
+    if not set_aside or not final.exists():
+        return
+    try:
+        started = json.loads((final / "run.json").read_text(encoding="utf-8")).get("started")
+    except (OSError, ValueError):
+        started = None
+    if started != recorded_started:
+        shutil.rmtree(final)
+        os.replace(set_aside[-1], final)
+
+
 def recover(outputs: Path, period: str) -> None:
     """Undo what a killed run left: staging folders go, a set-aside previous run comes back."""
     for leftover in outputs.glob(f".{period}.staging-*"):

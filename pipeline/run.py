@@ -16,7 +16,7 @@ from pipeline.errors import UsageError
 from pipeline.read.guard import limits_of
 from pipeline.history.store import history_path, open_history
 from pipeline.deliver.email import keep_send_record
-from pipeline.outputs import check_period, csv_bytes, json_bytes, outputs_lock, write_run_folder
+from pipeline.outputs import check_period, csv_bytes, json_bytes, outputs_lock, settle_interrupted, write_run_folder
 from pipeline.report.departments import write_departments
 from pipeline.report.html import write_report_html
 from pipeline.report.xlsx import write_report_xlsx
@@ -104,6 +104,7 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
         # all or nothing: the history rows are made (and checked) first, written once the new folder is
         # in place; if writing them fails the previous folder is put back (outputs.write_run_folder)
         record_history = history.prepare(snapshot)
+        settle_interrupted(outputs, period, history.started(period))   # after a run killed mid-swap
 
         def commit() -> None:
             with batch.timings.stage("history"):

@@ -166,3 +166,27 @@ def test_an_older_history_is_migrated_with_its_runs(tmp_path):
     assert (snapshot.status, snapshot.total, snapshot.total_unknown) == ("ok", Decimal("255"), 0)
     assert [(d.name, d.total, d.reconciled) for d in snapshot.departments] == [("某局", Decimal("255"), True)]
     assert [(p.name, p.total, p.other) for p in snapshot.projects] == [("甲", Decimal("255"), Decimal("0"))]
+
+
+def test_a_run_killed_between_its_folder_and_its_history_leaves_what_the_history_recorded(tmp_path):
+    from pipeline.outputs import settle_interrupted
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    write_text(inputs / "t.csv", published_rows(education_bureau()))
+    outputs = tmp_path / "out"
+    first = run(inputs, outputs, "2026-11")
+    recorded = (first.folder / "run.json").read_bytes()
+    # what a run killed after swapping its folder in, before recording it, leaves behind
+    first.folder.rename(outputs / ".2026-11.previous-999")
+    (outputs / "2026-11").mkdir()
+    (outputs / "2026-11" / "run.json").write_text('{"started": "2026-11-30T09:00:00+08:00"}', encoding="utf-8")
+    with open_history(outputs / "history.sqlite") as history:
+        settle_interrupted(outputs, "2026-11", history.started("2026-11"))
+    assert (outputs / "2026-11" / "run.json").read_bytes() == recorded
+    assert not list(outputs.glob(".2026-11.previous-*"))
+    # the folder in place is the recorded one: it stays (the set-aside one is removed by the next run)
+    (outputs / ".2026-11.previous-998").mkdir()
+    with open_history(outputs / "history.sqlite") as history:
+        settle_interrupted(outputs, "2026-11", history.started("2026-11"))
+    assert (outputs / "2026-11" / "run.json").read_bytes() == recorded

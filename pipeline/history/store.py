@@ -172,6 +172,11 @@ class History:
         return UsageError(f"无法把本次运行记入历史数据库 {self.path}：{exc}。本期结果未写出（上次的结果保持不变），"
                           "请排除问题后重新运行本期。")
 
+    def started(self, period: str) -> str | None:
+        """run.json's `started` of the period's recorded run, or None when the period is not recorded."""
+        row = self.connection.execute("SELECT started FROM runs WHERE period = ?", (period,)).fetchone()
+        return None if row is None else row[0]
+
     def runs(self) -> list[RecordedRun]:
         """Every recorded period, oldest first."""
         rows = self.connection.execute(
