@@ -32,16 +32,16 @@ MY_SECTIONS = {"review": ("min_indicators", "vague_words", "max_project_amount")
 DEFAULT_MAX_PROJECT_AMOUNT = Decimal("1000000")
 
 
-def parse_figure(value: object) -> Decimal | None:
-    """An amount in 万元 typed by the clerk (a number or text), or None when it is not one or is beyond
-    any budget (money.MAX_FIGURE): the callers turn None into a UsageError in their own words."""
+def parse_figure(value: object, bounded: bool = True) -> Decimal | None:
+    """An amount in 万元 typed by the clerk (a number or text), or None when it is not one or (`bounded`)
+    is beyond any budget (money.MAX_FIGURE): the callers turn None into a UsageError in their own words."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         return None
     try:
         amount = parse_amount(value)
     except BadAmount:
         return None
-    return None if implausible_figure(amount) else amount
+    return None if bounded and implausible_figure(amount) else amount
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,9 @@ class Settings:
         if expect_total is not None:
             amount = parse_figure(expect_total)
             if amount is None:
-                raise UsageError(f"--expect-total「{expect_total}」不是金额：请写万元数，如 --expect-total 308.00"
-                                 f"（不超过 {show(MAX_FIGURE)} 万元）。")
+                problem = "不是金额" if parse_figure(expect_total, bounded=False) is None else \
+                    f"超过 {show(MAX_FIGURE)} 万元，不是可信的总额（是否多打了数字，或写成了元？）"
+                raise UsageError(f"--expect-total「{expect_total}」{problem}：请写万元数，如 --expect-total 308.00。")
             changes["expect_total"] = amount
         return replace(self, **changes)
 
