@@ -38,7 +38,7 @@ def test_negative_amounts_are_a_warning_on_their_cell(tmp_path):
     assert ("warning", "B6", "甲") in negative and ("warning", "C6", "甲") in negative
     assert ("warning", "E7", "乙") in negative
     (message,) = [f.message for f in batch.findings if f.code == "negative_amount" and f.cell == "E7"]
-    assert message.startswith("项目「乙」的「其他资金」单元格 E7 为负数「(3.00)」（-3.00 万元）")
+    assert message.startswith("项目「乙」的「其他资金」单元格 E7 为负数「(3.00)」，即 -3.00 万元。预算金额通常不为负")
     assert batch.departments[0].projects[1].amounts.other == Decimal("-3.00")   # counted as written
     assert batch.ok                                                               # a warning, not an error
 

@@ -154,7 +154,7 @@ class _Builder:
             if values[fld] < 0:
                 self._add("negative_amount",
                           f"{label}的「{AMOUNT_LABELS[fld]}」单元格 {cell} 为负数「{cell_text(raw)}」"
-                          f"（{show_in_unit(values[fld], unit, exact=True)}）。预算金额通常不为负，"
+                          f"，即 {show_in_unit(values[fld], unit, exact=True)}。预算金额通常不为负，"
                           f"请核对是否误录（如括号或减号）；确为调减的，请在说明中注明。", cell=cell, project=project)
         if "total" not in self.cols:   # no 总计 column: the total is the sum of the sources
             values["total"] = add_known(add_known(values["fiscal"], values["special_account"]), values["other"])
