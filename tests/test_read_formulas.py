@@ -62,7 +62,7 @@ def test_a_cached_error_is_a_finding_on_its_cell_and_cached_values_read_normally
     batch = read_checked([write_formula_xlsx(tmp_path / "a.xlsx", with_formulas(rows, cells))])
     assert codes_and_cells(batch) == [("formula_error", "C7")]
     (f,) = [f for f in batch.findings if f.severity == "error"]
-    assert f.message.startswith(f"项目「教研活动经费」的「财政拨款」单元格 C7 是公式，计算结果为错误值「{error}」，无法读取金额")
+    assert f.message.startswith(f"项目「教研活动经费」的「财政拨款」单元格 C7 是公式，计算结果为错误值「{error}」，此金额按无法读取处理，未计入任何合计。")
     assert f.project == "教研活动经费"
     (department,) = batch.departments
     assert [p.amounts_ok for p in department.projects] == [True, False, True]
@@ -139,3 +139,25 @@ def test_a_damaged_xls_has_no_formula_cells_and_is_left_to_the_reader(tmp_path, 
     bad = tmp_path / "b.xls"
     bad.write_bytes(data[:1500] if damage == "truncated" else OLE_MAGIC + bytes(range(256)) * 40)
     assert formula_cells(bad) == {}
+
+
+def test_uncached_formulas_are_unknown_in_the_model_and_the_outputs_not_zero(tmp_path):
+    import csv
+
+    from pipeline.run import run
+
+    rows = published_rows(education_bureau())
+    every = {f"{col}{r}": Formula(repr(rows[r - 1][AMOUNT_COLUMNS.index(col) + 1]))
+             for r in range(4, 10) for col in AMOUNT_COLUMNS}
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    write_formula_xlsx(inputs / "生成.xlsx", with_formulas(rows, every))
+    result = run(inputs, tmp_path / "out", "2026-11")
+    record = result.record
+    assert record["status"] == "failed"
+    (entry,) = record["departments"]
+    assert (entry["reconciled"], entry["total_unknown"], entry["unknown_amounts"]) == (False, 3, 12)
+    with (result.folder / "projects.csv").open(encoding="utf-8-sig", newline="") as handle:
+        projects = list(csv.DictReader(handle))
+    assert [(p["total"], p["fiscal"], p["unreadable"]) for p in projects] == \
+           [("", "", "total fiscal special_account other")] * 3
