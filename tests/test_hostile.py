@@ -383,3 +383,14 @@ def test_the_100k_row_workbook_passes_the_guard(tmp_path):
     extents = scan_part(io.BytesIO(xml.encode()), "sheet1.xml")
     check_extents(extents, Limits())
     assert extents[0].cells == 700_000 and Limits().max_cells >= 5 * extents[0].cells
+
+
+def test_the_workers_need_no_fork(tmp_path):
+    """spawn, as on Windows: the same outcomes, a crash included, from fresh interpreters."""
+    from pipeline.read.worker import ReaderPool
+
+    paths = [far_cell(SAMPLE, tmp_path / "far.xlsx"), SAMPLE]
+    with ReaderPool(Limits(max_cells=10 ** 18), 2, start_method="spawn") as pool:
+        far, good = pool.read(paths)
+    assert far.code == "reader_crashed" and "SIGABRT" in far.reason
+    assert good.code is None and [len(s.rows) for s in good.sheets] == [15]

@@ -155,13 +155,16 @@ def serve(connection: Connection, limits: Limits) -> None:
             return            # after a MemoryError the process may be left short: start afresh
 
 
-def _context():
+def default_start_method() -> str:
     """forkserver where the platform has it (a worker, or its replacement after a crash, is a fork of a
     small server that has imported the readers once), spawn elsewhere (Windows)."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["__main__", "pipeline.read.worker", "python_calamine"])
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def _context(method: str):
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["__main__", "pipeline.read.worker", "python_calamine"])
     return context
 
 
@@ -211,10 +214,10 @@ class _Worker:
 class ReaderPool:
     """Worker processes reading files; use as a context manager, then `read(paths)`."""
 
-    def __init__(self, limits: Limits = Limits(), workers: int = 1):
+    def __init__(self, limits: Limits = Limits(), workers: int = 1, start_method: str | None = None):
         self.limits = limits
         self.size = workers
-        self.context = _context()
+        self.context = _context(start_method or default_start_method())
         self.workers: list[_Worker] = []
 
     def __enter__(self) -> "ReaderPool":
