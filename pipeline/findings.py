@@ -19,6 +19,7 @@ CODES: dict[str, tuple[str, str]] = {
     "unsafe_file": (ERROR, "a file was turned away before parsing: too large, a zip bomb, an XML DTD"),
     "encrypted_file": (ERROR, "a password-protected workbook; the clerk must save an unencrypted copy"),
     "no_table": (ERROR, "a file holds no 绩效目标表 header on any sheet"),
+    "read_note": (INFO, "how a file was read: by its content under another extension, NUL bytes or Ctrl-Z skipped"),
     "sheet_without_table": (INFO, "a sheet of a workbook that has tables elsewhere holds none"),
     "missing_department_name": (WARNING, "no 部门名称 line; the department was taken from a unit row or the file name"),
     "unknown_money_unit": (WARNING, "the 单位 line names no known money unit; 万元 was assumed"),

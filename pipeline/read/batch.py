@@ -90,6 +90,8 @@ def read_file(candidate: Candidate, batch: Batch, limits: Limits = Limits()) -> 
 
 def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
     name = entry.file
+    for note in dict.fromkeys(note for sheet in sheets for note in sheet.notes):
+        batch.findings.append(finding("read_note", f"文件「{name}」{note}。", file=name))
     found, empty_sheets, failed = 0, [], []
     for sheet in sheets:
         try:
