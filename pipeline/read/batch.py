@@ -42,9 +42,11 @@ class Batch:
         self.findings.sort(key=sort_key)
 
 
-def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress = no_progress) -> Batch:
-    """Read every table file under `paths` into one checked batch."""
-    candidates, skipped = discover(paths)
+def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress = no_progress,
+               exclude: list[Path] = ()) -> Batch:
+    """Read every table file under `paths` into one checked batch; folders in `exclude` (the run's
+    outputs) are listed as skipped, never read."""
+    candidates, skipped = discover(paths, exclude)
     batch = Batch()
     for done, candidate in enumerate(candidates, start=1):
         read_file(candidate, batch, limits)

@@ -71,11 +71,25 @@ def read_sheets(path: Path) -> list[Sheet]:
 
         sheets = read_spreadsheetml(path.read_bytes())
     else:
-        sheets = read_workbook(path, by_content=kind not in formats.EXPECTED.get(suffix, ()))
-    note = formats.mismatch_note(kind, suffix)
-    if note and sheets:
-        sheets[0].notes.insert(0, note)
+        # calamine takes the path as UTF-8, so a name that is not UTF-8 is handed over as an open file
+        by_content = kind not in formats.EXPECTED.get(suffix, ()) or not _utf8(str(path))
+        sheets = read_workbook(path, by_content=by_content)
+    notes = [formats.mismatch_note(kind, suffix), None if _utf8(path.name) else UNDECODABLE_NAME]
+    if sheets:
+        sheets[0].notes[:0] = [note for note in notes if note]
     return sheets
+
+
+UNDECODABLE_NAME = ("文件名不是 UTF-8 编码（常见于在 Linux 上解压 Windows 压缩包），报告中以 \\x 转义形式显示；"
+                    "内容已照常读取。如需正常显示，请用 UTF-8 文件名重新解压或改名")
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def read_workbook(path: Path, by_content: bool = False) -> list[Sheet]:
