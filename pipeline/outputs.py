@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.errors import RunLocked, UsageError
+from pipeline.errors import RunLocked, UsageError, os_cause, shown_path
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LOCK_NAME = ".pipeline.lock"
@@ -55,7 +55,8 @@ def outputs_lock(outputs: Path) -> Iterator[None]:
     except Timeout as exc:
         raise RunLocked(f"另一次运行正在写入输出文件夹 {outputs}，请等它结束后再运行。") from exc
     except OSError as exc:
-        raise UsageError(f"无法写入输出文件夹 {outputs}：{exc.strerror or exc}。请用 --outputs 指定一个可写的文件夹。") from exc
+        raise UsageError(f"无法写入输出文件夹 {shown_path(outputs)}：{os_cause(exc)}。"
+                         "请用 --outputs 指定一个可写的文件夹。") from exc
     try:
         yield
     finally:
@@ -76,9 +77,15 @@ def write_run_folder(outputs: Path, period: str, write: Callable[[Path], None]) 
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    if final.exists():
-        os.replace(final, previous)
-    os.replace(staging, final)
+    try:
+        if final.exists():
+            os.replace(final, previous)
+        os.replace(staging, final)
+    except BaseException:  # Ctrl-C or a failing rename between the two: put the previous run back
+        if previous.exists() and not final.exists():
+            os.replace(previous, final)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     shutil.rmtree(previous, ignore_errors=True)
     return final
 
