@@ -63,8 +63,28 @@ def outputs_lock(outputs: Path) -> Iterator[None]:
         lock.release()
 
 
-def write_run_folder(outputs: Path, period: str, write: Callable[[Path], None]) -> Path:
-    """Call `write(folder)` on a fresh staging folder, then swap it in as `outputs/period`."""
+@contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C off for the few milliseconds a finished run is swapped in and recorded, so an
+    interrupt never leaves a new run folder without its history record (the run then simply
+    finishes). Only the main thread receives signals; elsewhere this does nothing."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def write_run_folder(outputs: Path, period: str, write: Callable[[Path], None],
+                     then: Callable[[], None] = lambda: None) -> Path:
+    """Call `write(folder)` on a fresh staging folder, then swap it in as `outputs/period` and call
+    `then()` (the history record), the swap and `then` safe from Ctrl-C."""
     final = outputs / period
     staging = outputs / f".{period}.staging-{os.getpid()}"
     previous = outputs / f".{period}.previous-{os.getpid()}"
@@ -77,16 +97,18 @@ def write_run_folder(outputs: Path, period: str, write: Callable[[Path], None]) 
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    try:
-        if final.exists():
-            os.replace(final, previous)
-        os.replace(staging, final)
-    except BaseException:  # Ctrl-C or a failing rename between the two: put the previous run back
-        if previous.exists() and not final.exists():
-            os.replace(previous, final)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    shutil.rmtree(previous, ignore_errors=True)
+    with uninterrupted():
+        try:
+            if final.exists():
+                os.replace(final, previous)
+            os.replace(staging, final)
+        except BaseException:  # a failing rename between the two: put the previous run back
+            if previous.exists() and not final.exists():
+                os.replace(previous, final)
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        shutil.rmtree(previous, ignore_errors=True)
+        then()
     return final
 
 

@@ -99,7 +99,9 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
                     progress("write", done, len(chosen))
             keep_send_record(outputs / period, folder)
 
-        folder = write_run_folder(outputs, period, write)
-        with batch.timings.stage("history"):
-            history.record(snapshot)      # only a run whose folder was written is recorded
+        def record_history() -> None:
+            with batch.timings.stage("history"):
+                history.record(snapshot)  # only a run whose folder was written is recorded
+
+        folder = write_run_folder(outputs, period, write, then=record_history)
     return RunResult(batch, record, folder)

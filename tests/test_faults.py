@@ -80,7 +80,7 @@ def test_ctrl_c_while_writing_stops_with_exit_130_and_keeps_the_previous_run(pre
     assert_intact(outputs, before, history)
 
 
-def test_ctrl_c_between_the_two_renames_puts_the_previous_run_back(tmp_path, monkeypatch):
+def test_a_rename_failing_between_the_two_puts_the_previous_run_back(tmp_path, monkeypatch):
     outputs = tmp_path / "out"
     (outputs / PERIOD).mkdir(parents=True)
     (outputs / PERIOD / "run.json").write_text("old")
@@ -89,15 +89,31 @@ def test_ctrl_c_between_the_two_renames_puts_the_previous_run_back(tmp_path, mon
     def replace(source, target):
         calls.append(target)
         if len(calls) == 2:   # the previous run is set aside; the new one is not yet in place
-            raise KeyboardInterrupt
+            raise OSError(errno.EIO, "Input/output error")
         real_replace(source, target)
 
     monkeypatch.setattr(pipeline.outputs.os, "replace", replace)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(OSError):
         pipeline.outputs.write_run_folder(outputs, PERIOD, lambda folder: (folder / "run.json").write_text("new"))
     monkeypatch.setattr(pipeline.outputs.os, "replace", real_replace)
     assert (outputs / PERIOD / "run.json").read_text() == "old"
     assert sorted(p.name for p in outputs.iterdir()) == [PERIOD]
+
+
+def test_ctrl_c_during_the_swap_and_the_history_record_is_held_off(tmp_path):
+    outputs = tmp_path / "out"
+    (outputs / PERIOD).mkdir(parents=True)
+    (outputs / PERIOD / "run.json").write_text("old")
+    recorded_too = []
+
+    def record():
+        os.kill(os.getpid(), signal.SIGINT)   # a real Ctrl-C, between the swap and the history record
+        recorded_too.append(True)
+
+    pipeline.outputs.write_run_folder(outputs, PERIOD, lambda folder: (folder / "run.json").write_text("new"),
+                                      then=record)
+    assert (outputs / PERIOD / "run.json").read_text() == "new" and recorded_too == [True]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_a_real_sigint_while_writing(tmp_path):
