@@ -58,6 +58,8 @@ CODES: dict[str, tuple[str, str]] = {
     "missing_submission": (WARNING, "a control figure for a department that sent no table"),
     "no_control_figure": (WARNING, "a department with a table but no control figure"),
     "expected_total_mismatch": (ERROR, "the grand total differs from --expect-total"),
+    # what a workbook cell can hold (review/cell_length.py)
+    "text_too_long": (WARNING, "a text over the 32,767 characters an Excel cell holds; the workbooks shorten it, the CSVs keep it"),
 }
 
 
