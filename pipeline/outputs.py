@@ -91,11 +91,12 @@ def write_run_folder(outputs: Path, period: str, write: Callable[[Path], None],
     recover(outputs, period)
     if staging.exists():
         shutil.rmtree(staging)
-    staging.mkdir(parents=True)
     try:
+        staging.mkdir(parents=True)
         write(staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:  # Ctrl-C included: the half-written staging folder goes, whole
+        with uninterrupted():
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     with uninterrupted():
         try:
