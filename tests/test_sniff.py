@@ -157,6 +157,7 @@ def zip_of(path, entries):
     ("报表.csv", lambda p: bytes(range(256)) * 8, "含有二进制内容"),
     ("报表.xls", lambda p: b'<?xml version="1.0"?><note>x</note>', "实际是 XML 文件，但不是 Excel 2003 XML"),
     ("报表.xls", lambda p: b"<html><body><p>no table</p></body></html>", "其中没有表格"),
+    ("报表.xls", lambda p: b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n\r\n--x", "MHTML"),
 ])
 def test_what_is_not_a_table_is_named_truly(tmp_path, sample, name, make, reason):
     batch, entry = beside_the_sample(tmp_path, sample, name, make(tmp_path / "scratch"))

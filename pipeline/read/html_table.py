@@ -53,7 +53,9 @@ def _sheet(table, name: str) -> Sheet:
                 continue
             while (r, c) in grid:
                 c += 1
-            rows, cols = _span(cell, "rowspan", 65534), _span(cell, "colspan", MAX_SPAN)
+            rowspan, colspan = cell.get("rowspan"), cell.get("colspan")
+            rows = _span(rowspan, 65534) if rowspan else 1
+            cols = _span(colspan, MAX_SPAN) if colspan else 1
             if (r + rows) * (c + cols) > MAX_CELLS and rows * cols > 1:
                 raise ReadError(f"网页表格的合并单元格过大（{rows} 行 × {cols} 列），疑似异常文件，未读取")
             text = _text(cell)
@@ -82,17 +84,24 @@ def _rows(table):
             yield from (tr for tr in child if tr.tag == "tr")
 
 
-def _span(cell, attribute: str, cap: int) -> int:
+def _span(value: str, cap: int) -> int:
     try:
-        value = int(str(cell.get(attribute, "1")).strip() or 1)
+        number = int(value.strip() or 1)
     except ValueError:
         return 1
-    return min(max(value, 1), cap)
+    return min(max(number, 1), cap)
 
 
 def _text(cell) -> str:
-    """A cell's text with <br> as a line break (a packed indicator cell puts one indicator per line)."""
-    for br in cell.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    lines = [" ".join(line.split()) for line in cell.text_content().replace("\xa0", " ").split("\n")]
-    return "\n".join(line for line in lines if line).strip()
+    """A cell's text with <br> as a line break (a packed indicator cell puts one indicator per line),
+    blanks collapsed as a browser shows them."""
+    if len(cell):  # child elements: <br>, <span>, <font>...
+        for br in cell.iter("br"):
+            br.tail = "\n" + (br.tail or "")
+        raw = cell.text_content()
+    else:
+        raw = cell.text or ""
+    if raw.isprintable() and "  " not in raw and raw == raw.strip():
+        return raw  # nearly every cell: nothing to collapse
+    lines = [" ".join(line.split()) for line in raw.replace("\xa0", " ").split("\n")]
+    return "\n".join(line for line in lines if line)

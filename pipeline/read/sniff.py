@@ -23,8 +23,8 @@ CONTROL = frozenset(range(0x20)) - {0x09, 0x0A, 0x0D, 0x0C, 0x1A, 0x1B}
 # the formats a reader reads ...
 XLSX, XLSB, XLS, ODS, HTML, SPREADSHEETML, TEXT = "xlsx", "xlsb", "xls", "ods", "html", "spreadsheetml", "text"
 # ... and the ones refused, each with its true name
-ENCRYPTED, OLE_OTHER, ZIP_OTHER, DOCX, XML_OTHER, PDF, BINARY, EMPTY = (
-    "encrypted", "ole", "zip", "docx", "xml", "pdf", "binary", "empty")
+ENCRYPTED, OLE_OTHER, ZIP_OTHER, DOCX, XML_OTHER, PDF, MHTML, BINARY, EMPTY = (
+    "encrypted", "ole", "zip", "docx", "xml", "pdf", "mhtml", "binary", "empty")
 # a container whose directory cannot be read: the workbook reader names the damage
 DAMAGED_ZIP, DAMAGED_OLE = "damaged_zip", "damaged_ole"
 
@@ -44,6 +44,7 @@ REFUSAL = {
     DOCX: f"实际是 Word 文档（.docx），不是 Excel 工作簿，未读取。{SAVE_AS}",
     XML_OTHER: f"实际是 XML 文件，但不是 Excel 2003 XML 表格，未读取。{SAVE_AS}",
     PDF: "实际是 PDF 文件，不是表格，未读取。请向报送部门索取 Excel 原表",
+    MHTML: f"实际是「单个文件网页」（MHTML），不是表格文件，未读取。{SAVE_AS}",
     BINARY: "含有二进制内容，不是文本表格或工作簿（可能是改了扩展名的其他文件），未读取。" + SAVE_AS,
     EMPTY: "无法作为电子表格打开：文件是空的（0 字节）。请让报送部门重新发送",
 }
@@ -144,6 +145,8 @@ def text_encoding(head: bytes) -> str | None:
 
 def _markup_kind(head: bytes, encoding: str) -> str | None:
     text = head.decode(encoding, errors="ignore").lstrip("\ufeff \t\r\n\x00").lower()
+    if text.startswith("mime-version:"):
+        return MHTML    # Excel's "single file web page": MIME parts, the table among them
     if not text.startswith("<"):
         return None
     if SPREADSHEETML_NS.decode() in text and "<workbook" in text:

@@ -13,6 +13,7 @@ from pipeline.read.sheets import ReadError, Sheet
 NS = "urn:schemas-microsoft-com:office:spreadsheet"
 SS = f"{{{NS}}}"
 X = "{urn:schemas-microsoft-com:office:excel}"
+MERGE_ACROSS, MERGE_DOWN, DATA, TYPE = f"{SS}MergeAcross", f"{SS}MergeDown", f"{SS}Data", f"{SS}Type"
 MAX_CELLS = 1_000_000          # as for HTML tables: far above any department's table
 MAX_INDEX = 1_048_576          # Excel's last row; SpreadsheetML's own limit is 65,536
 
@@ -50,7 +51,7 @@ def _sheet(worksheet) -> Sheet:
             c = _index(cell, c)
             while (r, c) in covered:
                 c += 1
-            across, down = _count(cell, "MergeAcross"), _count(cell, "MergeDown")
+            across, down = _count(cell, MERGE_ACROSS), _count(cell, MERGE_DOWN)
             if (across + 1) * (down + 1) + len(grid) > MAX_CELLS:
                 raise ReadError(f"Excel 2003 XML 表格超过 {MAX_CELLS:,} 个单元格，疑似异常文件，未读取")
             grid[(r, c)] = _value(cell)
@@ -87,19 +88,22 @@ def _index(element, previous: int) -> int:
 
 
 def _count(cell, attribute: str) -> int:
+    raw = cell.get(attribute)
+    if raw is None:
+        return 0
     try:
-        return max(0, int(cell.get(f"{SS}{attribute}", "0")))
+        return max(0, int(raw))
     except ValueError:
         return 0
 
 
 def _value(cell) -> object:
     """The cell's text as written: a Number stays the text of the number (exact, never a float)."""
-    data = cell.find(f"{SS}Data")
+    data = cell.find(DATA)
     if data is None:
         return ""
-    text = "".join(data.itertext())
-    if data.get(f"{SS}Type") == "Boolean":
+    text = "".join(data.itertext()) if len(data) else data.text or ""  # rich text holds <Font> runs
+    if data.get(TYPE) == "Boolean":
         return text.strip() == "1"
     return text
 
