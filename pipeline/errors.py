@@ -52,5 +52,5 @@ def os_cause(exc: OSError) -> str:
 
 def shown_path(path: object, limit: int = 200) -> str:
     """A path for a one-line message: a 5,000-character one is shortened and its length given."""
-    text = str(path)
+    text = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")  # GBK names
     return text if len(text) <= limit else f"{text[:limit // 2]}…{text[-limit // 4:]}（共 {len(text):,} 个字符）"
