@@ -175,3 +175,43 @@ def test_what_is_not_a_table_is_named_truly(tmp_path, sample, name, make, reason
 def test_sniff_heads(tmp_path, head, kind):
     path = write(tmp_path / "f.xls", head)
     assert sniff.sniff(path).kind == kind
+
+
+def test_an_html_page_of_two_tables_reads_as_a_browser_stacks_them(tmp_path, sample):
+    title, table = ROWS[:2], ROWS[2:]           # the title and 部门名称 line in a table of their own
+    first = html_bytes(title).split(b"</table>")[0] + b"</table>"
+    second = b"<table>" + html_bytes(table).split(b"<table border=1>")[1]
+    page = first + b"<p>note</p>" + second
+    batch, entry = beside_the_sample(tmp_path, sample, "教育局.xls", page)
+    assert entry.status == "ok", entry.reason
+    only_education_bureau(batch, "教育局.xls")
+
+
+def test_a_huge_html_span_is_refused_at_once(tmp_path, sample):
+    attack = b"<table>" + b"<tr><td colspan=1000 rowspan=65534>x</td></tr>" * 3 + b"</table>"
+    batch, entry = beside_the_sample(tmp_path, sample, "span.xls", attack)
+    assert entry.status == "rejected" and "疑似异常文件" in entry.reason
+
+
+def test_utf16_without_a_bom_and_an_ods_renamed_xlsx(tmp_path, sample):
+    import pandas as pd
+
+    data = text_bytes(ROWS, encoding="utf-16-le", delimiter="\t")
+    width = max(map(len, ROWS))
+    ods = tmp_path / "real.ods"
+    pd.DataFrame([r + [""] * (width - len(r)) for r in ROWS]).to_excel(ods, engine="odf", header=False, index=False)
+    for name, content in (("无BOM.txt", data), ("表格.xlsx", ods.read_bytes())):
+        batch, entry = beside_the_sample(tmp_path, sample, name, content)
+        assert entry.status == "ok", entry.reason
+        only_education_bureau(batch, name)
+        (tmp_path / "in" / name).unlink()
+
+
+def test_a_hidden_spreadsheetml_sheet_is_hidden(tmp_path):
+    from pipeline.read.sheets import read_sheets
+
+    data = spreadsheetml_bytes([["a"]]).replace(
+        b"</Table>", b'</Table><WorksheetOptions xmlns="urn:schemas-microsoft-com:office:excel">'
+                     b"<Visible>SheetHidden</Visible></WorksheetOptions>")
+    (sheet,) = read_sheets(write(tmp_path / "h.xls", data))
+    assert not sheet.visible

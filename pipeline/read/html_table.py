@@ -1,7 +1,9 @@
 """Read the ".xls" many web systems export, which is really an HTML page with a <table>.
 
-Each top-level table becomes a sheet; rowspan and colspan are merged cells: the covered cells get the
-spanning cell's text and are recorded in `merged_from`, as for a workbook. Parsed with lxml.html
+The page becomes one sheet, its top-level tables stacked as a browser shows them (a title table above
+the data table keeps its 部门名称 line above the header), a blank row between two. rowspan and colspan
+are merged cells: the covered cells get the spanning cell's text and are recorded in `merged_from`,
+as for a workbook. Parsed with lxml.html
 (libxml2's HTML parser), never by pattern matching; it loads nothing from the network.
 """
 
@@ -27,7 +29,11 @@ def read_html(data: bytes, encoding: str | None) -> list[Sheet]:
     tables = [t for t in root.iter("table") if not any(a.tag == "table" for a in t.iterancestors())]
     if not tables:
         raise ReadError("实际是网页（HTML），但其中没有表格，未读取。请向报送部门索取 Excel 原表")
-    return [_sheet(table, f"表{n}" if len(tables) > 1 else "") for n, table in enumerate(tables, start=1)]
+    grid: dict[tuple[int, int], tuple[str, tuple[int, int]]] = {}
+    top = 0
+    for table in tables:
+        top = _place(table, grid, top) + 1     # one blank row between two tables
+    return [_sheet(grid)]
 
 
 def _encoding(data: bytes, sniffed: str | None) -> str | None:
@@ -43,10 +49,10 @@ def _encoding(data: bytes, sniffed: str | None) -> str | None:
     return sniffed or "utf-8"
 
 
-def _sheet(table, name: str) -> Sheet:
-    sheet = Sheet(name, [])
-    grid: dict[tuple[int, int], tuple[str, tuple[int, int]]] = {}
-    for r, tr in enumerate(_rows(table)):
+def _place(table, grid: dict, top: int) -> int:
+    """Put the table's cells into `grid` from row `top`; returns the first row below it."""
+    end = top
+    for r, tr in enumerate(_rows(table), start=top):
         c = 0
         for cell in tr:
             if cell.tag not in ("td", "th"):
@@ -56,17 +62,25 @@ def _sheet(table, name: str) -> Sheet:
             rowspan, colspan = cell.get("rowspan"), cell.get("colspan")
             rows = _span(rowspan, 65534) if rowspan else 1
             cols = _span(colspan, MAX_SPAN) if colspan else 1
-            if (r + rows) * (c + cols) > MAX_CELLS and rows * cols > 1:
-                raise ReadError(f"网页表格的合并单元格过大（{rows} 行 × {cols} 列），疑似异常文件，未读取")
+            if len(grid) + rows * cols > MAX_CELLS:
+                raise ReadError(f"网页表格超过 {MAX_CELLS:,} 个单元格（合并单元格 {rows} 行 × {cols} 列），"
+                                "疑似异常文件，未读取")
             text = _text(cell)
             for dr in range(rows):
                 for dc in range(cols):
                     grid[(r + dr, c + dc)] = (text, (r, c))
             c += cols
-        if len(grid) > MAX_CELLS:
-            raise ReadError(f"网页表格超过 {MAX_CELLS:,} 个单元格，疑似异常文件，未读取")
+            end = max(end, r + rows)
+        end = max(end, r + 1)
+    return end
+
+
+def _sheet(grid: dict) -> Sheet:
+    sheet = Sheet("", [])
     height = max((r for r, _ in grid), default=-1) + 1
     width = max((c for _, c in grid), default=-1) + 1
+    if height * width > MAX_CELLS:
+        raise ReadError(f"网页表格的范围过大（{height:,} 行 × {width:,} 列），疑似异常文件，未读取")
     sheet.rows = [[""] * width for _ in range(height)]
     for (r, c), (text, origin) in grid.items():
         sheet.rows[r][c] = text

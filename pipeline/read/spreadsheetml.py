@@ -110,4 +110,5 @@ def _value(cell) -> object:
 
 def _visible(worksheet) -> bool:
     options = worksheet.find(f"{X}WorksheetOptions")
-    return options is None or options.find(f"{X}Visible") is None
+    hidden = options.find(f"{X}Visible") if options is not None else None
+    return hidden is None or (hidden.text or "").strip() not in ("SheetHidden", "SheetVeryHidden")
