@@ -3,7 +3,8 @@
 About 20 projects per department with realistic Chinese goals and 3–5 packed indicators each, in
 the published layout; every 7th department in the long layout, every 5th in 元, every 3rd as
 .csv (GB18030) instead of .xlsx, every 11th as a web system or office program exports it (an HTML or
-Excel 2003 XML ".xls", Excel's UTF-16 「Unicode 文本」 .txt, a ";" CSV). With --broken P, that fraction of files is broken in assorted ways
+Excel 2003 XML ".xls", Excel's UTF-16 「Unicode 文本」 .txt, a ";" CSV), every 13th named in GBK bytes
+(not UTF-8, as a Windows archive unzipped on Linux gives). With --broken P, that fraction of files is broken in assorted ways
 (empty, random bytes, text renamed .xlsx, header-less, a ZIP bomb, bad amounts, a PDF named .xls, an
 encrypted workbook renamed .xls).
 """
@@ -11,6 +12,7 @@ encrypted workbook renamed .xls).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 from pathlib import Path
@@ -103,6 +105,8 @@ def generate(count: int, folder: Path, *, broken_fraction: float = 0.0, projects
     paths = []
     for index in range(count):
         stem = folder / f"dept{index:05d}"
+        if index % 13 == 12:  # a name in GBK bytes, as unzipping a Windows archive on Linux gives
+            stem = folder / os.fsdecode(f"部门{index:05d}".encode("gbk"))
         if every and index % every == every - 1:
             paths.append(broken(stem, index // every, rng))
             continue
