@@ -215,3 +215,15 @@ def test_a_hidden_spreadsheetml_sheet_is_hidden(tmp_path):
                      b"<Visible>SheetHidden</Visible></WorksheetOptions>")
     (sheet,) = read_sheets(write(tmp_path / "h.xls", data))
     assert not sheet.visible
+
+
+def test_the_formats_benchmark_runs_and_its_attack_bounds_hold():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "formats.py"), "--projects", "50", "--files", "10"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("ok   ") == 5 and "FAIL" not in done.stdout

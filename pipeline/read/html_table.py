@@ -20,6 +20,10 @@ def read_html(data: bytes, encoding: str | None) -> list[Sheet]:
     import lxml.html
     from lxml import etree
 
+    lowered = data.lower()
+    tags = lowered.count(b"<td") + lowered.count(b"<th")   # an upper bound, before building a tree
+    if tags > MAX_CELLS:
+        raise ReadError(f"网页表格有约 {tags:,} 个单元格，超过 {MAX_CELLS:,} 个，疑似异常文件，未读取")
     parser = lxml.html.HTMLParser(encoding=_encoding(data, encoding), no_network=True, remove_comments=True,
                                   remove_pis=True)
     try:
@@ -29,6 +33,9 @@ def read_html(data: bytes, encoding: str | None) -> list[Sheet]:
     tables = [t for t in root.iter("table") if not any(a.tag == "table" for a in t.iterancestors())]
     if not tables:
         raise ReadError("实际是网页（HTML），但其中没有表格，未读取。请向报送部门索取 Excel 原表")
+    cells = int(root.xpath("count(//td) + count(//th)"))  # counted by libxml2, before any Python loop
+    if cells > MAX_CELLS:
+        raise ReadError(f"网页表格有 {cells:,} 个单元格，超过 {MAX_CELLS:,} 个，疑似异常文件，未读取")
     grid: dict[tuple[int, int], tuple[str, tuple[int, int]]] = {}
     top = 0
     for table in tables:

@@ -23,6 +23,8 @@ def read_spreadsheetml(data: bytes) -> list[Sheet]:
 
     if b"<!DOCTYPE" in data[:65536] or b"<!ENTITY" in data[:65536]:
         raise _unsafe()
+    if data.count(b"<Cell") + data.count(b":Cell") > MAX_CELLS:   # an upper bound, before building a tree
+        raise ReadError(f"Excel 2003 XML 表格超过 {MAX_CELLS:,} 个单元格，疑似异常文件，未读取")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
         root = etree.fromstring(data, parser)
@@ -30,6 +32,9 @@ def read_spreadsheetml(data: bytes) -> list[Sheet]:
         raise ReadError(f"是 Excel 2003 XML 表格，但 XML 有误（文件可能被截断）：{exc}") from exc
     if root.getroottree().docinfo.doctype:
         raise _unsafe()
+    cells = int(root.xpath("count(//ss:Cell)", namespaces={"ss": NS}))  # counted by libxml2, before any loop
+    if cells > MAX_CELLS:
+        raise ReadError(f"Excel 2003 XML 表格有 {cells:,} 个单元格，超过 {MAX_CELLS:,} 个，疑似异常文件，未读取")
     return [_sheet(ws) for ws in root.iter(f"{SS}Worksheet")]
 
 
