@@ -111,7 +111,7 @@ def test_ctrl_c_during_the_swap_and_the_history_record_is_held_off(tmp_path):
         recorded_too.append(True)
 
     pipeline.outputs.write_run_folder(outputs, PERIOD, lambda folder: (folder / "run.json").write_text("new"),
-                                      then=record)
+                                      commit=record)
     assert (outputs / PERIOD / "run.json").read_text() == "new" and recorded_too == [True]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 

@@ -3,10 +3,12 @@
 `read_sheets` is the one entry point: it sniffs what the file really is (`sniff.py`, whatever its
 extension says) and picks the reader. Workbooks (.xlsx .xlsm .xlsb .xls .ods) go through
 python-calamine directly: it gives exact cell positions, merged ranges and sheet visibility, and it
-is the fastest reader pandas knows. HTML tables and Excel 2003 XML, which web systems export under a
-".xls" name, are read with lxml (`html_table.py`, `spreadsheetml.py`). Text files are decoded as
-UTF-16 (Excel's 「Unicode 文本」), UTF-8 (with or without BOM) or else GB18030, and split on tabs,
-semicolons or commas. How a file was read, when it is not what its name says, is a note on its sheets.
+is the fastest reader pandas knows. It gives a formula without a stored value, or with a stored
+error, as a blank cell: `formulas.py` finds those cells. HTML tables and Excel 2003 XML, which web
+systems export under a ".xls" name, are read with lxml (`html_table.py`, `spreadsheetml.py`). Text
+files are decoded as UTF-16 (Excel's 「Unicode 文本」), UTF-8 (with or without BOM) or else GB18030,
+and split on tabs, semicolons or commas. How a file was read, when it is not what its name says, is
+a note on its sheets.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.read import sniff as formats
+from pipeline.read.formulas import formula_cells
 
 Cell = object  # str | int | float | bool | date/datetime | None, as the reader gives it
 
@@ -29,6 +32,9 @@ class Sheet:
     visible: bool = True
     # cells filled from a merged range -> the (row, col) of the range's top-left cell
     merged_from: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    # formula cells the reader gave as blank: (row, col) -> the cached error (#DIV/0!), or "" when the
+    # file stores the formula without its value (see read/formulas.py)
+    formula_cells: dict[tuple[int, int], str] = field(default_factory=dict)
     # how the file was read, for the clerk (an info finding each): a renamed file, NUL bytes skipped
     notes: list[str] = field(default_factory=list)
 
@@ -105,6 +111,7 @@ def read_workbook(path: Path, by_content: bool = False) -> list[Sheet]:
             raise
         raise ReadError(f"无法作为电子表格打开（文件损坏、被截断或并非真正的表格文件）：{_short(exc)}") from exc
     sheets: list[Sheet] = []
+    unvalued = formula_cells(path)
     try:
         for meta in workbook.sheets_metadata:
             if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
@@ -117,7 +124,8 @@ def read_workbook(path: Path, by_content: bool = False) -> list[Sheet]:
                 if not reader_failed(exc):
                     raise
                 raise ReadError(f"工作表「{meta.name}」无法读取（文件可能已损坏）：{_short(exc)}") from exc
-            sheet = Sheet(meta.name, rows, visible=str(meta.visible).endswith("Visible"))
+            sheet = Sheet(meta.name, rows, visible=str(meta.visible).endswith("Visible"),
+                          formula_cells=unvalued.get(meta.name, {}))
             _fill_merged(sheet, merges)
             sheets.append(sheet)
     finally:
