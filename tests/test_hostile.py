@@ -32,9 +32,13 @@ def test_empty_file(tmp_path):
     assert f.code == "unreadable_file" and "无法作为电子表格打开" in f.message
 
 
-def test_text_renamed_xlsx(tmp_path):
+def test_text_renamed_xlsx_is_read_as_text_and_says_so(tmp_path):
     (tmp_path / "renamed.xlsx").write_text("项目名称,总计\n甲,1\n", encoding="utf-8")
-    assert rejected(tmp_path / "renamed.xlsx").code == "unreadable_file"
+    batch = read_checked([tmp_path / "renamed.xlsx"])
+    assert [i.status for i in batch.inputs] == ["ok"]
+    (note,) = [f for f in batch.findings if f.code == "read_note"]
+    assert note.severity == "info"
+    assert "实际是文本表格" in note.message and "扩展名却是 .xlsx" in note.message
 
 
 def test_truncated_zip(tmp_path, good):
@@ -282,12 +286,12 @@ def test_the_memory_ceiling_and_the_time_limit_each_cost_one_file(tmp_path):
 
 def test_size_is_judged_from_stat_before_a_byte_is_hashed(tmp_path):
     big = sparse(tmp_path / "big.xlsx")
-    (tmp_path / "link.xlsx").symlink_to(big)
+    (tmp_path / "link.xlsx").symlink_to(big)              # links are never followed (discover.py)
     batch = read_checked([tmp_path])
-    assert {i.file: (i.status, i.sha256) for i in batch.inputs} == {"big.xlsx": ("rejected", None),
-                                                                     "link.xlsx": ("rejected", None)}
-    assert {f.code for f in batch.findings} == {"unsafe_file"}
-    assert all("文件大小 20,480 MB，超过上限 100 MB" in f.message for f in batch.findings)
+    status = {i.file: (i.status, i.sha256) for i in batch.inputs}
+    assert status == {"big.xlsx": ("rejected", None), "link.xlsx": ("skipped", None)}
+    (f,) = batch.findings
+    assert f.code == "unsafe_file" and "文件大小 20,480 MB，超过上限 100 MB" in f.message
 
 
 def test_outcomes_come_back_in_file_order_whatever_the_number_of_workers(tmp_path):

@@ -44,13 +44,15 @@ class Batch:
         self.findings.sort(key=sort_key)
 
 
-def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress = no_progress) -> Batch:
-    """Read every table file under `paths` into one checked batch.
+def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress = no_progress,
+               exclude: list[Path] = ()) -> Batch:
+    """Read every table file under `paths` into one checked batch; folders in `exclude` (the run's
+    outputs) are listed as skipped, never read.
 
     The files are read in worker processes (worker.py), so a file that crashes or exhausts the reader
     costs only itself; their sheets are parsed here, file by file in the order of `discover`.
     """
-    candidates, skipped = discover(paths)
+    candidates, skipped = discover(paths, exclude)
     batch = Batch()
     with ReaderPool(limits, worker_count(len(candidates))) as pool:
         outcomes = pool.read([c.path for c in candidates])
@@ -79,6 +81,8 @@ def read_file(candidate: Candidate, batch: Batch, outcome: Outcome) -> None:
 
 def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
     name = entry.file
+    for note in dict.fromkeys(note for sheet in sheets for note in sheet.notes):
+        batch.findings.append(finding("read_note", f"文件「{name}」{note}。", file=name))
     found, empty_sheets, failed = 0, [], []
     parsed = []
     for sheet in sheets:

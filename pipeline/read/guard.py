@@ -1,12 +1,12 @@
 """Turn hostile files away before any reader opens them, at the cost of a stat and a streaming scan.
 
 In this order, each step cheaper than the next: the size from `stat` (before a byte is read or hashed;
-a link is measured by its target); for a ZIP (.xlsx .xlsm .ods, whatever the name says) the central
+a link is measured by its target); for a ZIP (whatever the file's name says) the central
 directory, refusing an entry that would inflate past a limit or whose compression ratio is
 implausible; then every XML part, streamed up to its root element (a DTD, the root of entity-expansion
 bombs, refuses the file, however long the prologue of comments before it) and, for sheets, through to
 the end to measure the grid a reader would build (grid.py). A text file's rows and cells are counted
-from its line breaks and separators. An OLE container named .xlsx is an encrypted workbook.
+from its line breaks and separators.
 """
 
 from __future__ import annotations
@@ -83,18 +83,14 @@ def check_stat(status: os.stat_result, limits: Limits) -> None:
 
 
 def check_file(path: Path, limits: Limits) -> None:
-    """Raise ReadError (code unsafe_file or encrypted_file) when the file must not be parsed."""
+    """Raise ReadError (code unsafe_file) when the file must not be parsed."""
     check_stat(path.stat(), limits)
     with path.open("rb") as handle:
         magic = handle.read(8)
-    if magic == OLE_MAGIC:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            raise ReadError("工作簿设有打开密码（已加密），无法读取：请在 Excel 中取消密码并另存一份不加密的副本后重新放入",
-                            code="encrypted_file")
-        return  # a BIFF .xls: its grid is at most 65,536 × 256, and the reading process bounds its memory
+    # by content, not extension: a renamed workbook is read by what it is (read/sniff.py), so guarded too
     if magic.startswith(ZIP_MAGIC):
         check_zip(path, limits)
-    else:
+    elif magic != OLE_MAGIC:  # a BIFF .xls holds at most 65,536 × 256 cells; its reading process bounds it
         check_text(path, limits)
 
 
