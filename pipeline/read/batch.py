@@ -14,6 +14,8 @@ from pathlib import Path
 from pipeline.read.discover import Candidate, discover
 from pipeline.findings import Finding, finding, has_errors, sort_key
 from pipeline.read.guard import Limits, check_file
+from pipeline.read.form_combine import combine_forms
+from pipeline.read.forms import find_forms, read_form
 from pipeline.read.layout import find_tables
 from pipeline.model import ZERO, Department, InputFile, RowCount, department_key
 from pipeline.read.normalise import build_department
@@ -51,6 +53,7 @@ def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress 
         progress("read", done, len(candidates))
     batch.inputs.extend(skipped)
     supersede_resubmissions(batch)
+    combine_forms(batch)
     return batch
 
 
@@ -93,11 +96,14 @@ def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
     found, empty_sheets, failed = 0, [], []
     for sheet in sheets:
         try:
-            tables = find_tables(sheet)
-            if not tables:
+            forms = find_forms(sheet)      # before the table detector: a form is never read as a table
+            if forms:
+                results = [read_form(sheet, span, name) for span in forms]
+            elif tables := find_tables(sheet):
+                results = [build_department(sheet, table, name) for table in tables]
+            else:
                 empty_sheets.append(sheet)
                 continue
-            results = [build_department(sheet, table, name) for table in tables]
         except Exception as exc:  # a bug on one sheet must not stop the batch, nor drop the other sheets
             failed.append(sheet)
             entry.rows.add(RowCount(read=len(sheet.rows), rejected=len(sheet.rows)))
@@ -144,6 +150,8 @@ def supersede_resubmissions(batch: Batch) -> None:
     """
     by_name: dict[str, list[Department]] = {}
     for department in batch.departments:
+        if department.layout == "form":
+            continue                       # forms: one per project, combined by form_combine
         by_name.setdefault(department_key(department.name), []).append(department)
     entries = {i.file: i for i in batch.inputs}
     dropped: list[Department] = []

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from pipeline.model import Department, Indicator
+from pipeline.model import ZERO, Amounts, Department, Indicator
 
 TITLE = "项目支出绩效目标表（含转移支付项目）"
 HEADER = ["项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标"]
@@ -77,18 +77,26 @@ def _write(workbook, department: Department) -> None:
     def amounts_row(label: str, amounts, fmt_text, fmt_money) -> None:
         sheet.write_string(row, 0, label, fmt_text)
         for col, value in enumerate((amounts.total, amounts.fiscal, amounts.special_account, amounts.other), 1):
+            if value is None:              # unknown (unreadable in the input): left blank, never 0
+                sheet.write_blank(row, col, None, fmt_money)
+                continue
             # xlsxwriter stores numbers as doubles: exact for amounts to the 分 below 10^9 万元
             sheet.write_number(row, col, float(value), fmt_money)
         sheet.write_blank(row, 5, None, fmt_text)
         sheet.write_blank(row, 6, None, fmt_text)
 
     declared = department.declared_total
+    if declared is None and department.layout == "form":
+        declared = compiled_total(department.projects)    # forms declare no 合计: compiling computes it
     if declared is not None:
         amounts_row("合计", declared, bold_text, bold_money)
         row += 1
     for unit in department.spending_units:
-        if unit.amounts is not None:
-            amounts_row(unit.name, unit.amounts, bold_text, bold_money)
+        unit_amounts = unit.amounts
+        if unit_amounts is None and department.layout == "form":
+            unit_amounts = compiled_total(unit.projects)
+        if unit_amounts is not None:
+            amounts_row(unit.name, unit_amounts, bold_text, bold_money)
             row += 1
         for project in unit.projects:
             amounts_row(project.name, project.amounts, text, money)
@@ -102,6 +110,16 @@ def _write(workbook, department: Department) -> None:
     sheet.repeat_rows(2)
     sheet.set_footer("&C第 &P 页，共 &N 页")
     workbook.set_properties({"title": f"{department.name} {TITLE}", "comments": "由 pipeline 生成"})
+
+
+def compiled_total(projects) -> Amounts:
+    """The column sums of a compiled department's (or unit's) projects; a column with an unknown
+    amount stays unknown (None) rather than becoming a smaller sum."""
+    sums = {}
+    for name in ("total", "fiscal", "special_account", "other"):
+        values = [getattr(p.amounts, name) for p in projects]
+        sums[name] = None if None in values else sum(values, ZERO)
+    return Amounts(**sums)
 
 
 def safe_stem(name: str) -> str:

@@ -11,14 +11,16 @@ from pipeline.findings import sort_key
 from pipeline.money import fmt
 
 PROJECT_COLUMNS = ["department", "spending_unit", "project", "total", "fiscal", "special_account", "other",
-                   "goal", "indicators", "source_file", "source_sheet", "source_row"]
+                   "goal", "indicators", "source_file", "source_sheet", "source_row",
+                   # added with the per-project forms (columns are only ever added at the end)
+                   "layout", "period_total", "period_start", "period_end", "period_goal", "source_range"]
 INDICATOR_COLUMNS = ["department", "spending_unit", "project", "seq", "level1_code", "level1", "level2_code",
                      "level2", "name", "period_value", "annual_value", "operator", "target", "unit", "kind",
-                     "source_file", "source_sheet", "source_row"]
+                     "source_file", "source_sheet", "source_row", "layout", "source_cell"]
 FINDING_COLUMNS = ["code", "severity", "file", "sheet", "cell", "department", "project", "message"]
 # columns we compute ourselves (numbers, the operator sign): never neutralised as formula-like text
 SAFE_COLUMNS = {"total", "fiscal", "special_account", "other", "indicators", "seq", "operator", "target",
-                "source_row"}
+                "source_row", "layout", "period_total", "period_start", "period_end", "source_range", "source_cell"}
 
 
 def project_rows(batch: Batch) -> list[dict]:
@@ -27,7 +29,9 @@ def project_rows(batch: Batch) -> list[dict]:
          "total": fmt(p.amounts.total), "fiscal": fmt(p.amounts.fiscal),
          "special_account": fmt(p.amounts.special_account), "other": fmt(p.amounts.other),
          "goal": p.goal, "indicators": len(p.indicators), "source_file": p.source.file,
-         "source_sheet": p.source.sheet, "source_row": p.source.row}
+         "source_sheet": p.source.sheet, "source_row": p.source.row,
+         "layout": p.layout, "period_total": fmt(p.period_total), "period_start": p.period_start,
+         "period_end": p.period_end, "period_goal": p.period_goal, "source_range": p.form_range}
         for d in batch.departments for p in d.projects
     ]
 
@@ -39,7 +43,7 @@ def indicator_rows(batch: Batch) -> list[dict]:
          "name": i.name, "period_value": i.period_value, "annual_value": i.annual_value,
          "operator": i.operator or "", "target": "" if i.target is None else str(i.target), "unit": i.unit,
          "kind": i.kind, "source_file": i.source.file, "source_sheet": i.source.sheet,
-         "source_row": i.source.row}
+         "source_row": i.source.row, "layout": p.layout, "source_cell": i.source.cell}
         for d in batch.departments for p in d.projects for i in p.indicators
     ]
 
@@ -51,7 +55,7 @@ def finding_rows(batch: Batch) -> list[dict]:
 def department_record(d, failed_checks: set[str], control_total=None) -> dict:
     declared = d.declared_total.total if d.declared_total is not None else None
     return {"name": d.name, "file": d.file, "sheet": d.sheet, "unit": d.unit,
-            "spending_units": len(d.spending_units), "projects": len(d.projects),
+            "layout": d.layout, "spending_units": len(d.spending_units), "projects": len(d.projects),
             "indicators": len(d.indicators), "total": fmt(d.total),
             "declared_total": fmt(declared) if declared is not None else None,
             "reconciled": d.name not in failed_checks,

@@ -6,6 +6,7 @@ from pipeline.findings import with_severities
 from pipeline.read.batch import Batch
 from pipeline.review.controls import Controls, check_controls, check_expected_total, control_totals
 from pipeline.review.reconcile import reconcile
+from pipeline.review.rules.forms import review_forms
 from pipeline.review.rules.project import review
 from pipeline.settings import Settings
 
@@ -26,6 +27,7 @@ def review_batch(batch: Batch, settings: Settings, controls: Controls | None, la
     reconcile_batch(batch)
     with batch.timings.stage("rules"):
         batch.findings.extend(review(batch.departments, settings))
+        batch.findings.extend(review_forms(batch.departments, settings))
     if controls is not None:
         batch.control_totals = control_totals(batch.departments, controls)
         batch.findings.extend(check_controls(batch.departments, controls))

@@ -1,0 +1,248 @@
+"""Turn a form's header block and grid into a `Project`, with the cell of every field.
+
+Money is read in the unit the form states ((万元) on the money block or a label, or a 单位:万元 line)
+unless a value names its own (`250万`); an unreadable value is unknown (None) with a `bad_amount`
+finding. The grid's rows become indicators whose annual values go through the table's target parser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import PurePosixPath
+
+from pipeline.findings import Finding, finding
+from pipeline.model import ZERO, Amounts, Indicator, Project, Source
+from pipeline.read.form_grid import PERIOD, Grid, read_grid
+from pipeline.read.form_header import Header, Label, Money, own_cells, read_money, read_month, read_period, split_unit_code
+from pipeline.read.indicators import Target, parse_target
+from pipeline.read.layout import cell_text
+from pipeline.read.normalise import split_code
+from pipeline.read.sheets import Sheet
+from pipeline.money import parse_money_unit
+from pipeline.vocabulary import form_label_core
+
+_QUALITATIVE_NATURE = {"定性", "定性指标"}
+
+
+@dataclass(slots=True)
+class Built:
+    project: Project
+    department_code: str
+    kinds: dict[int, tuple[str, str]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+
+class _Form:
+    def __init__(self, sheet: Sheet, span, header: Header, file: str):
+        self.sheet, self.span, self.header, self.file = sheet, span, header, file
+        self.findings: list[Finding] = []
+        self.cells: dict[str, Source] = {}
+        self.department = ""
+        self.name = ""
+
+    def source(self, pos: tuple[int, int]) -> Source:
+        return Source(self.file, self.sheet.name, pos[0] + 1, pos[1])
+
+    def add(self, code: str, message: str, pos: tuple[int, int] | None) -> None:
+        cell = self.source(pos).cell if pos is not None else None
+        self.findings.append(finding(code, message, file=self.file, sheet=self.sheet.name or None, cell=cell,
+                                     department=self.department or None, project=self.name or None))
+
+    def text(self, name: str) -> tuple[str, Label | None]:
+        label = self.header.first(name)
+        if label is None:
+            return "", None
+        self.cells[name] = self.source(label.value_cell or label.cell)
+        return cell_text(label.value), label
+
+
+def build_project(sheet: Sheet, span, header: Header, file: str) -> Built:
+    form = _Form(sheet, span, header, file)
+    _names(form)
+    amounts, period_total, item_sums = _money(form)
+    goal, period_goal = _goals(form)
+    start, end = _period(form)
+    attributes = {form_label_core(lab.printed)[0]: cell_text(lab.value) for lab in header.all("attribute")}
+    grid = read_grid(sheet, span.grid, span.end)
+    project = Project(form.department, form.unit, form.name, amounts, goal, form.cells["name"], {},
+                      amounts_ok=amounts.total is not None and None not in (amounts.fiscal, amounts.other),
+                      layout="form", period_total=period_total, period_goal=period_goal, period_start=start,
+                      period_end=end, attributes=attributes, cells=form.cells,
+                      form_range=span.cell_range(sheet))
+    project.item_sums.update(item_sums)
+    _indicators(form, grid, project)
+    built = Built(project, form.department_code, findings=form.findings)
+    _row_kinds(form, grid, built)
+    return built
+
+
+def _names(form: _Form) -> None:
+    name, label = form.text("name")
+    if not name:
+        title = next((r for r in sorted(form.header.title_rows)), None)
+        form.name = f"{PurePosixPath(form.file).stem}（{form.sheet.name or '表'}第{form.span.top + 1}行）"
+        form.cells["name"] = form.source(label.cell if label else (title if title is not None else form.span.top, 0))
+        form.add("form_missing_name", f"申报表没有填写「项目名称」，暂称为「{form.name}」。请补填项目名称。",
+                 label.cell if label else None)
+    else:
+        form.name = name
+    department, label = form.text("department")
+    form.department_code, form.department = split_unit_code(department)
+    if not form.department:
+        form.department = PurePosixPath(form.file).stem
+        form.add("missing_department_name", f"申报表没有填写「主管部门」（或预算部门），部门暂取为「{form.department}」。"
+                 f"请补填主管部门。", label.cell if label else None)
+    unit, _ = form.text("spending_unit")
+    form.unit_code, form.unit = split_unit_code(unit)
+    form.unit = form.unit or form.department
+
+
+def _money_unit(form: _Form) -> str | None:
+    for lab in form.header.labels:
+        if lab.field in ("money_block", "total", "period_total", "fiscal", "other") and lab.suffix:
+            unit = parse_money_unit(f"单位:{lab.suffix}")
+            if unit:
+                return unit
+    return form.header.unit_line
+
+
+def _money(form: _Form) -> tuple[Amounts, Decimal | None, dict[str, Decimal]]:
+    unit = _money_unit(form)
+    read: dict[str, list[tuple[Money, Label]]] = {}
+    for lab in form.header.labels:
+        if lab.field in ("total", "period_total", "fiscal", "fiscal_item", "special_account", "other", "other_item"):
+            money = read_money(lab.value, unit or "万元")
+            read.setdefault(lab.field, []).append((money, lab))
+            if money.amount is None:
+                form.add("bad_amount", f"申报表「{lab.printed.strip()}」的金额无法读取：{money.problem}。"
+                         f"请只填写一个金额（如 854 或 854万元），说明写在备注中。", lab.value_cell or lab.cell)
+    stated = unit is not None or all(m.unit_written or not m.amount for ms in read.values() for m, _ in ms)
+    if not stated:
+        first = next(iter(read.values()))[0][1] if read else None
+        form.add("form_no_money_unit", "申报表没有注明金额单位（如「资金情况（万元）」或「单位：万元」），已按万元计算。"
+                 "请注明金额单位。", first.cell if first else None)
+
+    def total_of(name: str) -> Decimal | None:
+        lines = read.get(name, [])
+        if lines:
+            form.cells[name] = form.source(lines[0][1].value_cell or lines[0][1].cell)
+        if any(m.amount is None for m, _ in lines):
+            return None
+        return sum((m.amount for m, _ in lines), ZERO)
+
+    items = {"fiscal": total_of("fiscal_item"), "other": total_of("other_item")}
+    values = {name: total_of(name) for name in ("fiscal", "special_account", "other")}
+    item_sums = {}
+    for name, summed in items.items():
+        if name + "_item" not in read:
+            continue
+        if name not in read:
+            values[name] = summed                     # the items without their 小计 line
+        elif summed is not None:
+            item_sums[name] = summed
+    if "total" in read:
+        total = total_of("total")
+        if not read.keys() & {"fiscal", "fiscal_item", "special_account", "other", "other_item"}:
+            values["fiscal"] = total               # 本年度申请…财政预算资金 alone: the money asked of the treasury
+    else:
+        total = None if None in values.values() else sum(values.values(), ZERO)
+    period_total = total_of("period_total") if "period_total" in read else None
+    return Amounts(total=total, fiscal=values["fiscal"], special_account=values["special_account"],
+                   other=values["other"]), period_total, item_sums
+
+
+def _goals(form: _Form) -> tuple[str, str]:
+    goal, _ = form.text("goal")
+    if not goal:
+        block, label = form.text("goal_block")
+        if block and label is not None and label.value_cell is not None:
+            goal = block
+            form.cells["goal"] = form.cells.pop("goal_block")
+    period_goal, _ = form.text("period_goal")
+    return goal, period_goal
+
+
+def _period(form: _Form) -> tuple[str, str]:
+    text, label = form.text("period")
+    start_text, start_label = form.text("start")
+    end_text, end_label = form.text("end")
+    if label is not None and text:
+        period = read_period(label.value)
+        if period is not None:
+            return period
+        form.add("form_bad_period", f"项目期限「{text}」无法读取，请写成「2023.01-2023.12」或「2023年-2025年」。",
+                 label.value_cell or label.cell)
+    start = read_month(start_label.value, end=False) if start_label is not None and start_text else None
+    end = read_month(end_label.value, end=True) if end_label is not None and end_text else None
+    for lab, text_, value in ((start_label, start_text, start), (end_label, end_text, end)):
+        if lab is not None and text_ and value is None:
+            form.add("form_bad_period", f"日期「{text_}」无法读取，请写成「2023-01-01」。", lab.value_cell or lab.cell)
+    return start or "", end or ""
+
+
+def _indicators(form: _Form, grid: Grid, project: Project) -> None:
+    for kind in grid.empty_blocks:
+        shown = "实施周期（长期）" if kind == PERIOD else "当年度"
+        form.add("form_empty_block", f"申报表绩效指标的{shown}指标值一栏整栏为空。请按项目填写{shown}指标值。",
+                 (grid.header.row, grid.header.blocks[0 if kind == PERIOD else -1].level3))
+    for row in grid.rows:
+        (period_name, _), (annual_name, _) = row.blocks
+        if period_name and annual_name and period_name != annual_name and not grid.empty_blocks:
+            form.add("form_blocks_differ", f"第 {row.row + 1} 行实施周期指标「{period_name}」与当年度指标"
+                     f"「{annual_name}」不是同一指标。两栏应列出相同的指标，请核对。", row.name_cell)
+        if not row.name:
+            form.add("bad_indicator", f"项目「{project.name}」第 {row.row + 1} 行有指标值「{row.annual_value}」"
+                     f"却没有三级指标名称。请补全该行。", row.value_cell or row.name_cell)
+            continue
+        level1_code, level1 = split_code(row.level1)
+        level2_code, level2 = split_code(row.level2)
+        target = _target(row.annual_value, row.nature, row.measure_unit)
+        indicator = Indicator(len(project.indicators) + 1, level1_code, level1, level2_code, level2, row.name,
+                              row.period_value, row.annual_value, target.operator, target.target, target.unit,
+                              target.kind, form.source(row.name_cell))
+        _value_sources(form, indicator, row)
+        project.indicators.append(indicator)
+
+
+def _value_sources(form: _Form, indicator: Indicator, row) -> None:
+    """Fill whichever value-cell sources the model's Indicator carries."""
+    for name, pos in (("annual_source", row.value_cell), ("period_source", row.period_cell),
+                      ("value_source", row.value_cell)):
+        if pos is not None and hasattr(indicator, name):
+            setattr(indicator, name, form.source(pos))
+
+
+def _target(annual: str, nature: str, unit_text: str) -> Target:
+    """As the table's long layout reads it: 指标性质 (≥ ≤ = 定性) and 度量单位 complete the value."""
+    if nature in _QUALITATIVE_NATURE:
+        return Target(None, None, "", "qualitative")
+    if nature or unit_text:
+        return parse_target(f"{nature}{annual}{unit_text if not annual.endswith(unit_text) else ''}")
+    return parse_target(annual)
+
+
+def _row_kinds(form: _Form, grid: Grid, built: Built) -> None:
+    span, header = form.span, form.header
+    for row in range(span.top, span.grid.row):
+        if row in header.used_rows:
+            built.kinds[row] = ("used", "")
+        elif row in header.title_rows:
+            built.kinds[row] = ("ignored", "title")
+    for pos in header.leftovers:
+        if pos[0] in header.used_rows:
+            text = cell_text(form.sheet.rows[pos[0]][pos[1]])
+            form.add("form_unread_cell", f"申报表单元格内容「{text[:40]}」不是能识别的栏目或其值，未读取。"
+                     f"如有用，请填到对应栏目中。", pos)
+        elif pos[0] not in built.kinds:
+            built.kinds[pos[0]] = ("rejected", "")
+            form.add("unrecognised_row", f"申报表第 {pos[0] + 1} 行不是能识别的栏目，未读取：「"
+                     f"{cell_text(form.sheet.rows[pos[0]][pos[1]])[:60]}」。", pos)
+    built.kinds.update(grid.kinds)
+    for row in range(grid.end, span.end):
+        if row not in built.kinds:
+            built.kinds[row] = ("ignored", "sign_off" if own_cells(form.sheet, row) else "blank")
+    for row, (kind, _) in grid.kinds.items():
+        if kind == "rejected":
+            form.add("unrecognised_row", f"申报表第 {row + 1} 行在指标表中，却不是指标行，未读取。请核对。",
+                     (row, grid.header.level1))
