@@ -147,7 +147,9 @@ def _money(form: _Form) -> tuple[Amounts, Decimal | None, dict[str, Decimal]]:
             values["fiscal"] = total               # 本年度申请…财政预算资金 alone: the money asked of the treasury
     else:
         total = None if None in values.values() else sum(values.values(), ZERO)
-    period_total = total_of("period_total") if "period_total" in read else None
+    # whole-period money where printed: a blank 资金总额 is not printed (unknown), never a period total of 0
+    printed = any(cell_text(lab.value) for _, lab in read.get("period_total", []))
+    period_total = total_of("period_total") if printed else None
     return Amounts(total=total, fiscal=values["fiscal"], special_account=values["special_account"],
                    other=values["other"]), period_total, item_sums
 

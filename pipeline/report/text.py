@@ -20,13 +20,17 @@ def summary_lines(batch: Batch, *, max_findings: int = 10) -> list[str]:
     projects = sum(len(d.projects) for d in batch.departments)
     indicators = sum(len(d.indicators) for d in batch.departments)
     declared = [d.declared_total.total for d in batch.departments if d.declared_total is not None]
+    forms = sum(1 for d in batch.departments for p in d.projects if p.layout == "form")
     lines = [
         f"文件 {len(batch.inputs)} 个：读取成功 {statuses['ok']} 个，拒收 {statuses['rejected']} 个，跳过 {statuses['skipped']} 个",
-        f"部门 {len(batch.departments)} 个，资金使用单位 {units} 个，项目 {projects} 个，绩效指标 {indicators} 条",
+        f"部门 {len(batch.departments)} 个，资金使用单位 {units} 个，项目 {projects} 个，绩效指标 {indicators} 条"
+        + (f"（其中申报表 {forms} 份）" if forms else ""),
         f"合计 {fmt(batch.total)} 万元（各部门合计行申报 {fmt(sum(declared)) if declared else '—'} 万元）",
     ]
     for d in batch.departments[:MAX_DEPARTMENTS]:
         declared_d = fmt(d.declared_total.total) if d.declared_total is not None else "—"
+        if d.layout == "form":
+            declared_d = f"—（由 {len(d.projects)} 份申报表汇总）"
         lines.append(f"  {d.name}：项目 {len(d.projects)} 个，指标 {len(d.indicators)} 条，"
                      f"计算 {fmt(d.total)} 万元，申报 {declared_d} 万元"
                      + (f"，控制数 {fmt(batch.control_totals[d.name])} 万元" if d.name in batch.control_totals else ""))
