@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.read.form_header import Pos, own_cells
+from pipeline.read.form_header import Pos, own_cells, split_label_value
 from pipeline.read.layout import cell_text, match_header, is_header
 from pipeline.read.sheets import Sheet
 from pipeline.vocabulary import form_field, grid_field
@@ -76,6 +76,8 @@ class Grid:
 def grid_header(sheet: Sheet, row: int) -> GridHeader | None:
     """The grid's header row: 一级指标, then 二级指标 and 三级指标/指标内容 to its right, and no
     published-table column (项目名称, 总计…) in the same row — that is a long table's header."""
+    if not any(isinstance(v, str) and "一级指标" in v for v in sheet.rows[row]):
+        return None                        # the fast way past every other row of a large table
     cells = own_cells(sheet, row)
     titles = [(c, grid_field(t)) for c, t in cells]
     level1 = next((c for c, f in titles if f == "level1"), None)
@@ -111,7 +113,12 @@ def grid_header(sheet: Sheet, row: int) -> GridHeader | None:
 
 
 def is_sign_off(sheet: Sheet, row: int) -> bool:
-    return any(form_field(text) == "sign_off" for _, text in own_cells(sheet, row))
+    """财政部门审核意见, 填表人:李四, 注:… — a row that ends the form's grid."""
+    for _, text in own_cells(sheet, row):
+        pair = split_label_value(text)
+        if form_field(pair[0] if pair else text) == "sign_off":
+            return True
+    return False
 
 
 def read_grid(sheet: Sheet, header: GridHeader, end: int) -> Grid:
@@ -151,9 +158,12 @@ def _grid_row(sheet: Sheet, grid: Grid, row: int, carry: dict) -> None:
             grid.kinds[row] = ("ignored", "template_row" if printed else "blank")
         else:
             grid.kinds[row] = ("ignored", "blank")
-        carry["level1"] = level1 or carry["level1"]
+        if level1 and level1 != carry["level1"]:
+            carry["level1"], carry["l2"] = level1, {}
         return
     level1 = level1 or carry["level1"]
+    if level1 != carry["level1"]:
+        carry["l2"] = {}                   # a 二级 carries down only under its own 一级
     carry["level1"] = level1
     grid.kinds[row] = ("used", "")
     grid.rows.append(_combine(sheet, header, row, level1, values, carry))
@@ -186,6 +196,8 @@ def _combine(sheet: Sheet, header: GridHeader, row: int, level1: str, values: li
 def _empty_blocks(grid: Grid) -> None:
     """A block whose every 三级 and value is blank while the other block is filled."""
     blocks = grid.header.blocks
+    if grid.header.period_value is not None and grid.rows and not any(r.period_value for r in grid.rows):
+        grid.empty_blocks.append(PERIOD)   # 实施周期指标值 | 年度指标值 columns of one block
     if len(blocks) < 2 or not grid.rows:
         return
     for k, kind in enumerate((PERIOD, ANNUAL)):

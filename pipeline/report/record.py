@@ -55,7 +55,7 @@ def finding_rows(batch: Batch) -> list[dict]:
 def department_record(d, failed_checks: set[str], control_total=None) -> dict:
     declared = d.declared_total.total if d.declared_total is not None else None
     return {"name": d.name, "file": d.file, "sheet": d.sheet, "unit": d.unit,
-            "layout": d.layout, "spending_units": len(d.spending_units), "projects": len(d.projects),
+            "layout": d.layout, "code": d.code, "spending_units": len(d.spending_units), "projects": len(d.projects),
             "indicators": len(d.indicators), "total": fmt(d.total),
             "declared_total": fmt(declared) if declared is not None else None,
             "reconciled": d.name not in failed_checks,
