@@ -133,7 +133,6 @@ def test_progress_is_reported_per_file_and_per_output_and_stages_are_timed(tmp_p
     writes = [c for c in calls if c[0] == "write"]
     assert writes[-1][1] == writes[-1][2] == len(writes) >= 2
     assert {"read", "parse", "reconcile", "rules", "write_tables", "write_report_xlsx"} <= set(result.batch.timings)
-    assert all(seconds >= 0 for seconds in result.batch.timings.values())
 
 
 def test_run_prints_the_change_since_the_last_period(tmp_path, sample):

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.outputs import FORMULA_PREFIXES
-from pipeline.report.html import LINE_LIMIT, TEMPLATES, fold_long_lines
+from pipeline.report.html import LINE_LIMIT, fold_long_lines
 from pipeline.run import run
 from report_runs import PERIOD, SCRIPT, Run, run_tables
 
@@ -49,11 +49,6 @@ def test_a_script_named_project_is_text_in_both_files(several):
         page = html(several, name)
         assert ESCAPED_SCRIPT in page, name
         assert "<script" not in page.lower(), name
-
-
-def test_templates_live_in_the_repository():
-    assert TEMPLATES == Path(__file__).resolve().parent.parent / "templates"
-    assert {"report.html.j2", "email.html.j2"} <= {p.name for p in TEMPLATES.iterdir()}
 
 
 # --- report.html -----------------------------------------------------------------------------------
