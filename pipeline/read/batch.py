@@ -124,7 +124,8 @@ def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
             entry.rows = RowCount(read=read, rejected=read)
             return
         _reject(batch, entry, "no_table",
-                "中没有找到项目支出绩效目标表：没有一行表头含「项目名称」及「总计/绩效目标/绩效指标」等列。"
+                "中没有找到项目支出绩效目标表：没有一行表头含「项目名称」及「总计/绩效目标/绩效指标」等列，"
+                "也没有「项目名称」「资金情况」栏目下接「一级指标/二级指标/三级指标」的项目申报表。"
                 "请确认文件内容，或使用标准表样重新填报", RowCount(read=read, rejected=read))
         return
     for sheet in empty_sheets:

@@ -16,6 +16,7 @@ from pipeline.model import Department, RowCount, SpendingUnit, column_letter
 from pipeline.read.form_grid import GridHeader, grid_header, is_sign_off
 from pipeline.read.form_header import is_ornament, own_cells, read_header, split_label_value
 from pipeline.read.form_project import build_project
+from pipeline.read.layout import is_header, match_header
 from pipeline.read.normalise import SheetResult
 from pipeline.read.sheets import Sheet
 from pipeline.text import compact
@@ -64,6 +65,8 @@ def header_top(sheet: Sheet, grid_row: int, floor: int) -> int | None:
         cells = own_cells(sheet, row)
         if not cells or is_sign_off(sheet, row):
             break
+        if table_header(sheet, row):
+            return None                    # a published table's header over a two-row indicator header
         fields = {form_field(t) or _pair_field(t) for _, t in cells}
         title = any(FORM_TITLE.search(compact(t)) for _, t in cells)
         if any(is_ornament(t) for _, t in cells) and not fields - {None} and top is not None:
@@ -78,6 +81,16 @@ def header_top(sheet: Sheet, grid_row: int, floor: int) -> int | None:
         elif not _labels_in(sheet, row - 1):
             break                          # a row of values stands only under a row of sub-labels
     return top if named and money else None
+
+
+def table_header(sheet: Sheet, row: int) -> bool:
+    """A published table's header row: 项目名称 followed by column titles (总计, 财政拨款…). In a form the
+    cell right of 项目名称 is its value."""
+    columns, _ = match_header(sheet.rows[row])
+    if not is_header(columns):
+        return False
+    after = [text for col, text in own_cells(sheet, row) if col > columns["name"]]
+    return bool(after) and bool(match_header([after[0]])[0])
 
 
 def _pair_field(text: str) -> str | None:

@@ -257,3 +257,15 @@ def test_value_columns_variants(tmp_path):
     batch = read_batch([write_form_xlsx(tmp_path / "a.xlsx", [("S", rows, merges)])])
     [indicator] = only_project(batch).indicators
     assert (indicator.annual_value, indicator.operator, indicator.target, indicator.unit) == ("100", "≥", D("100"), "公里")
+
+
+def test_a_long_table_with_a_two_row_header_is_a_table(tmp_path):
+    rows = [["项目支出绩效目标表"], ["部门名称：某局", "", "", "", "", "", "", "", "单位：万元"],
+            ["项目名称", "总计", "财政拨款", "其他资金", "绩效目标", "绩效指标", "", "", ""],
+            ["", "", "", "", "", "一级指标", "二级指标", "三级指标", "指标值"],
+            ["合计", 10, 10, 0, "", "", "", "", ""],
+            ["培训", 10, 10, 0, "培训 100 人次", "产出指标", "数量指标", "培训人次", "≥100人次"]]
+    path = write_xlsx(tmp_path / "t.xlsx", [{"name": "S", "rows": rows}])
+    assert find_forms(read_sheets(path)[0]) == []
+    [department] = read_batch([path]).departments
+    assert (department.layout, [p.name for p in department.projects]) == ("table", ["培训"])
