@@ -110,9 +110,8 @@ def _label_at(sheet: Sheet, row: int, col: int, text: str, bottom: int, taken: s
     pair = split_label_value(text)
     if pair is not None:
         head, value = pair
-        core, suffix = form_label_core(head)
         taken.add((row, col))
-        return Label(form_field(head), head, suffix, (row, col), value, (row, col))
+        return Label(form_field(head), head, form_label_core(head)[1], (row, col), value, (row, col))
     name = form_field(text)
     if name is None:
         return None

@@ -107,11 +107,15 @@ def _money_unit(form: _Form) -> str | None:
     return form.header.unit_line
 
 
-def _money(form: _Form) -> tuple[Amounts, Decimal | None, dict[str, Decimal]]:
+_MONEY_FIELDS = ("total", "period_total", "fiscal", "fiscal_item", "special_account", "other", "other_item")
+
+
+def _money_lines(form: _Form) -> dict[str, list[tuple[Money, Label]]]:
+    """Every money line of the header read in the form's unit; unreadable ones are `bad_amount`."""
     unit = _money_unit(form)
     read: dict[str, list[tuple[Money, Label]]] = {}
     for lab in form.header.labels:
-        if lab.field in ("total", "period_total", "fiscal", "fiscal_item", "special_account", "other", "other_item"):
+        if lab.field in _MONEY_FIELDS:
             money = read_money(lab.value, unit or "万元")
             read.setdefault(lab.field, []).append((money, lab))
             if money.amount is None:
@@ -122,6 +126,11 @@ def _money(form: _Form) -> tuple[Amounts, Decimal | None, dict[str, Decimal]]:
         first = next(iter(read.values()))[0][1] if read else None
         form.add("form_no_money_unit", "申报表没有注明金额单位（如「资金情况（万元）」或「单位：万元」），已按万元计算。"
                  "请注明金额单位。", first.cell if first else None)
+    return read
+
+
+def _money(form: _Form) -> tuple[Amounts, Decimal | None, dict[str, Decimal]]:
+    read = _money_lines(form)
 
     def total_of(name: str) -> Decimal | None:
         lines = read.get(name, [])

@@ -1,7 +1,6 @@
 """Per-project forms (申报表) in every variant of shared/forms.md: every field, every indicator, every cell."""
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -269,3 +268,17 @@ def test_a_long_table_with_a_two_row_header_is_a_table(tmp_path):
     assert find_forms(read_sheets(path)[0]) == []
     [department] = read_batch([path]).departments
     assert (department.layout, [p.name for p in department.projects]) == ("table", ["培训"])
+
+
+def test_forms_stacked_without_blank_rows_between(tmp_path):
+    rows, merges = stacked(yueyang_rows(Form(), sign_off=False), yueyang_rows(Form(name="第二个项目"), title=False),
+                           yueyang_rows(Form(name="第三个项目"), colon_cells=True), gap=0)
+    batch = read_batch([write_form_xlsx(tmp_path / "a.xlsx", [("S", rows, merges)])])
+    projects = batch.departments[0].projects
+    assert [(p.name, p.form_range, p.source.cell, len(p.indicators)) for p in projects] == [
+        ("岳阳县2022年高标准农田建设项目", "A1:E15", "B3", 4), ("第二个项目", "A16:E30", "B16", 4),
+        ("第三个项目", "A31:E47", "A33", 4)]
+    counts = batch.inputs[0].rows
+    assert (counts.read, counts.used, counts.rejected) == (47, 36, 0)
+    assert counts.ignored_as == {"title": 4, "template_row": 3, "sign_off": 4}
+    assert batch.findings == []
