@@ -113,12 +113,13 @@ def grid_header(sheet: Sheet, row: int) -> GridHeader | None:
 
 
 def is_sign_off(sheet: Sheet, row: int) -> bool:
-    """财政部门审核意见, 填表人:李四, 注:… — a row that ends the form's grid."""
+    """财政部门审核意见, 填表人:李四, 注:… — a row that ends the form's grid. A header row that also
+    holds another label (项目负责人 | 张三 | 联系电话 | 138…) is none."""
+    fields = set()
     for _, text in own_cells(sheet, row):
         pair = split_label_value(text)
-        if form_field(pair[0] if pair else text) == "sign_off":
-            return True
-    return False
+        fields.add(form_field(pair[0] if pair else text))
+    return "sign_off" in fields and not fields - {"sign_off", None}
 
 
 def read_grid(sheet: Sheet, header: GridHeader, end: int) -> Grid:

@@ -63,7 +63,8 @@ def build_project(sheet: Sheet, span, header: Header, file: str) -> Built:
     amounts, period_total, item_sums = _money(form)
     goal, period_goal = _goals(form)
     start, end = _period(form)
-    attributes = {form_label_core(lab.printed)[0]: cell_text(lab.value) for lab in header.all("attribute")}
+    attributes = {form_label_core(lab.printed)[0]: cell_text(lab.value)
+                  for lab in header.labels if lab.field in ("attribute", "sign_off") and cell_text(lab.value)}
     grid = read_grid(sheet, span.grid, span.end)
     project = Project(form.department, form.unit, form.name, amounts, goal, form.cells["name"], {},
                       amounts_ok=amounts.total is not None and None not in (amounts.fiscal, amounts.other),

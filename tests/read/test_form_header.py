@@ -85,3 +85,18 @@ def test_a_form_with_codes_a_period_range_long_and_annual_blocks_and_a_note(tmp_
     rows = batch.inputs[0].rows
     assert (rows.read, rows.used, rows.ignored_as) == (13, 11, {"title": 1, "sign_off": 1})
     assert [f.code for f in batch.findings] == []
+
+
+def test_a_contact_line_inside_the_header_is_an_attribute_not_the_end_of_the_form(tmp_path):
+    rows = [["项目支出绩效目标申报表"],
+            ["项目名称", "社区养老服务", "项目负责人", "王五", "联系电话", "0730-1112223"],
+            ["主管部门", "某区民政局", "资金情况(万元)", "年度资金总额", 50, ""],
+            ["年度目标", "服务老人 500 人", "", "", "", ""],
+            ["一级指标", "二级指标", "三级指标", "指标值", "", ""],
+            ["产出指标", "数量指标", "服务人数", "≥500人", "", ""],
+            ["填表人:赵六", "", "联系电话:0730-9998887", "", "", ""]]
+    batch = read_batch([write_form_xlsx(tmp_path / "养老.xlsx", [("S", rows, [])])])
+    [project] = batch.departments[0].projects
+    assert project.attributes == {"项目负责人": "王五", "联系电话": "0730-1112223"}
+    assert (project.amounts.total, project.amounts.fiscal, len(project.indicators)) == (D("50"), D("50"), 1)
+    assert batch.inputs[0].rows.ignored_as == {"title": 1, "sign_off": 1}

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from builders import Dept, Proj, long_rows, published_rows, write_xlsx
+from builders import Dept, Proj, long_rows, published_rows, write_text, write_xlsx
 from form_builders import (INDICATORS, INSTRUCTIONS, Form, dongguan_rows, stacked, write_form_ods, write_form_xls,
                            write_form_xlsx, yueyang_rows)
 from pipeline.read.batch import read_batch
@@ -74,10 +74,10 @@ def test_a_form_in_its_own_xlsx_is_read_field_by_field(tmp_path):
     assert [f.code for f in batch.findings] == []
 
 
-@pytest.mark.parametrize("suffix", [".xls", ".ods"])
-def test_the_same_form_as_xls_and_ods_with_repeated_levels(tmp_path, suffix):
+@pytest.mark.parametrize("suffix", [".xls", ".ods", ".csv"])
+def test_the_same_form_as_xls_ods_and_csv_with_repeated_levels(tmp_path, suffix):
     rows, _ = yueyang_rows(Form(), merge_levels=False)
-    writer = write_form_xls if suffix == ".xls" else write_form_ods
+    writer = {".xls": write_form_xls, ".ods": write_form_ods, ".csv": write_text}[suffix]
     path = writer(tmp_path / f"农田{suffix}", rows)
     batch = read_batch([path])
     project = only_project(batch)
