@@ -20,6 +20,7 @@ from pipeline.read.layout import cell_text
 from pipeline.read.normalise import split_code
 from pipeline.read.sheets import Sheet
 from pipeline.money import parse_money_unit
+from pipeline.text import compact
 from pipeline.vocabulary import form_label_core
 
 _QUALITATIVE_NATURE = {"定性", "定性指标"}
@@ -65,6 +66,8 @@ def build_project(sheet: Sheet, span, header: Header, file: str) -> Built:
     start, end = _period(form)
     attributes = {form_label_core(lab.printed)[0]: cell_text(lab.value)
                   for lab in header.labels if lab.field in ("attribute", "sign_off") and cell_text(lab.value)}
+    if form.unit_code:
+        attributes["实施单位编码"] = form.unit_code     # [610001]… : the code, kept apart from the name
     grid = read_grid(sheet, span.grid, span.end)
     project = Project(form.department, form.unit, form.name, amounts, goal, form.cells["name"], {},
                       amounts_ok=amounts.total is not None and None not in (amounts.fiscal, amounts.other),
@@ -198,11 +201,10 @@ def _indicators(form: _Form, grid: Grid, project: Project) -> None:
         shown = "实施周期（长期）" if kind == PERIOD else "当年度"
         form.add("form_empty_block", f"申报表绩效指标的{shown}指标值一栏整栏为空。请按项目填写{shown}指标值。",
                  (grid.header.row, grid.header.blocks[0 if kind == PERIOD else -1].level3))
+    two_blocks = len(grid.header.blocks) == 2 and not grid.empty_blocks
     for row in grid.rows:
-        (period_name, _), (annual_name, _) = row.blocks
-        if period_name and annual_name and period_name != annual_name and not grid.empty_blocks:
-            form.add("form_blocks_differ", f"第 {row.row + 1} 行实施周期指标「{period_name}」与当年度指标"
-                     f"「{annual_name}」不是同一指标。两栏应列出相同的指标，请核对。", row.name_cell)
+        if two_blocks:
+            _blocks_agree(form, row)
         if not row.name:
             form.add("bad_indicator", f"项目「{project.name}」第 {row.row + 1} 行有指标值「{row.annual_value}」"
                      f"却没有三级指标名称。请补全该行。", row.value_cell or row.name_cell)
@@ -215,6 +217,18 @@ def _indicators(form: _Form, grid: Grid, project: Project) -> None:
                               target.kind, form.source(row.name_cell))
         _value_sources(form, indicator, row)
         project.indicators.append(indicator)
+
+
+def _blocks_agree(form: _Form, row) -> None:
+    """Both blocks of a two-block grid list the same indicator on each row."""
+    (period_name, period_value), (annual_name, annual_value) = row.blocks
+    if period_name and annual_name and compact(period_name) != compact(annual_name):
+        form.add("form_blocks_differ", f"第 {row.row + 1} 行实施周期指标「{period_name}」与当年度指标"
+                 f"「{annual_name}」不是同一指标。两栏应列出相同的指标，请核对。", row.name_cell)
+    elif bool(period_name or period_value) != bool(annual_name or annual_value):
+        shown, missing = (period_name, "当年度") if period_name or period_value else (annual_name, "实施周期")
+        form.add("form_blocks_differ", f"第 {row.row + 1} 行的指标「{shown}」只填在一栏中，{missing}一栏为空。"
+                 f"两栏应列出相同的指标，请补全。", row.name_cell)
 
 
 def _value_sources(form: _Form, indicator: Indicator, row) -> None:

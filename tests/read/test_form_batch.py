@@ -111,7 +111,7 @@ def test_a_mixed_batch_gives_one_consistent_total_in_every_output(tmp_path):
     sources = [r[-1] for r in workbook["项目"].iter_rows(min_row=2, values_only=True)]
     assert "展馆1.xlsx!申报表!A1:H10" in sources and "教育局.xlsx!Sheet1!A6" in sources
     page = (folder / "report.html").read_text(encoding="utf-8")
-    assert 'data-total="computed">1394.50<' in page and "展馆1.xlsx" in page
+    assert 'data-total="computed">1394.50<' in page and "来源：展馆1.xlsx!申报表!A1:H10" in page
     lines = summary_lines(result.batch)
     assert lines[1].endswith("（其中申报表 2 份）") and "合计 1394.50 万元" in lines[2]
     assert any("东莞展览馆" in line and "由 2 份申报表汇总" in line for line in lines)

@@ -74,6 +74,7 @@ def test_a_form_with_codes_a_period_range_long_and_annual_blocks_and_a_note(tmp_
     assert (a.total, a.fiscal, a.special_account, a.other) == (D("250"), D("200"), D("0"), D("50"))
     assert (project.period_start, project.period_end) == ("2023-01", "2023-12")
     assert (project.goal, project.period_goal) == ("完成 20 处供水工程", "巩固农村供水保障")
+    assert project.attributes == {"实施单位编码": "610001"}
     assert {k: v.cell for k, v in project.cells.items()} == {
         "name": "B2", "department": "D2", "spending_unit": "B3", "period": "D3", "total": "C4", "fiscal": "C5",
         "other": "C6", "goal": "B7", "period_goal": "D7"}

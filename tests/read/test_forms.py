@@ -225,6 +225,12 @@ def test_blocks_listing_different_indicators_on_a_row(tmp_path):
     batch = read_batch([write_form_xlsx(tmp_path / "a.xlsx", [("S", rows, merges)])])
     [differ] = [f for f in batch.findings if f.code == "form_blocks_differ"]
     assert differ.cell == "G8"
+    rows, merges = dongguan_rows(DONGGUAN)
+    rows[8][5:8] = ["", "", ""]                  # the third indicator only in the period block
+    batch = read_batch([write_form_xlsx(tmp_path / "b.xlsx", [("S", rows, merges)])])
+    [differ] = [f for f in batch.findings if f.code == "form_blocks_differ"]
+    assert differ.cell == "D9" and "「参展单位满意度」只填在一栏中，当年度一栏为空" in differ.message
+    assert only_project(batch).indicators[2].annual_value == "≥90%"     # the period block's value, as written
 
 
 def test_a_published_table_is_never_a_form_and_a_form_never_a_table(tmp_path, sample):
