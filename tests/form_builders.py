@@ -117,8 +117,24 @@ def write_form_xlsx(path, sheets: list[tuple[str, list, list]], start=(0, 0)):
                              for name, rows, merges in sheets])
 
 
-def write_form_xls(path, rows):
-    return write_xls(path, rows, sheet="申报表")
+def write_form_xls(path, rows, merges=()):
+    """Legacy .xls, merged ranges written as merged cells (xlwt's write_merge)."""
+    if not merges:
+        return write_xls(path, rows, sheet="申报表")
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("申报表")
+    starts = {(r0, c0): (r1, c1) for r0, c0, r1, c1 in merges}
+    covered = {(r, c) for r0, c0, r1, c1 in merges for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if (r, c) in starts:
+                sheet.write_merge(r, starts[(r, c)][0], c, starts[(r, c)][1], value)
+            elif (r, c) not in covered and value not in ("", None):
+                sheet.write(r, c, value)
+    workbook.save(str(path))
+    return path
 
 
 def write_form_ods(path, rows):

@@ -90,6 +90,14 @@ def test_the_same_form_as_xls_ods_and_csv_with_repeated_levels(tmp_path, suffix)
     assert batch.inputs[0].rows.rejected == 0
 
 
+def test_a_legacy_xls_form_with_merged_cells(tmp_path):
+    path = write_form_xls(tmp_path / "农田.xls", *yueyang_rows(Form()))
+    batch = read_batch([path])
+    assert facts(only_project(batch)) == yueyang_facts("农田.xls", "申报表")
+    assert indicators(only_project(batch)) == YUEYANG_INDICATORS
+    assert batch.inputs[0].rows.ignored_as == {"title": 2, "template_row": 1, "sign_off": 2}
+
+
 def test_label_colon_value_cells(tmp_path):
     path = write_form_xlsx(tmp_path / "a.xlsx", [("S", *yueyang_rows(Form(), colon_cells=True))])
     project = only_project(read_batch([path]))
