@@ -148,6 +148,8 @@ def supersede_resubmissions(batch: Batch) -> None:
     The others are dropped with their findings; a file left with no department is listed as skipped,
     and a `duplicate_department` warning names every file involved. Tables of one department within
     one file (a department spread over two sheets) are parts of one submission and are all kept.
+    Per-project forms are not compared here: a department sends one per project, in many files, and
+    `form_combine.combine_forms` groups them (a form is resubmitted only with the same project).
     """
     by_name: dict[str, list[Department]] = {}
     for department in batch.departments:
@@ -182,6 +184,7 @@ def supersede_resubmissions(batch: Batch) -> None:
     for d in dropped:
         entry = entries[d.file]
         if d.file not in still_used and entry.status == "ok":
-            newer = next(k.file for k in batch.departments if department_key(k.name) == department_key(d.name))
+            newer = next(k.file for k in batch.departments
+                         if k.layout == "table" and department_key(k.name) == department_key(d.name))
             entry.status, entry.reason = "skipped", f"部门「{d.name}」已由更新的「{newer}」取代，本文件未采用"
             entry.rows = RowCount()
