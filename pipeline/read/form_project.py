@@ -91,15 +91,31 @@ def _names(form: _Form) -> None:
                  label.cell if label else None)
     else:
         form.name = name
-    department, label = form.text("department")
+    department, label, budget_unit = _department_label(form)
     form.department_code, form.department = split_unit_code(department)
     if not form.department:
         form.department = PurePosixPath(form.file).stem
         form.add("missing_department_name", f"申报表没有填写「主管部门」（或预算部门），部门暂取为「{form.department}」。"
                  f"请补填主管部门。", label.cell if label else None)
     unit, _ = form.text("spending_unit")
+    if not unit and budget_unit is not None and cell_text(budget_unit.value):
+        unit = cell_text(budget_unit.value)        # 主管部门 X with 预算单位 Y: Y is the unit spending the money
+        form.cells["spending_unit"] = form.source(budget_unit.value_cell or budget_unit.cell)
     form.unit_code, form.unit = split_unit_code(unit)
     form.unit = form.unit or form.department
+
+
+def _department_label(form: _Form) -> tuple[str, Label | None, Label | None]:
+    """The department's label and value: a 主管部门-like label wins over 预算单位, which is then the
+    budget unit under it (returned third)."""
+    labels = [lab for lab in form.header.all("department") if cell_text(lab.value)] or form.header.all("department")
+    budget = [lab for lab in labels if form_label_core(lab.printed)[0] == "预算单位"]
+    chosen = next((lab for lab in labels if lab not in budget), labels[0] if labels else None)
+    if chosen is None:
+        return "", None, None
+    form.cells["department"] = form.source(chosen.value_cell or chosen.cell)
+    other = next((lab for lab in budget if lab is not chosen), None)
+    return cell_text(chosen.value), chosen, other
 
 
 def _money_unit(form: _Form) -> str | None:
@@ -255,15 +271,7 @@ def _row_kinds(form: _Form, grid: Grid, built: Built) -> None:
             built.kinds[row] = ("used", "")
         elif row in header.title_rows:
             built.kinds[row] = ("ignored", "title")
-    for pos in header.leftovers:
-        if pos[0] in header.used_rows:
-            text = cell_text(form.sheet.rows[pos[0]][pos[1]])
-            form.add("form_unread_cell", f"申报表单元格内容「{text[:40]}」不是能识别的栏目或其值，未读取。"
-                     f"如有用，请填到对应栏目中。", pos)
-        elif pos[0] not in built.kinds:
-            built.kinds[pos[0]] = ("rejected", "")
-            form.add("unrecognised_row", f"申报表第 {pos[0] + 1} 行不是能识别的栏目，未读取：「"
-                     f"{cell_text(form.sheet.rows[pos[0]][pos[1]])[:60]}」。", pos)
+    _leftovers(form, built)
     built.kinds.update(grid.kinds)
     for row in range(grid.end, span.end):
         if row not in built.kinds:
@@ -272,3 +280,26 @@ def _row_kinds(form: _Form, grid: Grid, built: Built) -> None:
         if kind == "rejected":
             form.add("unrecognised_row", f"申报表第 {row + 1} 行在指标表中，却不是指标行，未读取。请核对。",
                      (row, grid.header.level1))
+
+
+def _leftovers(form: _Form, built: Built) -> None:
+    """Header texts no label took: side by side in pairs they are an attribute the vocabulary does not know
+    (项目编码 | 12345); a lone one in a read row is `form_unread_cell`; a row of nothing else is rejected."""
+    by_row: dict[int, list[tuple[int, int]]] = {}
+    for pos in form.header.leftovers:
+        by_row.setdefault(pos[0], []).append(pos)
+    for row, cells in sorted(by_row.items()):
+        texts = [(pos, cell_text(form.sheet.rows[pos[0]][pos[1]])) for pos in sorted(cells)]
+        while len(texts) >= 2:
+            (_, label), (_, value) = texts[:2]
+            built.project.attributes[form_label_core(label)[0]] = value
+            built.kinds[row] = ("used", "")
+            texts = texts[2:]
+        for pos, text in texts:
+            if row in form.header.used_rows or built.kinds.get(row, ("",))[0] == "used":
+                form.add("form_unread_cell", f"申报表单元格内容「{text[:40]}」不是能识别的栏目或其值，未读取。"
+                         f"如有用，请填到对应栏目中。", pos)
+            else:
+                built.kinds[row] = ("rejected", "")
+                form.add("unrecognised_row", f"申报表第 {row + 1} 行不是能识别的栏目，未读取：「{text[:60]}」。"
+                         f"如是项目信息，请填到对应栏目中。", pos)

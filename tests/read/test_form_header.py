@@ -101,3 +101,31 @@ def test_a_contact_line_inside_the_header_is_an_attribute_not_the_end_of_the_for
     assert project.attributes == {"项目负责人": "王五", "联系电话": "0730-1112223"}
     assert (project.amounts.total, project.amounts.fiscal, len(project.indicators)) == (D("50"), D("50"), 1)
     assert batch.inputs[0].rows.ignored_as == {"title": 1, "sign_off": 1}
+
+
+def test_a_budget_unit_under_its_department(tmp_path):
+    rows = [["预算单位:某区第一中学"],
+            ["项目名称", "校舍维修", "主管部门", "某区教育局"],
+            ["资金情况(万元)", "年度资金总额", 80, ""],
+            ["年度目标", "完成维修 2 栋", "", ""],
+            ["一级指标", "二级指标", "三级指标", "指标值"],
+            ["产出指标", "数量指标", "维修栋数", "2栋"]]
+    [department] = read_batch([write_form_xlsx(tmp_path / "中学.xlsx", [("S", rows, [])])]).departments
+    [project] = department.projects
+    assert (department.name, project.spending_unit) == ("某区教育局", "某区第一中学")
+    assert (project.cells["department"].cell, project.cells["spending_unit"].cell) == ("D2", "A1")
+
+
+def test_header_texts_no_label_takes(tmp_path):
+    rows = [["项目名称", "校舍维修", "项目编码", "440103-001"],
+            ["主管部门", "某区教育局", "资金情况(万元)", ""],
+            ["年度资金总额", 80, "备用", ""],
+            ["一段说明文字"],
+            ["一级指标", "二级指标", "三级指标", "指标值"],
+            ["产出指标", "数量指标", "维修栋数", "2栋"]]
+    batch = read_batch([write_form_xlsx(tmp_path / "a.xlsx", [("S", rows, [])])])
+    [project] = batch.departments[0].projects
+    assert project.attributes == {"项目编码": "440103-001"}
+    assert sorted((f.code, f.cell) for f in batch.findings) == [("form_unread_cell", "C3"), ("unrecognised_row", "A4")]
+    counts = batch.inputs[0].rows
+    assert (counts.read, counts.used, counts.rejected) == (6, 5, 1)
