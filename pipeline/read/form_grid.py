@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.read.form_header import Pos, own_cells, split_label_value
+from pipeline.read.indicators import Target, parse_target
 from pipeline.read.layout import cell_text, match_header, is_header
 from pipeline.read.sheets import Sheet
 from pipeline.vocabulary import form_field, grid_field
 
 PERIOD, ANNUAL, BOTH = "period", "annual", "both"
+_QUALITATIVE_NATURE = {"定性", "定性指标"}
 
 
 @dataclass(slots=True)
@@ -204,3 +206,21 @@ def _empty_blocks(grid: Grid) -> None:
     for k, kind in enumerate((PERIOD, ANNUAL)):
         if not any(name or value for name, value in (r.blocks[k] for r in grid.rows)):
             grid.empty_blocks.append(kind)
+
+
+def row_target(row: GridRow) -> Target:
+    """The annual value read as the table's long layout reads it: 指标性质 (≥ ≤ = 定性) and 度量单位
+    complete the value (`100` + `≥` + `公里`)."""
+    annual, nature, unit_text = row.annual_value, row.nature, row.measure_unit
+    if nature in _QUALITATIVE_NATURE:
+        return Target(None, None, "", "qualitative")
+    if nature or unit_text:
+        return parse_target(f"{nature}{annual}{unit_text if not annual.endswith(unit_text) else ''}")
+    return parse_target(annual)
+
+
+def fill_value_sources(indicator, row: GridRow, source) -> None:
+    """Fill whichever value-cell sources the model's Indicator carries (annual_source, period_source)."""
+    for name, pos in (("annual_source", row.value_cell), ("period_source", row.period_cell)):
+        if pos is not None and hasattr(indicator, name):
+            setattr(indicator, name, source(pos))

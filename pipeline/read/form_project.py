@@ -13,9 +13,8 @@ from pathlib import PurePosixPath
 
 from pipeline.findings import Finding, finding
 from pipeline.model import ZERO, Amounts, Indicator, Project, Source
-from pipeline.read.form_grid import PERIOD, Grid, read_grid
+from pipeline.read.form_grid import PERIOD, Grid, fill_value_sources, read_grid, row_target
 from pipeline.read.form_header import Header, Label, Money, own_cells, read_money, read_month, read_period, split_unit_code
-from pipeline.read.indicators import Target, parse_target
 from pipeline.read.layout import cell_text
 from pipeline.read.normalise import split_code
 from pipeline.read.sheets import Sheet
@@ -23,7 +22,6 @@ from pipeline.money import parse_money_unit
 from pipeline.text import compact
 from pipeline.vocabulary import form_label_core
 
-_QUALITATIVE_NATURE = {"定性", "定性指标"}
 
 
 @dataclass(slots=True)
@@ -227,11 +225,11 @@ def _indicators(form: _Form, grid: Grid, project: Project) -> None:
             continue
         level1_code, level1 = split_code(row.level1)
         level2_code, level2 = split_code(row.level2)
-        target = _target(row.annual_value, row.nature, row.measure_unit)
+        target = row_target(row)
         indicator = Indicator(len(project.indicators) + 1, level1_code, level1, level2_code, level2, row.name,
                               row.period_value, row.annual_value, target.operator, target.target, target.unit,
                               target.kind, form.source(row.name_cell))
-        _value_sources(form, indicator, row)
+        fill_value_sources(indicator, row, form.source)
         project.indicators.append(indicator)
 
 
@@ -245,23 +243,6 @@ def _blocks_agree(form: _Form, row) -> None:
         shown, missing = (period_name, "当年度") if period_name or period_value else (annual_name, "实施周期")
         form.add("form_blocks_differ", f"第 {row.row + 1} 行的指标「{shown}」只填在一栏中，{missing}一栏为空。"
                  f"两栏应列出相同的指标，请补全。", row.name_cell)
-
-
-def _value_sources(form: _Form, indicator: Indicator, row) -> None:
-    """Fill whichever value-cell sources the model's Indicator carries."""
-    for name, pos in (("annual_source", row.value_cell), ("period_source", row.period_cell),
-                      ("value_source", row.value_cell)):
-        if pos is not None and hasattr(indicator, name):
-            setattr(indicator, name, form.source(pos))
-
-
-def _target(annual: str, nature: str, unit_text: str) -> Target:
-    """As the table's long layout reads it: 指标性质 (≥ ≤ = 定性) and 度量单位 complete the value."""
-    if nature in _QUALITATIVE_NATURE:
-        return Target(None, None, "", "qualitative")
-    if nature or unit_text:
-        return parse_target(f"{nature}{annual}{unit_text if not annual.endswith(unit_text) else ''}")
-    return parse_target(annual)
 
 
 def _row_kinds(form: _Form, grid: Grid, built: Built) -> None:
