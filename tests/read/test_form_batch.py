@@ -140,3 +140,14 @@ def test_compiled_forms_read_back_as_the_same_projects_amounts_and_indicators(tm
 
     assert content(compiled) == content(original)
     assert [p.name for p in compiled.projects] == ["高标准农田", "农村公路养护", "物业管理费支出"]
+
+
+def test_a_form_whose_money_does_not_add_up_leaves_its_department_unreconciled(tmp_path):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    form_file(inputs / "1.xlsx", Form(name="高标准农田", total=900, fiscal=854))
+    form_file(inputs / "2.xlsx", Form(name="展览布置", department="东莞展览馆", unit="东莞展览馆", total=17.08),
+              layout=dongguan_rows)
+    record = run(inputs, tmp_path / "outputs", "2026-11").record
+    assert {d["name"]: d["reconciled"] for d in record["departments"]} == {FARM: False, "东莞展览馆": True}
+    assert record["status"] == "failed" and record["total"] == "917.08"
