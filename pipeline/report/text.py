@@ -29,11 +29,10 @@ def summary_lines(batch: Batch, *, max_findings: int = 10) -> list[str]:
     ]
     for d in batch.departments[:MAX_DEPARTMENTS]:
         declared_d = fmt(d.declared_total.total) if d.declared_total is not None else "—"
-        if d.layout == "form":
-            declared_d = f"—（由 {len(d.projects)} 份申报表汇总）"
         lines.append(f"  {d.name}：项目 {len(d.projects)} 个，指标 {len(d.indicators)} 条，"
                      f"计算 {fmt(d.total)} 万元，申报 {declared_d} 万元"
-                     + (f"，控制数 {fmt(batch.control_totals[d.name])} 万元" if d.name in batch.control_totals else ""))
+                     + (f"，控制数 {fmt(batch.control_totals[d.name])} 万元" if d.name in batch.control_totals else "")
+                     + (f"（由 {len(d.projects)} 份申报表汇总）" if d.layout == "form" else ""))
     if len(batch.departments) > MAX_DEPARTMENTS:
         lines.append(f"  ……另有 {len(batch.departments) - MAX_DEPARTMENTS} 个部门，见 report.xlsx 汇总表")
     lines.append(f"问题：错误 {severities[ERROR]} 个，警告 {severities[WARNING]} 个，提示 {severities[INFO]} 个")
