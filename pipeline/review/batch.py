@@ -6,7 +6,7 @@ from pipeline.findings import with_severities
 from pipeline.read.batch import Batch
 from pipeline.review.controls import Controls, check_controls, check_expected_total, control_totals
 from pipeline.review.reconcile import reconcile
-from pipeline.review.rules.forms import review_forms
+from pipeline.review.rules.forms import form_checks, review_forms
 from pipeline.review.rules.project import review
 from pipeline.settings import Settings
 
@@ -18,6 +18,7 @@ def reconcile_batch(batch: Batch) -> Batch:
             checks, findings = reconcile(department)
             batch.checks.extend(checks)
             batch.findings.extend(findings)
+        batch.checks.extend(form_checks(batch.departments))   # a form's annual total and 小计 lines
     return batch
 
 

@@ -151,3 +151,6 @@ def test_a_form_whose_money_does_not_add_up_leaves_its_department_unreconciled(t
     record = run(inputs, tmp_path / "outputs", "2026-11").record
     assert {d["name"]: d["reconciled"] for d in record["departments"]} == {FARM: False, "东莞展览馆": True}
     assert record["status"] == "failed" and record["total"] == "917.08"
+    checks = load_workbook(tmp_path / "outputs" / "2026-11" / "report.xlsx")["核对"]
+    assert [list(row) for row in checks.iter_rows(min_row=2, values_only=True)] == [
+        [FARM, "项目「高标准农田」申报表的年度资金总额与各项之和", 854, 900, 46, "1.xlsx!申报表!C6", "不符"]]

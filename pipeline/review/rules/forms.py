@@ -10,12 +10,14 @@ every 三级 has a value; a 时效 date falls inside the project period. Period:
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from pipeline.findings import Finding
 from pipeline.model import Department, Project
 from pipeline.money import fmt_exact
 from pipeline.read.form_header import month_tokens
 from pipeline.review.framework import base
+from pipeline.review.reconcile import Check
 from pipeline.review.rules.kit import project_finding
 from pipeline.settings import Settings
 from pipeline.text import compact
@@ -36,34 +38,63 @@ def _cell(project: Project, *fields: str) -> str:
     return project.source.cell
 
 
-def annual_parts(project: Project, settings: Settings) -> list[Finding]:
-    """年度资金总额 = 财政拨款 + 财政专户 + 其他资金, when the total is printed and every part was read."""
+def _annual_sum(project: Project) -> tuple[Decimal, Decimal] | None:
+    """(parts, total) when the total is printed with at least one part line and every amount was read."""
     amounts = project.amounts
     parts = (amounts.fiscal, amounts.special_account, amounts.other)
     printed = project.cells.keys() & {"fiscal", "special_account", "other"}
     if "total" not in project.cells or not printed or amounts.total is None or None in parts:
+        return None
+    return sum(parts), amounts.total
+
+
+def _subtotals(project: Project) -> list[tuple[str, Decimal, Decimal]]:
+    """(field, sum of the printed items, the 小计 line) for every 小计 printed with its items."""
+    return [(name, items, getattr(project.amounts, name)) for name, items in project.item_sums.items()
+            if getattr(project.amounts, name) is not None]
+
+
+def annual_parts(project: Project, settings: Settings) -> list[Finding]:
+    """年度资金总额 = 财政拨款 + 财政专户 + 其他资金, when the total is printed and every part was read."""
+    pair = _annual_sum(project)
+    if pair is None or pair[0] == pair[1]:
         return []
-    summed = sum(parts)
-    if summed == amounts.total:
-        return []
+    summed, total = pair
     cell = _cell(project, "total")
     return [project_finding("form_sum_mismatch", project, cell,
-                            f"项目「{project.name}」申报表的年度资金总额（{cell}）为 {fmt_exact(amounts.total)} 万元，"
+                            f"项目「{project.name}」申报表的年度资金总额（{cell}）为 {fmt_exact(total)} 万元，"
                             f"财政拨款、财政专户资金、其他资金之和却为 {fmt_exact(summed)} 万元。请核对各项金额。")]
 
 
 def subtotals(project: Project, settings: Settings) -> list[Finding]:
     """(一)财政拨款小计 = 一般公共预算 + 政府性基金 + 国有资本经营预算; (二)自有资金小计 = its items."""
     findings = []
-    for name, items in project.item_sums.items():
-        line = getattr(project.amounts, name)
-        if line is not None and line != items:
+    for name, items, line in _subtotals(project):
+        if line != items:
             cell = _cell(project, name)
             findings.append(project_finding(
                 "form_subtotal_mismatch", project, cell,
                 f"项目「{project.name}」申报表的{_PARTS[name]}小计（{cell}）为 {fmt_exact(line)} 万元，"
                 f"其下各项之和却为 {fmt_exact(items)} 万元。请核对小计或各项金额。"))
     return findings
+
+
+def form_checks(departments: list[Department]) -> list[Check]:
+    """The money checks made on forms, passed or not, for the 核对 sheet and `reconciled`."""
+    checks = []
+    for department in departments:
+        for p in department.projects:
+            if p.layout != "form":
+                continue
+            src = p.source
+            pair = _annual_sum(p)
+            if pair is not None:
+                checks.append(Check(department.name, f"项目「{p.name}」申报表的年度资金总额与各项之和", pair[0], pair[1],
+                                    src.file, src.sheet, _cell(p, "total"), pair[0] == pair[1], "form_sum_mismatch"))
+            for name, items, line in _subtotals(p):
+                checks.append(Check(department.name, f"项目「{p.name}」申报表的{_PARTS[name]}小计与其各项", items, line,
+                                    src.file, src.sheet, _cell(p, name), items == line, "form_subtotal_mismatch"))
+    return checks
 
 
 def within_one_year(project: Project) -> bool:
