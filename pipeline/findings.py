@@ -50,6 +50,8 @@ CODES: dict[str, tuple[str, str]] = {
     "row_sum_mismatch": (ERROR, "总计 differs from 财政拨款 + 财政专户拨款 + 其他资金 on a row"),
     "subtotal_mismatch": (ERROR, "a spending-unit row differs from the sum of its projects"),
     "total_mismatch": (ERROR, "the 合计 row differs from the sum of the spending units"),
+    "negative_amount": (WARNING, "an amount cell holds a negative amount (-3, (3.00))"),
+    "implausible_amount": (ERROR, "a project amount above the ceiling ([review] max_project_amount); not counted"),
     # indicators
     "bad_indicator": (ERROR, "part of an indicator cell could not be read"),
     # review (rules.py, value_rules.py)

@@ -26,9 +26,9 @@ def test_the_sample_as_dataframes(sample):
 
 
 def test_amounts_stay_exact_to_the_fen(tmp_path):
-    """0.000001 万元 is one 分: a float column would lose it in the sum."""
-    dept = Dept("某区司法局", [("某区司法局", [Proj("甲", fiscal="0.000001"), Proj("乙", fiscal="1000000.000002")])])
+    """0.000001 万元 is one 分: a float column would lose it in the sum (below the 1,000,000 万元 project ceiling)."""
+    dept = Dept("某区司法局", [("某区司法局", [Proj("甲", fiscal="0.000001"), Proj("乙", fiscal="999999.000002")])])
     write_xlsx(tmp_path / "a.xlsx", [{"name": "Sheet1", "rows": published_rows(dept)}])
     tables = read_tables([tmp_path])
-    assert sum(tables.projects["fiscal"], Decimal(0)) == Decimal("1000000.000003")
+    assert sum(tables.projects["fiscal"], Decimal(0)) == Decimal("999999.000003")
     assert tables.projects["total"].dtype == object

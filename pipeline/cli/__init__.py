@@ -107,7 +107,7 @@ def run(inputs: InputsOption = Path("inputs"), outputs: OutputsOption = Path("ou
     from pipeline.report.changes_view import changes_view
 
     summary = summary_lines(result.batch)
-    changes = changes_view(result.record.get("changes"), period).headline
+    changes = changes_view(result.changes, period).headline
     lines = [f"期间 {period}", *summary[:-1], *changes, summary[-1], f"结果已写入 {result.folder}"]
     _echo(lines[-2:] if quiet else lines)
     if open_report:
@@ -221,7 +221,6 @@ def check(paths: Annotated[list[Path], typer.Argument(help="要检查的文件�
 
 DbOption = Annotated[Optional[Path], typer.Option(
     "--db", metavar="PATH", help="历史数据库文件，默认为 pipeline.toml 中 [history] path 指定的文件，或 OUTPUTS/history.sqlite。例：--db 报告/history.sqlite")]
-RUN_STATUS = {"ok": "通过", "failed": "未通过"}
 
 
 def _history_file(outputs: Path, db: Path | None, config: Path | None) -> Path:
@@ -241,14 +240,15 @@ def history(outputs: OutputsOption = Path("outputs"), db: DbOption = None, confi
     Example: pipeline history --outputs outputs
     """
     from pipeline.history.store import open_history
-    from pipeline.money import fmt
+    from pipeline.money import show
+    from pipeline.vocabulary import status_label
 
     path = _history_file(outputs, db, config)
     with open_history(path, create=False) as store:
         runs = store.runs()
     _echo([f"历史数据库 {path}：已记录 {len(runs)} 期"] + [
         f"  {r.period}  运行于 {r.started.replace('T', ' ')[:16]}  部门 {r.departments} 个  项目 {r.projects} 个  "
-        f"合计 {fmt(r.total)} 万元  {RUN_STATUS.get(r.status, r.status)}" + (f"（错误 {r.errors} 个）" if r.errors else "")
+        f"合计 {show(r.total)} 万元  {status_label(r.status)}" + (f"（错误 {r.errors} 个）" if r.errors else "")
         for r in runs])
 
 
@@ -274,9 +274,9 @@ def diff(p1: Annotated[str, typer.Argument(metavar="P1", help="较早的期间 Y
     if output_format not in ("text", "json"):
         raise UsageError(f"--format「{output_format}」无效：只能是 text 或 json。")
     with open_history(_history_file(outputs, db, config), create=False) as store:
-        changes = store.changes_between(p1, p2).as_dict()
+        changes = store.changes_between(p1, p2)
     if output_format == "json":
-        typer.echo(json.dumps(changes, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(changes.as_dict(), ensure_ascii=False, indent=2))
     else:
         _echo(change_lines(changes_view(changes, p2)))
 

@@ -31,6 +31,7 @@ class Batch:
     findings: list[Finding] = field(default_factory=list)
     control_totals: dict[str, Decimal] = field(default_factory=dict)
     timings: Timings = field(default_factory=Timings)  # department -> 控制数 (controls.py)
+    changes: object = None  # history.changes.Changes since the last period, added by the run
 
     @property
     def ok(self) -> bool:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import PurePosixPath
 
 from pipeline.findings import Finding, finding
 from pipeline.read.indicators import Target, parse_packed, parse_target
 from pipeline.read.layout import AMOUNT_FIELDS, Table, cell_text
-from pipeline.model import ZERO, Amounts, Department, Indicator, Project, RowCount, Source, SpendingUnit
-from pipeline.money import BadAmount, parse_amount, to_wanyuan
+from pipeline.model import ZERO, Amounts, Sum, add_known, Department, Indicator, Project, RowCount, Source, SpendingUnit
+from pipeline.money import BadAmount, parse_amount, show_in_unit, to_wanyuan
 from pipeline.read.sheets import Sheet
 
 AMOUNT_LABELS = {"total": "总计", "fiscal": "财政拨款", "special_account": "财政专户拨款", "other": "其他资金"}
@@ -73,10 +74,10 @@ def adopt_projects_without_text(department: Department) -> None:
     for k in range(len(units) - 1, 0, -1):
         orphan, above = units[k], units[k - 1]
         if orphan.projects or orphan.subtotals or orphan.amounts is None or above.amounts is None \
-                or not above.amounts_ok:
+                or not above.amounts_ok or orphan.amounts.total is None:
             continue
-        itemised = sum((p.amounts.total for p in above.projects), ZERO)
-        if above.projects and itemised != above.amounts.total and \
+        itemised = Sum.of(p.amounts.total for p in above.projects).exact
+        if itemised is not None and above.projects and itemised != above.amounts.total and \
                 itemised + orphan.amounts.total == above.amounts.total:
             above.projects.append(Project(department.name, above.name, orphan.name, orphan.amounts, "",
                                           orphan.source, dict(department.columns), amounts_ok=orphan.amounts_ok))
@@ -132,22 +133,32 @@ class _Builder:
         return cell_text(cells[col]) if col is not None and col < len(cells) else ""
 
     def _amounts(self, index: int, cells, label: str, project: str | None = None) -> tuple[Amounts, bool]:
-        values, ok = {}, True
+        """The row's amounts in 万元. The one place an unreadable amount cell is handled: it is reported
+        (`bad_amount`) and left unknown (None), never counted as 0; a blank cell is 0. A negative amount
+        is kept and reported (`negative_amount`). `ok` is False when any amount is unknown."""
+        values: dict[str, Decimal | None] = {}
+        unit = self.department.unit
         for fld in AMOUNT_FIELDS:
             col = self.cols.get(fld)
             raw = cells[col] if col is not None and col < len(cells) else None
+            cell = self._source(index, col).cell
             try:
-                values[fld] = to_wanyuan(parse_amount(raw), self.department.unit)
+                values[fld] = to_wanyuan(parse_amount(raw), unit)
             except BadAmount:
-                ok = False
-                values[fld] = to_wanyuan(parse_amount(None), self.department.unit)
-                cell = self._source(index, col).cell
+                values[fld] = None
                 self._add("bad_amount",
-                          f"{label}的「{AMOUNT_LABELS[fld]}」单元格 {cell} 内容为「{cell_text(raw)}」，不是金额。"
+                          f"{label}的「{AMOUNT_LABELS[fld]}」单元格 {cell} 内容为「{cell_text(raw)}」，不是金额"
+                          f"（本表金额单位：{unit}），此金额按无法读取处理，未计入任何合计。"
                           f"请填写数字（如 308.00），空白表示 0。", cell=cell, project=project)
+                continue
+            if values[fld] < 0:
+                self._add("negative_amount",
+                          f"{label}的「{AMOUNT_LABELS[fld]}」单元格 {cell} 为负数「{cell_text(raw)}」"
+                          f"，即 {show_in_unit(values[fld], unit, exact=True)}。预算金额通常不为负，"
+                          f"请核对是否误录（如括号或减号）；确为调减的，请在说明中注明。", cell=cell, project=project)
         if "total" not in self.cols:   # no 总计 column: the total is the sum of the sources
-            values["total"] = values["fiscal"] + values["special_account"] + values["other"]
-        return Amounts(**values), ok
+            values["total"] = add_known(add_known(values["fiscal"], values["special_account"]), values["other"])
+        return Amounts(**values), all(v is not None for v in values.values())
 
     def total(self, index: int, cells) -> None:
         amounts, ok = self._amounts(index, cells, "合计行")

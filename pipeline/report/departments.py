@@ -14,11 +14,13 @@ import unicodedata
 from pathlib import Path
 
 from pipeline.model import ZERO, Amounts, Department, Indicator
+from pipeline.vocabulary import UNKNOWN_AMOUNT
 
 TITLE = "项目支出绩效目标表（含转移支付项目）"
 HEADER = ["项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标"]
 WIDTHS = [30, 12, 12, 12, 12, 45, 70]
 DEPARTMENTS_FOLDER = "departments"
+UNKNOWN_NOTE = f"{UNKNOWN_AMOUNT}：原表此单元格不是金额，见 report.xlsx 问题清单（bad_amount）。此处留空，未按 0 计。"
 # path separators and the characters Windows forbids in a file name
 _FORBIDDEN = re.compile(r'[/\\:*?"<>|]')
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
@@ -77,8 +79,9 @@ def _write(workbook, department: Department) -> None:
     def amounts_row(label: str, amounts, fmt_text, fmt_money) -> None:
         sheet.write_string(row, 0, label, fmt_text)
         for col, value in enumerate((amounts.total, amounts.fiscal, amounts.special_account, amounts.other), 1):
-            if value is None:              # unknown (unreadable in the input): left blank, never 0
+            if value is None:  # could not be read: blank (never 0.00), and a note on the cell says why
                 sheet.write_blank(row, col, None, fmt_money)
+                sheet.write_comment(row, col, UNKNOWN_NOTE)
                 continue
             # xlsxwriter stores numbers as doubles: exact for amounts to the 分 below 10^9 万元
             sheet.write_number(row, col, float(value), fmt_money)

@@ -6,7 +6,10 @@ from collections import Counter
 
 from pipeline.read.batch import Batch
 from pipeline.findings import ERROR, INFO, WARNING, SEVERITY_LABEL
-from pipeline.money import fmt
+from pipeline.model import Sum, grand_total
+from pipeline.money import show, show_exact
+from pipeline.report.record import run_status
+from pipeline.vocabulary import FAILED, UNKNOWN_AMOUNT, status_label, unknown_note
 
 
 MAX_DEPARTMENTS = 20   # a city batch lists hundreds: the screen shows the first ones, the reports all
@@ -19,19 +22,21 @@ def summary_lines(batch: Batch, *, max_findings: int = 10) -> list[str]:
     units = sum(len(d.spending_units) for d in batch.departments)
     projects = sum(len(d.projects) for d in batch.departments)
     indicators = sum(len(d.indicators) for d in batch.departments)
-    declared = [d.declared_total.total for d in batch.departments if d.declared_total is not None]
+    declared = Sum.of(d.declared_total.total for d in batch.departments if d.declared_total is not None)
+    declared_text = "—" if not any(d.declared_total for d in batch.departments) else amount_text(declared)
     forms = sum(1 for d in batch.departments for p in d.projects if p.layout == "form")
     lines = [
         f"文件 {len(batch.inputs)} 个：读取成功 {statuses['ok']} 个，拒收 {statuses['rejected']} 个，跳过 {statuses['skipped']} 个",
         f"部门 {len(batch.departments)} 个，资金使用单位 {units} 个，项目 {projects} 个，绩效指标 {indicators} 条"
         + (f"（其中申报表 {forms} 份）" if forms else ""),
-        f"合计 {fmt(batch.total)} 万元（各部门合计行申报 {fmt(sum(declared)) if declared else '—'} 万元）",
+        f"合计 {amount_text(grand_total(batch.departments))}（各部门合计行申报 {declared_text}）",
     ]
     for d in batch.departments[:MAX_DEPARTMENTS]:
-        declared_d = fmt(d.declared_total.total) if d.declared_total is not None else "—"
+        declared_d = ("—" if d.declared_total is None else UNKNOWN_AMOUNT if d.declared_total.total is None
+                      else amount_text(Sum.of([d.declared_total.total])))
         lines.append(f"  {d.name}：项目 {len(d.projects)} 个，指标 {len(d.indicators)} 条，"
-                     f"计算 {fmt(d.total)} 万元，申报 {declared_d} 万元"
-                     + (f"，控制数 {fmt(batch.control_totals[d.name])} 万元" if d.name in batch.control_totals else "")
+                     f"计算 {amount_text(d.total_sum)}，申报 {declared_d}"
+                     + (f"，控制数 {show_exact(batch.control_totals[d.name])} 万元" if d.name in batch.control_totals else "")
                      + (f"（由 {len(d.projects)} 份申报表汇总）" if d.layout == "form" else ""))
     if len(batch.departments) > MAX_DEPARTMENTS:
         lines.append(f"  ……另有 {len(batch.departments) - MAX_DEPARTMENTS} 个部门，见 report.xlsx 汇总表")
@@ -46,5 +51,11 @@ def summary_lines(batch: Batch, *, max_findings: int = 10) -> list[str]:
         lines.append(f"  [{label}] {i.file}：{i.reason}")
     if len(not_read) > MAX_FILES:
         lines.append(f"  ……另有 {len(not_read) - MAX_FILES} 个文件未读取，见 report.xlsx 文件表")
-    lines.append("状态：" + ("通过" if batch.ok else "未通过（有错误，请按问题清单修改后重新报送）"))
+    status = run_status(batch)
+    lines.append("状态：" + status_label(status) + ("（有错误，请按问题清单修改后重新报送）" if status == FAILED else ""))
     return lines
+
+
+def amount_text(total: Sum) -> str:
+    """`298.00 万元`, or for a sum that lacks unreadable amounts `298.00 万元（另有 1 个金额无法读取，未计入）`."""
+    return f"{show(total.known)} 万元{unknown_note(total.unknown)}"

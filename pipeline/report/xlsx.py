@@ -25,15 +25,18 @@ from pipeline.report.view import KIND_LABEL, ReportView, build_view
 WORKBOOK_OPTIONS = SAFE_WORKBOOK
 SHEETS = ["汇总", "变化", "项目", "绩效指标", "核对", "问题清单", "文件"]
 MONEY = "#,##0.00"
+MONEY_EXACT = "#,##0.00####"       # a difference: 0.0001 shows as 0.0001, never as 0.00
 FOOTER = "&C第 &P 页，共 &N 页"
-SUMMARY_HEADER = ["部门", "项目数", "指标数", "合计（申报）", "合计（计算）", "控制数", "差额", "状态"]
-SUMMARY_KINDS = ["text", "count", "count", "money", "money", "money", "money", "short"]
+SUMMARY_HEADER = ["部门", "项目数", "指标数", "合计（申报）", "合计（计算）", "控制数", "差额", "状态",
+                  "未计入的金额（无法读取，个）"]
+SUMMARY_KINDS = ["text", "count", "count", "money", "money", "money_exact", "money_exact", "short", "count"]
 SUMMARY_HEADER_ROW = 5
 CHANGES_HEADER_ROW = 7             # 变化: the title, five headline lines, a blank row, then the table
 # column widths in Excel units, capped so a table prints one A4 page wide at a legible scale
-WIDTH_CAP = {"text": 28, "wrap": 36, "short": 10, "small": 30, "money": 14, "count": 9, "number": 10}
+WIDTH_CAP = {"text": 28, "wrap": 36, "short": 10, "small": 30, "money": 14, "money_exact": 14, "count": 9,
+             "number": 10}
 SMALL = 0.8                        # an 8-point character is 0.8 the width of a 10-point one
-MIN_WIDTH = {"wrap": 24, "money": 12, "short": 8}
+MIN_WIDTH = {"wrap": 24, "money": 12, "money_exact": 12, "short": 8}
 LINE_HEIGHT = 13.5                 # points per line of 10-point text
 MAX_LINES = 30                     # Excel's tallest row is 409 points
 MEASURE_CHARS = 80                 # no column is wider than this, so longer text need not be measured
@@ -42,7 +45,8 @@ MEASURE_CHARS = 80                 # no column is wider than this, so longer tex
 @dataclass(frozen=True, slots=True)
 class Column:
     header: str
-    kind: str = "text"             # text | wrap (long text) | short (a word) | small (8 pt) | money | count | number
+    kind: str = "text"             # text | wrap (long text) | short (a word) | small (8 pt) | money
+                                   # | money_exact (a difference) | count | number
 
 
 def display_width(value: object, limit: int | None = MEASURE_CHARS) -> int:
@@ -79,7 +83,7 @@ def write_workbook(view: ReportView, path: Path) -> None:
         checks = _table_sheet(workbook, styles, view, "核对", CHECK_COLUMNS, _check_rows(view))
         last = max(len(view.checks), 1)
         checks.conditional_format(1, 0, last, len(CHECK_COLUMNS) - 1,
-                                  {"type": "formula", "criteria": "=$E2<>0", "format": styles["bad"]})
+                                  {"type": "formula", "criteria": "=$F2<>0", "format": styles["bad"]})
         _table_sheet(workbook, styles, view, "问题清单", FINDING_COLUMNS, _finding_rows(view))
         _table_sheet(workbook, styles, view, "文件", FILE_COLUMNS, _file_rows(view))
         workbook.set_properties({
@@ -108,15 +112,18 @@ def _styles(workbook) -> dict:
         "small": add({**base, "font_size": 8, "text_wrap": True}),
         "number": add(base),
         "money": add({**base, "num_format": MONEY}),
+        "money_exact": add({**base, "num_format": MONEY_EXACT}),
         "count": add({**base, "num_format": "#,##0"}),
         "total_text": add({**base, "bold": True, "border": 1, "bottom": 6}),
         "total_money": add({**base, "bold": True, "border": 1, "bottom": 6, "num_format": MONEY}),
+        "total_money_exact": add({**base, "bold": True, "border": 1, "bottom": 6, "num_format": MONEY_EXACT}),
         "total_count": add({**base, "bold": True, "border": 1, "bottom": 6, "num_format": "#,##0"}),
         # the 汇总 table is small: its cells carry bordered formats instead of printed gridlines
         "cell_text": add({**base, "border": 1, "text_wrap": True}),
         "cell_short": add({**base, "border": 1}),
         "cell_count": add({**base, "border": 1, "num_format": "#,##0"}),
         "cell_money": add({**base, "border": 1, "num_format": MONEY}),
+        "cell_money_exact": add({**base, "border": 1, "num_format": MONEY_EXACT}),
         "bad": add({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
     }
 
@@ -184,7 +191,7 @@ def _summary_sheet(workbook, styles: dict, view: ReportView) -> None:
     sheet = workbook.add_worksheet("汇总")
     columns = [Column(h, k) for h, k in zip(SUMMARY_HEADER, SUMMARY_KINDS)]
     rows = [[d.name, d.projects, d.indicators, _num(d.declared), _num(d.computed), _num(d.control),
-             _num(d.difference), d.status] for d in view.departments]
+             _num(d.difference), d.status, d.unknown] for d in view.departments]
     widths = _set_widths(sheet, columns, rows + [[b.label] for b in view.bars], styles)
     sheet.merge_range(0, 0, 0, len(columns) - 1, f"项目支出绩效目标审核汇总（{view.period}）", styles["title"])
     meta = [["期间", view.period, "运行时间", view.started_minute, "状态", view.status],
@@ -204,6 +211,8 @@ def _summary_sheet(workbook, styles: dict, view: ReportView) -> None:
     _totals_row(sheet, styles, view, top + 1, total_row)
     sheet.conditional_format(top + 1, 6, total_row, 6,
                              {"type": "cell", "criteria": "!=", "value": 0, "format": styles["bad"]})
+    sheet.conditional_format(top + 1, 8, total_row, 8,
+                             {"type": "cell", "criteria": ">", "value": 0, "format": styles["bad"]})
     sheet.freeze_panes(top + 1, 0)
     sheet.autofilter(top, 0, max(total_row - 1, top + 1), len(columns) - 1)
     _print_setup(sheet, top, view.period, gridlines=False)
@@ -237,13 +246,14 @@ def _totals_row(sheet, styles: dict, view: ReportView, first: int, row: int) -> 
     sheet.write_string(row, 0, "合计", styles["total_text"])
     values = [t.projects, t.indicators, t.declared, t.computed, t.control, t.difference]
     for col, value in enumerate(values, start=1):
-        style = styles["total_count" if col <= 2 else "total_money"]
+        style = styles["total_count" if col <= 2 else "total_money_exact" if col >= 5 else "total_money"]
         if value is None or row == first:
             sheet.write(row, col, _num(value), style)
         else:
             letter = chr(ord("A") + col)
             sheet.write_formula(row, col, f"=SUM({letter}{first + 1}:{letter}{row})", style, _num(value))
     sheet.write_string(row, 7, t.status, styles["total_text"])
+    sheet.write_number(row, 8, t.unknown, styles["total_count"])
 
 
 def _chart(workbook, sheet, styles: dict, view: ReportView, top: int) -> None:
@@ -272,13 +282,15 @@ def _num(value):
 
 PROJECT_COLUMNS = [Column("部门"), Column("资金使用单位"), Column("项目名称"), Column("总计", "money"),
                    Column("财政拨款", "money"), Column("财政专户拨款", "money"), Column("其他资金", "money"),
-                   Column("指标数", "count"), Column("问题数", "count"), Column("绩效目标", "wrap"), Column("来源", "small")]
+                   Column("指标数", "count"), Column("问题数", "count"), Column("绩效目标", "wrap"), Column("来源", "small"),
+                   Column("无法读取的金额", "short")]
 INDICATOR_COLUMNS = [Column("部门"), Column("资金使用单位"), Column("项目名称"), Column("序号", "count"),
                      Column("一级指标"), Column("二级指标"), Column("三级指标"), Column("实施周期指标值", "wrap"),
                      Column("年度指标值", "wrap"), Column("运算符", "short"), Column("目标值", "number"),
                      Column("单位", "short"), Column("类型", "short"), Column("来源", "small")]
-CHECK_COLUMNS = [Column("部门"), Column("核对内容", "wrap"), Column("应为（万元）", "money"),
-                 Column("实际（万元）", "money"), Column("差额（万元）", "money"), Column("位置", "small"), Column("结果", "short")]
+CHECK_COLUMNS = [Column("部门"), Column("金额列", "short"), Column("核对内容", "wrap"), Column("应为（万元）", "money_exact"),
+                 Column("实际（万元）", "money_exact"), Column("差额（万元）", "money_exact"), Column("位置", "small"),
+                 Column("结果", "short")]
 FINDING_COLUMNS = [Column("级别", "short"), Column("代码"), Column("部门"), Column("项目"), Column("位置", "small"),
                    Column("说明", "wrap")]
 CHANGE_COLUMNS = [Column("类别", "short"), Column("变化", "short"), Column("部门"), Column("资金使用单位"),
@@ -290,8 +302,9 @@ FILE_COLUMNS = [Column("文件"), Column("状态", "short"), Column("原因", "w
 
 
 def _project_rows(view: ReportView) -> list[list]:
-    return [[p.department, p.spending_unit, p.name, float(p.total), float(p.fiscal), float(p.special_account),
-             float(p.other), len(p.indicators), p.findings, p.goal, p.where] for p in view.projects]
+    # an amount that could not be read is a blank cell (never 0), named in the last column
+    return [[p.department, p.spending_unit, p.name, _num(p.total), _num(p.fiscal), _num(p.special_account),
+             _num(p.other), len(p.indicators), p.findings, p.goal, p.where, p.unreadable] for p in view.projects]
 
 
 def _indicator_rows(view: ReportView) -> list[list]:
@@ -303,7 +316,7 @@ def _indicator_rows(view: ReportView) -> list[list]:
 
 
 def _check_rows(view: ReportView) -> list[list]:
-    return [[c.department, c.what, float(c.expected), float(c.actual), float(c.difference), c.where,
+    return [[c.department, c.column, c.what, float(c.expected), float(c.actual), float(c.difference), c.where,
              "通过" if c.passed else "不符"] for c in view.checks]
 
 

@@ -93,7 +93,8 @@ def form_checks(departments: list[Department]) -> list[Check]:
                                     src.file, src.sheet, _cell(p, "total"), pair[0] == pair[1], "form_sum_mismatch"))
             for name, items, line in _subtotals(p):
                 checks.append(Check(department.name, f"项目「{p.name}」申报表的{_PARTS[name]}小计与其各项", items, line,
-                                    src.file, src.sheet, _cell(p, name), items == line, "form_subtotal_mismatch"))
+                                    src.file, src.sheet, _cell(p, name), items == line, "form_subtotal_mismatch",
+                                    column=name))
     return checks
 
 
