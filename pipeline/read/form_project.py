@@ -137,7 +137,7 @@ def _money_lines(form: _Form) -> dict[str, list[tuple[Money, Label]]]:
             money = read_money(lab.value, unit or "万元")
             read.setdefault(lab.field, []).append((money, lab))
             if money.amount is None:
-                form.add("bad_amount", f"申报表「{lab.printed.strip()}」的金额无法读取：{money.problem}。"
+                form.add("bad_amount", f"申报表「{lab.printed.strip().rstrip(':：')}」的金额无法读取：{money.problem}。"
                          f"请只填写一个金额（如 854 或 854万元），说明写在备注中。", lab.value_cell or lab.cell)
     stated = unit is not None or all(m.unit_written or not m.amount for ms in read.values() for m, _ in ms)
     if not stated:

@@ -156,3 +156,19 @@ def test_a_form_whose_money_does_not_add_up_leaves_its_department_unreconciled(t
     checks = load_workbook(tmp_path / "outputs" / "2026-11" / "report.xlsx")["核对"]
     assert [list(row) for row in checks.iter_rows(min_row=2, values_only=True)] == [
         [FARM, "总计", "项目「高标准农田」申报表的年度资金总额与各项之和", 854, 900, 46, "1.xlsx!申报表!C6", "不符"]]
+
+
+def test_an_unreadable_form_amount_stays_unknown_through_the_run_and_the_compiled_table(tmp_path):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    form_file(inputs / "1.xlsx", Form(name="高标准农田", total=854, fiscal="854万854万(重复)"))
+    form_file(inputs / "2.xlsx", Form(name="农村公路养护", total=10, fiscal=10))
+    result = run(inputs, tmp_path / "outputs", "2026-11")
+    [department] = result.record["departments"]
+    assert (department["total"], department["unknown_amounts"], department["reconciled"]) == ("864.00", 1, False)
+    [bad] = [f for f in result.record["findings"] if f["code"] == "bad_amount"]
+    assert (bad["file"], bad["cell"]) == ("1.xlsx", "C7") and "「其中:财政拨款」" in bad["message"]
+    compiled = load_workbook(result.folder / "departments" / f"{FARM}.xlsx")["项目支出绩效目标表"]
+    rows = [list(r[:5]) for r in compiled.iter_rows(min_row=4, values_only=True)]
+    assert rows[0] == ["合计", 864, None, 0, 0]          # the 财政拨款 sum is unknown: blank, never a smaller sum
+    assert ["高标准农田", 854, None, 0, 0] in rows
