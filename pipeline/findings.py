@@ -26,6 +26,7 @@ CODES: dict[str, tuple[str, str]] = {
     "no_amount_columns": (ERROR, "the header has no amount column, so no money can be read or checked"),
     "unrecognised_row": (WARNING, "a row below the header is neither a total, unit, project nor indicator"),
     "duplicate_project": (WARNING, "the same project name twice under one spending unit"),
+    "duplicate_sheet": (WARNING, "a sheet repeats a department read from another sheet of the same workbook; not added"),
     "duplicate_department": (WARNING, "the same department came in two files; the newest is used"),
     # per-project forms (read/forms.py, review/rules/forms.py)
     "duplicate_form": (WARNING, "the same department's same project came as a form in two files; the newest is used"),
@@ -47,6 +48,8 @@ CODES: dict[str, tuple[str, str]] = {
     "form_date_outside_period": (WARNING, "a 时效 indicator's date falls outside the project period"),
     # money
     "bad_amount": (ERROR, "an amount cell holds something that is not a number"),
+    "formula_without_value": (ERROR, "an amount cell is a formula stored without its computed value"),
+    "formula_error": (ERROR, "an amount cell is a formula whose cached value is an error (#N/A, #REF!, #DIV/0!)"),
     "row_sum_mismatch": (ERROR, "总计 differs from 财政拨款 + 财政专户拨款 + 其他资金 on a row"),
     "subtotal_mismatch": (ERROR, "a spending-unit row differs from the sum of its projects"),
     "total_mismatch": (ERROR, "the 合计 row differs from the sum of the spending units"),

@@ -123,7 +123,29 @@ class Indicator:
     target: Decimal | None
     unit: str
     kind: str                      # "quantitative" | "qualitative"
-    source: Source
+    source: Source                 # the packed 绩效指标 cell, or the indicator row's 三级指标 (name) cell
+    # the columns of the cells holding the values, on the source's row, where findings on a value point:
+    # the 年度指标值 / 实施周期指标值 (or 指标值) columns of the long layout; None: the source cell itself
+    # (the packed 绩效指标 cell of the published layout). Columns, not Sources: 20,000 rows read faster
+    annual_col: int | None = None
+    period_col: int | None = None
+
+    @property
+    def annual_source(self) -> Source:
+        return self.source if self.annual_col is None else self.source.at(self.annual_col)
+
+    @property
+    def period_source(self) -> Source:
+        col = self.annual_col if self.period_col is None else self.period_col
+        return self.source if col is None else self.source.at(col)
+
+    @property
+    def annual_cell(self) -> str:
+        return self.annual_source.cell
+
+    @property
+    def period_cell(self) -> str:
+        return self.period_source.cell
 
 
 @dataclass(slots=True)
