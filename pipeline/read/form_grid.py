@@ -219,8 +219,7 @@ def row_target(row: GridRow) -> Target:
     return parse_target(annual)
 
 
-def fill_value_sources(indicator, row: GridRow, source) -> None:
-    """Fill whichever value-cell sources the model's Indicator carries (annual_source, period_source)."""
-    for name, pos in (("annual_source", row.value_cell), ("period_source", row.period_cell)):
-        if pos is not None and hasattr(indicator, name):
-            setattr(indicator, name, source(pos))
+def value_columns(row: GridRow) -> tuple[int | None, int | None]:
+    """The columns of the annual and the period value cells on the indicator's row (Indicator.annual_col,
+    period_col), where findings on a value point."""
+    return (row.value_cell[1] if row.value_cell else None, row.period_cell[1] if row.period_cell else None)

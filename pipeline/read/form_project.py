@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 from pipeline.findings import Finding, finding
 from pipeline.model import ZERO, Amounts, Indicator, Project, Source
-from pipeline.read.form_grid import PERIOD, Grid, fill_value_sources, read_grid, row_target
+from pipeline.read.form_grid import PERIOD, Grid, read_grid, row_target, value_columns
 from pipeline.read.form_header import Header, Label, Money, own_cells, read_money, read_month, read_period, split_unit_code
 from pipeline.read.layout import cell_text
 from pipeline.read.normalise import split_code
@@ -226,10 +226,10 @@ def _indicators(form: _Form, grid: Grid, project: Project) -> None:
         level1_code, level1 = split_code(row.level1)
         level2_code, level2 = split_code(row.level2)
         target = row_target(row)
+        annual_col, period_col = value_columns(row)
         indicator = Indicator(len(project.indicators) + 1, level1_code, level1, level2_code, level2, row.name,
                               row.period_value, row.annual_value, target.operator, target.target, target.unit,
-                              target.kind, form.source(row.name_cell))
-        fill_value_sources(indicator, row, form.source)
+                              target.kind, form.source(row.name_cell), annual_col=annual_col, period_col=period_col)
         project.indicators.append(indicator)
 
 

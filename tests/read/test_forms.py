@@ -243,7 +243,7 @@ def test_blocks_listing_different_indicators_on_a_row(tmp_path):
 
 def test_a_published_table_is_never_a_form_and_a_form_never_a_table(tmp_path, sample):
     long, merges = long_rows(Dept("某局", [("某局", [Proj("培训", fiscal="10")])]))
-    published = published_rows(Dept("某局", [("某局", [Proj("培训", fiscal="10")])]))
+    published = published_rows(Dept("另一局", [("另一局", [Proj("培训", fiscal="10")])]))
     path = write_xlsx(tmp_path / "t.xlsx", [{"name": "长表", "rows": long, "merges": merges},
                                             {"name": "发布表", "rows": published}])
     assert all(find_forms(sheet) == [] for sheet in read_sheets(path) + read_sheets(sample))
@@ -296,3 +296,11 @@ def test_forms_stacked_without_blank_rows_between(tmp_path):
     assert (counts.read, counts.used, counts.rejected) == (47, 36, 0)
     assert counts.ignored_as == {"title": 4, "template_row": 3, "sign_off": 4}
     assert batch.findings == []
+
+
+def test_findings_on_a_value_point_at_the_value_cell(tmp_path):
+    rows, merges = dongguan_rows(DONGGUAN)
+    rows[7][7] = "≥300"                          # the annual value without its unit
+    batch = read_batch([write_form_xlsx(tmp_path / "a.xlsx", [("S", rows, merges)])])
+    indicator = only_project(batch).indicators[1]
+    assert (indicator.source.cell, indicator.annual_cell, indicator.period_cell) == ("G8", "H8", "E8")
