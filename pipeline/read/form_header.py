@@ -130,10 +130,11 @@ def _label_at(sheet: Sheet, row: int, col: int, text: str, bottom: int, taken: s
 
 
 def _right_of(sheet: Sheet, row: int, col: int) -> Pos | None:
-    """The first non-blank cell right of (row, col) that is not a copy of a merged cell."""
+    """The first non-blank cell right of (row, col) that is not a copy of a merged cell; a formula the
+    file stores without its value reads as blank but is a value (an unknown one)."""
     cells = sheet.rows[row]
     for c in range(col + 1, len(cells)):
-        if (row, c) in sheet.merged_from or not cell_text(cells[c]):
+        if (row, c) in sheet.merged_from or not (cell_text(cells[c]) or (row, c) in sheet.formula_cells):
             continue
         return (row, c)
     return None

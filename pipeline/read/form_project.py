@@ -134,9 +134,12 @@ def _money_lines(form: _Form) -> dict[str, list[tuple[Money, Label]]]:
     read: dict[str, list[tuple[Money, Label]]] = {}
     for lab in form.header.labels:
         if lab.field in _MONEY_FIELDS:
-            money = read_money(lab.value, unit or "万元")
+            formula = _unvalued_formula(form, lab)
+            money = Money(None, True, "") if formula is not None else read_money(lab.value, unit or "万元")
             read.setdefault(lab.field, []).append((money, lab))
-            if money.amount is None:
+            if formula is not None:
+                _formula_finding(form, lab, formula)
+            elif money.amount is None:
                 form.add("bad_amount", f"申报表「{lab.printed.strip().rstrip(':：')}」的金额无法读取：{money.problem}。"
                          f"请只填写一个金额（如 854 或 854万元），说明写在备注中。", lab.value_cell or lab.cell)
     stated = unit is not None or all(m.unit_written or not m.amount for ms in read.values() for m, _ in ms)
@@ -145,6 +148,24 @@ def _money_lines(form: _Form) -> dict[str, list[tuple[Money, Label]]]:
         form.add("form_no_money_unit", "申报表没有注明金额单位（如「资金情况（万元）」或「单位：万元」），已按万元计算。"
                  "请注明金额单位。", first.cell if first else None)
     return read
+
+
+def _unvalued_formula(form: _Form, lab: Label) -> str | None:
+    """A money value that is a formula the file stores without its value (""), or with an error value."""
+    formulas = form.sheet.formula_cells
+    if not formulas or lab.value_cell is None:
+        return None
+    return formulas.get(form.sheet.merged_from.get(lab.value_cell, lab.value_cell))
+
+
+def _formula_finding(form: _Form, lab: Label, error: str) -> None:
+    what = f"申报表「{lab.printed.strip().rstrip(':：')}」的金额是公式"
+    if error:
+        form.add("formula_error", f"{what}，计算结果为错误值「{error}」，此金额按无法读取处理。"
+                 f"请在 Excel 或 WPS 中修正该公式（或改为数值）后保存，再重新报送。", lab.value_cell)
+    else:
+        form.add("formula_without_value", f"{what}，但文件中没有保存计算结果，此金额按无法读取处理。"
+                 f"请用 Excel 或 WPS 打开该文件并保存一次，或把公式改为数值后重新报送。", lab.value_cell)
 
 
 def _money(form: _Form) -> tuple[Amounts, Decimal | None, dict[str, Decimal]]:

@@ -129,3 +129,20 @@ def test_header_texts_no_label_takes(tmp_path):
     assert sorted((f.code, f.cell) for f in batch.findings) == [("form_unread_cell", "C3"), ("unrecognised_row", "A4")]
     counts = batch.inputs[0].rows
     assert (counts.read, counts.used, counts.rejected) == (6, 5, 1)
+
+
+def test_a_money_formula_without_its_value_is_unknown_never_0(tmp_path):
+    from builders import Formula, write_formula_xlsx
+
+    rows = [["项目名称", "校舍维修", "主管部门", "某区教育局"],
+            ["资金情况(万元)", "年度资金总额", Formula("C3+C4"), ""],
+            ["", "其中:财政拨款", 60, ""],
+            ["", "其他资金", 20, ""],
+            ["年度目标", "完成维修 2 栋", "", ""],
+            ["一级指标", "二级指标", "三级指标", "指标值"],
+            ["产出指标", "数量指标", "维修栋数", "2栋"]]
+    batch = read_batch([write_formula_xlsx(tmp_path / "生成.xlsx", rows)])
+    [project] = batch.departments[0].projects
+    assert (project.amounts.total, project.amounts.fiscal, project.amounts.other) == (None, D("60"), D("20"))
+    [formula] = [f for f in batch.findings if f.code == "formula_without_value"]
+    assert formula.cell == "C2" and "年度资金总额" in formula.message
