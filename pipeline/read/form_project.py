@@ -23,7 +23,6 @@ from pipeline.text import compact
 from pipeline.vocabulary import form_label_core
 
 
-
 @dataclass(slots=True)
 class Built:
     project: Project
@@ -37,8 +36,9 @@ class _Form:
         self.sheet, self.span, self.header, self.file = sheet, span, header, file
         self.findings: list[Finding] = []
         self.cells: dict[str, Source] = {}
-        self.department = ""
+        self.department = self.department_code = ""
         self.name = ""
+        self.unit = self.unit_code = ""
 
     def source(self, pos: tuple[int, int]) -> Source:
         return Source(self.file, self.sheet.name, pos[0] + 1, pos[1])
@@ -68,7 +68,7 @@ def build_project(sheet: Sheet, span, header: Header, file: str) -> Built:
         attributes["实施单位编码"] = form.unit_code     # [610001]… : the code, kept apart from the name
     grid = read_grid(sheet, span.grid, span.end)
     project = Project(form.department, form.unit, form.name, amounts, goal, form.cells["name"], {},
-                      amounts_ok=amounts.total is not None and None not in (amounts.fiscal, amounts.other),
+                      amounts_ok=not amounts.unknown,
                       layout="form", period_total=period_total, period_goal=period_goal, period_start=start,
                       period_end=end, attributes=attributes, cells=form.cells,
                       form_range=span.cell_range(sheet))
@@ -80,15 +80,8 @@ def build_project(sheet: Sheet, span, header: Header, file: str) -> Built:
 
 
 def _names(form: _Form) -> None:
-    name, label = form.text("name")
-    if not name:
-        title = next((r for r in sorted(form.header.title_rows)), None)
-        form.name = f"{PurePosixPath(form.file).stem}（{form.sheet.name or '表'}第{form.span.top + 1}行）"
-        form.cells["name"] = form.source(label.cell if label else (title if title is not None else form.span.top, 0))
-        form.add("form_missing_name", f"申报表没有填写「项目名称」，暂称为「{form.name}」。请补填项目名称。",
-                 label.cell if label else None)
-    else:
-        form.name = name
+    name, name_label = form.text("name")
+    form.name = name or f"{PurePosixPath(form.file).stem}（{form.sheet.name or '表'}第{form.span.top + 1}行）"
     department, label, budget_unit = _department_label(form)
     form.department_code, form.department = split_unit_code(department)
     if not form.department:
@@ -101,6 +94,11 @@ def _names(form: _Form) -> None:
         form.cells["spending_unit"] = form.source(budget_unit.value_cell or budget_unit.cell)
     form.unit_code, form.unit = split_unit_code(unit)
     form.unit = form.unit or form.department
+    if not name:
+        title = min(form.header.title_rows, default=form.span.top)
+        form.cells["name"] = form.source(name_label.cell if name_label else (title, 0))
+        form.add("form_missing_name", f"申报表没有填写「项目名称」，暂称为「{form.name}」。请补填项目名称。",
+                 name_label.cell if name_label else None)
 
 
 def _department_label(form: _Form) -> tuple[str, Label | None, Label | None]:

@@ -146,3 +146,16 @@ def test_a_money_formula_without_its_value_is_unknown_never_0(tmp_path):
     assert (project.amounts.total, project.amounts.fiscal, project.amounts.other) == (None, D("60"), D("20"))
     [formula] = [f for f in batch.findings if f.code == "formula_without_value"]
     assert formula.cell == "C2" and "年度资金总额" in formula.message
+
+
+def test_a_form_without_a_project_name_is_named_after_its_place(tmp_path):
+    rows = [["项目支出绩效目标申报表"],
+            ["项目名称", "", "主管部门", "某区教育局"],
+            ["资金情况(万元)", "年度资金总额", 80, ""],
+            ["一级指标", "二级指标", "三级指标", "指标值"],
+            ["产出指标", "数量指标", "维修栋数", "2栋"]]
+    batch = read_batch([write_form_xlsx(tmp_path / "维修.xlsx", [("S", rows, [])])])
+    [project] = batch.departments[0].projects
+    assert (project.name, project.source.cell) == ("维修（S第1行）", "A2")
+    [missing] = [f for f in batch.findings if f.code == "form_missing_name"]
+    assert (missing.cell, missing.department, missing.project) == ("A2", "某区教育局", "维修（S第1行）")
