@@ -29,6 +29,9 @@ def combine_forms(batch) -> None:
         key = department_key(form.name)
         if key in tables:
             _cross_check(batch, tables[key], form)
+            entry = entries[form.file]
+            if entry.status == "ok" and entry.reason is None:
+                entry.reason = f"申报表：部门「{tables[key].name}」以汇总表「{tables[key].file}」为准，本表用于核对"
             continue
         department = combined.get(key)
         if department is None:

@@ -75,6 +75,9 @@ def test_a_table_and_its_forms_are_cross_checked_and_counted_once(tmp_path):
     messages = " ".join(f.message for f in batch.findings if f.code == "form_table_mismatch")
     assert "总计申报表为 125.00 万元" in messages and "财政拨款申报表为 125.00 万元" in messages
     assert "「≥90公里」" in messages and "汇总表" in messages
+    reasons = {i.file: (i.status, i.reason) for i in batch.inputs}
+    assert reasons["公路.xlsx"] == ("ok", f"申报表：部门「{FARM}」以汇总表「汇总表.xlsx」为准，本表用于核对")
+    assert reasons["汇总表.xlsx"] == ("ok", None)
 
 
 def test_a_mixed_batch_gives_one_consistent_total_in_every_output(tmp_path):
