@@ -88,6 +88,8 @@ FORM_GRID: dict[str, tuple[str, ...]] = {
     "nature": ("指标性质",),
     "measure_unit": ("度量单位", "计量单位"),
     "note": ("备注", "分值", "权重", "指标解释"),
+    # a block label over the grid (merged down on its left, or across above its header)
+    "block": ("绩效指标", "本年度绩效指标", "绩效项目指标表", "年度绩效指标", "绩效指标表", "项目绩效指标"),
 }
 # a form's title line: …绩效目标申报表 / …绩效目标表3 / …批复表
 FORM_TITLE = re.compile(r"绩效目标(?:申报|批复)?表|绩效目标申报|项目支出绩效目标")

@@ -19,7 +19,7 @@ from pipeline.money import BadAmount, parse_amount, parse_money_unit, to_wanyuan
 from pipeline.read.layout import cell_text
 from pipeline.read.sheets import Cell, Sheet
 from pipeline.text import compact
-from pipeline.vocabulary import FORM_TITLE, form_field, form_label_core
+from pipeline.vocabulary import FORM_TITLE, form_field, form_label_core, grid_field
 
 Pos = tuple[int, int]                      # (0-based row, 0-based column)
 
@@ -86,7 +86,7 @@ def read_header(sheet: Sheet, top: int, bottom: int) -> Header:
                     header.used_rows.add(label.value_cell[0])
                 continue
             unit = parse_money_unit(text)
-            if unit or FORM_TITLE.search(compact(text)) or _year_line(text):
+            if unit or FORM_TITLE.search(compact(text)) or _year_line(text) or grid_field(text) == "block":
                 header.title_rows.add(row)
                 header.unit_line = header.unit_line or unit
     for row in range(top, bottom):
@@ -102,8 +102,9 @@ def _year_line(text: str) -> bool:
 
 
 def is_ornament(text: str) -> bool:
-    """A 单位:万元 line or a year line (`(2022年度)`): part of a form's head, no label."""
-    return bool(parse_money_unit(text)) or _year_line(text)
+    """A 单位:万元 line, a year line (`(2022年度)`) or the grid's block label (绩效指标) across above its
+    header: part of a form's head, no label."""
+    return bool(parse_money_unit(text)) or _year_line(text) or grid_field(text) == "block"
 
 
 def _label_at(sheet: Sheet, row: int, col: int, text: str, bottom: int, taken: set[Pos]) -> Label | None:

@@ -69,7 +69,7 @@ def header_top(sheet: Sheet, grid_row: int, floor: int) -> int | None:
             return None                    # a published table's header over a two-row indicator header
         fields = {form_field(t) or _pair_field(t) for _, t in cells}
         title = any(FORM_TITLE.search(compact(t)) for _, t in cells)
-        if any(is_ornament(t) for _, t in cells) and not fields - {None} and top is not None:
+        if all(is_ornament(t) for _, t in cells) and not fields - {None}:
             top = row                      # 填报单位:(盖章) 单位:万元 or (2022年度) between the title and the block
             continue
         if fields - {None} or title:

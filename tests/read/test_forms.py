@@ -304,3 +304,14 @@ def test_findings_on_a_value_point_at_the_value_cell(tmp_path):
     batch = read_batch([write_form_xlsx(tmp_path / "a.xlsx", [("S", rows, merges)])])
     indicator = only_project(batch).indicators[1]
     assert (indicator.source.cell, indicator.annual_cell, indicator.period_cell) == ("G8", "H8", "E8")
+
+
+def test_a_block_label_across_above_the_grid_header(tmp_path):
+    rows, merges = yueyang_rows(Form(), sign_off=False)
+    grid = next(r for r, row in enumerate(rows) if "一级指标" in row)
+    rows.insert(grid, ["本年度绩效指标", "", "", "", ""])
+    merges = [(r0 + (r0 >= grid), c0, r1 + (r1 >= grid), c1) for r0, c0, r1, c1 in merges] + [(grid, 0, grid, 4)]
+    batch = read_batch([write_form_xlsx(tmp_path / "a.xlsx", [("S", rows, merges)])])
+    project = only_project(batch)
+    assert [i.source.cell for i in project.indicators] == ["D12", "D13", "D14", "D15"]
+    assert batch.inputs[0].rows.rejected == 0 and batch.findings == []
