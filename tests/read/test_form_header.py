@@ -159,3 +159,25 @@ def test_a_form_without_a_project_name_is_named_after_its_place(tmp_path):
     assert (project.name, project.source.cell) == ("维修（S第1行）", "A2")
     [missing] = [f for f in batch.findings if f.code == "form_missing_name"]
     assert (missing.cell, missing.department, missing.project) == ("A2", "某区教育局", "维修（S第1行）")
+
+
+def test_a_money_block_of_sub_labels_with_the_values_below(tmp_path):
+    rows = [["项目名称", "智慧社区建设", "主管部门", "某区民政局", ""],
+            ["资金情况(万元)", "资金总额", "当年资金总额", "其中:当年财政拨款", "当年其他资金"],
+            ["", 300, 100, 80, 20],
+            ["项目起止时间", "2023年-2025年", "", "", ""],
+            ["总体目标", "实施期目标", "年度目标", "", ""],
+            ["", "建成 10 个智慧社区", "建成 4 个智慧社区", "", ""],
+            ["一级指标", "二级指标", "三级指标", "指标值", ""],
+            ["产出指标", "数量指标", "建成社区数", "4个", ""]]
+    merges = [(1, 0, 2, 0), (4, 0, 5, 0)]
+    batch = read_batch([write_form_xlsx(tmp_path / "社区.xlsx", [("S", rows, merges)])])
+    [project] = batch.departments[0].projects
+    a = project.amounts
+    assert (a.total, a.fiscal, a.special_account, a.other, project.period_total) == (
+        D("100"), D("80"), D("0"), D("20"), D("300"))
+    assert (project.period_start, project.period_end) == ("2023-01", "2025-12")
+    assert (project.goal, project.period_goal) == ("建成 4 个智慧社区", "建成 10 个智慧社区")
+    assert {k: project.cells[k].cell for k in ("period_total", "total", "fiscal", "other", "goal", "period_goal")} == {
+        "period_total": "B3", "total": "C3", "fiscal": "D3", "other": "E3", "goal": "C6", "period_goal": "B6"}
+    assert batch.findings == [] and batch.inputs[0].rows.used == 8
