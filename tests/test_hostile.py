@@ -32,9 +32,13 @@ def test_empty_file(tmp_path):
     assert f.code == "unreadable_file" and "无法作为电子表格打开" in f.message
 
 
-def test_text_renamed_xlsx(tmp_path):
+def test_text_renamed_xlsx_is_read_as_text_and_says_so(tmp_path):
     (tmp_path / "renamed.xlsx").write_text("项目名称,总计\n甲,1\n", encoding="utf-8")
-    assert rejected(tmp_path / "renamed.xlsx").code == "unreadable_file"
+    batch = read_checked([tmp_path / "renamed.xlsx"])
+    assert [i.status for i in batch.inputs] == ["ok"]
+    (note,) = [f for f in batch.findings if f.code == "read_note"]
+    assert note.severity == "info"
+    assert "实际是文本表格" in note.message and "扩展名却是 .xlsx" in note.message
 
 
 def test_truncated_zip(tmp_path, good):

@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline.history.changes import Changes, compare
-from pipeline.errors import UsageError
+from pipeline.errors import UsageError, os_cause, shown_path
 from pipeline.findings import Finding
 from pipeline.money import EXACT, FEN
 from pipeline.outputs import check_period
@@ -78,15 +78,17 @@ def history_path(settings: Settings, outputs: Path) -> Path:
 @contextmanager
 def open_history(path: Path, *, create: bool = True) -> Iterator["History"]:
     """The history database at `path`, migrated to the current schema; created when missing and `create`."""
-    if not path.exists():
-        if not create:
-            raise UsageError(f"历史数据库 {path} 不存在：还没有记录过任何一期。请先运行 pipeline run，"
-                             "或用 --db 指定数据库文件。")
-        path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        if not path.exists():
+            if not create:
+                raise UsageError(f"历史数据库 {shown_path(path)} 不存在：还没有记录过任何一期。请先运行 pipeline run，"
+                                 "或用 --db 指定数据库文件。")
+            path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    except OSError as exc:
+        raise UsageError(f"无法建立历史数据库 {shown_path(path)}：{os_cause(exc)}。{WHERE_ELSE}") from None
     except sqlite3.Error as exc:
-        raise UsageError(f"无法打开历史数据库 {path}：{exc}。") from None
+        raise UsageError(f"无法打开历史数据库 {shown_path(path)}：{_sqlite_cause(path, exc)}。{WHERE_ELSE}") from None
     try:
         connection.execute("PRAGMA foreign_keys = ON")
         history = History(connection, path)
@@ -94,6 +96,16 @@ def open_history(path: Path, *, create: bool = True) -> Iterator["History"]:
         yield history
     finally:
         connection.close()
+
+
+WHERE_ELSE = "请在 pipeline.toml 的 [history] path（或 --db）中换一个较短、可写的路径；以前各期的记录未受影响"
+SQLITE_MAX_PATH = 512   # SQLite's unix VFS refuses longer full paths, even where the system accepts them
+
+
+def _sqlite_cause(path: Path, exc: sqlite3.Error) -> str:
+    if len(os.fsencode(os.path.abspath(path))) > SQLITE_MAX_PATH:
+        return f"路径太长（SQLite 只接受 {SQLITE_MAX_PATH} 字节以内的路径）"
+    return f"SQLite 打不开这个文件（{exc}：所在文件夹可能不可写，或磁盘已满）"
 
 
 class History:

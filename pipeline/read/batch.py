@@ -46,9 +46,11 @@ class Batch:
         self.findings.sort(key=sort_key)
 
 
-def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress = no_progress) -> Batch:
-    """Read every table file under `paths` into one checked batch."""
-    candidates, skipped = discover(paths)
+def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress = no_progress,
+               exclude: list[Path] = ()) -> Batch:
+    """Read every table file under `paths` into one checked batch; folders in `exclude` (the run's
+    outputs) are listed as skipped, never read."""
+    candidates, skipped = discover(paths, exclude)
     batch = Batch()
     for done, candidate in enumerate(candidates, start=1):
         read_file(candidate, batch, limits)
@@ -95,6 +97,8 @@ def read_file(candidate: Candidate, batch: Batch, limits: Limits = Limits()) -> 
 
 def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
     name = entry.file
+    for note in dict.fromkeys(note for sheet in sheets for note in sheet.notes):
+        batch.findings.append(finding("read_note", f"文件「{name}」{note}。", file=name))
     found, empty_sheets, failed = 0, [], []
     parsed = []
     for sheet in sheets:

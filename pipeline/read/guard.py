@@ -2,8 +2,8 @@
 
 A workbook that is a ZIP (.xlsx .xlsm .ods) declares every entry's size in its central directory:
 we refuse one that would inflate past a limit, whose compression ratio is implausible, or whose XML
-carries a DTD (the root of entity-expansion bombs). An OLE container named .xlsx is an encrypted
-workbook. Everything here reads at most a few kilobytes per entry, so a 2 GB bomb costs nothing.
+carries a DTD (the root of entity-expansion bombs), whatever the file's extension. Everything here
+reads at most a few kilobytes per entry, so a 2 GB bomb costs nothing.
 """
 
 from __future__ import annotations
@@ -68,11 +68,8 @@ def check_file(path: Path, limits: Limits) -> None:
                      f"请确认文件是否正确，必要时拆分后再放入")
     with path.open("rb") as handle:
         magic = handle.read(8)
-    suffix = path.suffix.lower()
-    if magic == OLE_MAGIC and suffix in (".xlsx", ".xlsm"):
-        raise ReadError("工作簿设有打开密码（已加密），无法读取：请在 Excel 中取消密码并另存一份不加密的副本后重新放入",
-                        code="encrypted_file")
-    if magic.startswith(ZIP_MAGIC) and suffix in (".xlsx", ".xlsm", ".ods"):
+    # by content, not extension: a renamed workbook is read by what it is (read/sniff.py), so guarded too
+    if magic.startswith(ZIP_MAGIC):
         check_zip(path, limits)
 
 

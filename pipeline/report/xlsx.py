@@ -18,7 +18,8 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.read.batch import Batch
-from pipeline.report.departments import SAFE_WORKBOOK, coded
+from pipeline.excel_cell import coded, fit_cell, fit_row
+from pipeline.report.departments import SAFE_WORKBOOK
 from pipeline.findings import location
 from pipeline.report.view import KIND_LABEL, ReportView, build_view
 
@@ -180,7 +181,7 @@ def _table_sheet(workbook, styles: dict, view: ReportView, name: str, columns: l
     sheet.write_row(0, 0, [c.header for c in columns], styles["head"])
     write_row = sheet.write_row
     for r, row in enumerate(rows, start=1):
-        write_row(r, 0, row)
+        write_row(r, 0, fit_row(row))  # over-long text shortened, saying so (reported as text_too_long)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
     _print_setup(sheet, 0, view.period)
@@ -206,7 +207,7 @@ def _summary_sheet(workbook, styles: dict, view: ReportView) -> None:
     _fit_rows(sheet, rows, widths, top + 1)
     for r, row in enumerate(rows, start=top + 1):
         for c, value in enumerate(row):
-            sheet.write(r, c, value, cell_styles[c])
+            sheet.write(r, c, fit_cell(value), cell_styles[c])
     total_row = top + 1 + len(rows)
     _totals_row(sheet, styles, view, top + 1, total_row)
     sheet.conditional_format(top + 1, 6, total_row, 6,
@@ -234,7 +235,7 @@ def _changes_sheet(workbook, styles: dict, view: ReportView) -> None:
     sheet.write_row(top, 0, [c.header for c in CHANGE_COLUMNS], styles["head"])
     _fit_rows(sheet, rows, widths, top + 1)
     for r, row in enumerate(rows, start=top + 1):
-        sheet.write_row(r, 0, row)
+        sheet.write_row(r, 0, fit_row(row))
     sheet.freeze_panes(top + 1, 0)
     sheet.autofilter(top, 0, top + max(len(rows), 1), last)
     _print_setup(sheet, top, view.period)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.findings import with_severities
 from pipeline.read.batch import Batch
+from pipeline.review.cell_length import texts_too_long
 from pipeline.review.controls import Controls, check_controls, check_expected_total, control_totals
 from decimal import Decimal
 
@@ -34,6 +35,7 @@ def review_batch(batch: Batch, settings: Settings, controls: Controls | None, la
     with batch.timings.stage("rules"):
         batch.findings.extend(review(batch.departments, settings))
         batch.findings.extend(review_forms(batch.departments, settings))
+        batch.findings.extend(texts_too_long(batch.departments))
     if controls is not None:
         batch.control_totals = control_totals(batch.departments, controls)
         batch.findings.extend(check_controls(batch.departments, controls))
