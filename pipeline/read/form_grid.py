@@ -133,6 +133,9 @@ def read_grid(sheet: Sheet, header: GridHeader, end: int) -> Grid:
         if is_sign_off(sheet, row):
             grid.end = row
             break
+        if grid_header(sheet, row) is not None:     # the header repeated (a second page, a second grid)
+            grid.kinds[row] = ("ignored", "header")
+            continue
         _grid_row(sheet, grid, row, carry)
     _empty_blocks(grid)
     return grid

@@ -315,3 +315,13 @@ def test_a_block_label_across_above_the_grid_header(tmp_path):
     project = only_project(batch)
     assert [i.source.cell for i in project.indicators] == ["D12", "D13", "D14", "D15"]
     assert batch.inputs[0].rows.rejected == 0 and batch.findings == []
+
+
+def test_a_grid_header_repeated_inside_the_form_is_no_indicator(tmp_path):
+    rows, merges = yueyang_rows(Form(), sign_off=False)
+    rows.append(["", "一级指标", "二级指标", "三级指标", "指标值"])
+    rows.append(["", "效益指标", "可持续影响指标", "设施使用年限", "≥10年"])
+    batch = read_batch([write_form_xlsx(tmp_path / "a.xlsx", [("S", rows, merges)])])
+    project = only_project(batch)
+    assert [i.name for i in project.indicators][-2:] == ["群众满意度", "设施使用年限"]
+    assert batch.inputs[0].rows.ignored_as == {"title": 2, "template_row": 1, "header": 1}
