@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,8 +35,6 @@ from pipeline.history.snapshot import DepartmentState, IndicatorState, InputStat
 
 DEFAULT_NAME = "history.sqlite"
 HELP = "请参阅 docs/settings.md 的 [history] 一节"
-# seconds to sleep inside the write transaction, before COMMIT: lets a test kill a run at that moment
-PAUSE_VARIABLE = "PIPELINE_HISTORY_PAUSE"
 
 INT64 = 2 ** 63 - 1
 TABLES = ("inputs", "departments", "projects", "indicators", "findings", "runs")  # children before runs
@@ -172,9 +169,6 @@ class History:
                     for table, values in rows.items():
                         if values:
                             db.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(values[0]))})", values)
-                    pause = os.environ.get(PAUSE_VARIABLE)
-                    if pause:
-                        time.sleep(float(pause))
             except sqlite3.Error as exc:
                 raise self._failed(exc) from None
 
