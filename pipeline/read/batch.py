@@ -13,6 +13,8 @@ from pathlib import Path
 from pipeline.read.copies import drop_sheet_copies
 from pipeline.read.discover import Candidate, discover
 from pipeline.findings import Finding, finding, has_errors, sort_key
+from pipeline.read.form_combine import combine_forms
+from pipeline.read.forms import find_forms, read_form
 from pipeline.read.guard import Limits
 from pipeline.read.layout import find_tables
 from pipeline.model import ZERO, Department, InputFile, RowCount, department_key
@@ -63,6 +65,7 @@ def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress 
             progress("read", done, len(candidates))
     batch.inputs.extend(skipped)
     supersede_resubmissions(batch)
+    combine_forms(batch)
     return batch
 
 
@@ -87,11 +90,14 @@ def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
     parsed = []
     for sheet in sheets:
         try:
-            tables = find_tables(sheet)
-            if not tables:
+            forms = find_forms(sheet)      # before the table detector: a form is never read as a table
+            if forms:
+                results = [read_form(sheet, span, name) for span in forms]
+            elif tables := find_tables(sheet):
+                results = [build_department(sheet, table, name) for table in tables]
+            else:
                 empty_sheets.append(sheet)
                 continue
-            results = [build_department(sheet, table, name) for table in tables]
         except Exception as exc:  # a bug on one sheet must not stop the batch, nor drop the other sheets
             failed.append(sheet)
             entry.rows.add(RowCount(read=len(sheet.rows), rejected=len(sheet.rows)))
@@ -114,7 +120,8 @@ def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
             entry.rows = RowCount(read=read, rejected=read)
             return
         _reject(batch, entry, "no_table",
-                "中没有找到项目支出绩效目标表：没有一行表头含「项目名称」及「总计/绩效目标/绩效指标」等列。"
+                "中没有找到项目支出绩效目标表：没有一行表头含「项目名称」及「总计/绩效目标/绩效指标」等列，"
+                "也没有「项目名称」「资金情况」栏目下接「一级指标/二级指标/三级指标」的项目申报表。"
                 "请确认文件内容，或使用标准表样重新填报", RowCount(read=read, rejected=read))
         return
     for sheet in empty_sheets:
@@ -137,9 +144,13 @@ def supersede_resubmissions(batch: Batch) -> None:
     The others are dropped with their findings; a file left with no department is listed as skipped,
     and a `duplicate_department` warning names every file involved. Tables of one department within
     one file (a department spread over two sheets) are parts of one submission and are all kept.
+    Per-project forms are not compared here: a department sends one per project, in many files, and
+    `form_combine.combine_forms` groups them (a form is resubmitted only with the same project).
     """
     by_name: dict[str, list[Department]] = {}
     for department in batch.departments:
+        if department.layout == "form":
+            continue                       # forms: one per project, combined by form_combine
         by_name.setdefault(department_key(department.name), []).append(department)
     entries = {i.file: i for i in batch.inputs}
     dropped: list[Department] = []
@@ -169,6 +180,7 @@ def supersede_resubmissions(batch: Batch) -> None:
     for d in dropped:
         entry = entries[d.file]
         if d.file not in still_used and entry.status == "ok":
-            newer = next(k.file for k in batch.departments if department_key(k.name) == department_key(d.name))
+            newer = next(k.file for k in batch.departments
+                         if k.layout == "table" and department_key(k.name) == department_key(d.name))
             entry.status, entry.reason = "skipped", f"部门「{d.name}」已由更新的「{newer}」取代，本文件未采用"
             entry.rows = RowCount()

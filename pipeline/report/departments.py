@@ -14,7 +14,7 @@ import unicodedata
 from pathlib import Path
 
 from pipeline.excel_cell import fit_cell, pack_indicators
-from pipeline.model import Department
+from pipeline.model import ZERO, Amounts, Department
 from pipeline.vocabulary import UNKNOWN_AMOUNT
 
 TITLE = "项目支出绩效目标表（含转移支付项目）"
@@ -77,12 +77,17 @@ def _write(workbook, department: Department) -> None:
         sheet.write_blank(row, 6, None, fmt_text)
 
     declared = department.declared_total
+    if declared is None and department.layout == "form":
+        declared = compiled_total(department.projects)    # forms declare no 合计: compiling computes it
     if declared is not None:
         amounts_row("合计", declared, bold_text, bold_money)
         row += 1
     for unit in department.spending_units:
-        if unit.amounts is not None:
-            amounts_row(unit.name, unit.amounts, bold_text, bold_money)
+        unit_amounts = unit.amounts
+        if unit_amounts is None and department.layout == "form":
+            unit_amounts = compiled_total(unit.projects)
+        if unit_amounts is not None:
+            amounts_row(unit.name, unit_amounts, bold_text, bold_money)
             row += 1
         for project in unit.projects:
             amounts_row(project.name, project.amounts, text, money)
@@ -97,6 +102,16 @@ def _write(workbook, department: Department) -> None:
     sheet.repeat_rows(2)
     sheet.set_footer("&C第 &P 页，共 &N 页")
     workbook.set_properties({"title": f"{department.name} {TITLE}", "comments": "由 pipeline 生成"})
+
+
+def compiled_total(projects) -> Amounts:
+    """The column sums of a compiled department's (or unit's) projects; a column with an unknown
+    amount stays unknown (None) rather than becoming a smaller sum."""
+    sums = {}
+    for name in ("total", "fiscal", "special_account", "other"):
+        values = [getattr(p.amounts, name) for p in projects]
+        sums[name] = None if None in values else sum(values, ZERO)
+    return Amounts(**sums)
 
 
 def safe_stem(name: str) -> str:

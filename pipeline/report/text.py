@@ -24,9 +24,11 @@ def summary_lines(batch: Batch, *, max_findings: int = 10) -> list[str]:
     indicators = sum(len(d.indicators) for d in batch.departments)
     declared = Sum.of(d.declared_total.total for d in batch.departments if d.declared_total is not None)
     declared_text = "—" if not any(d.declared_total for d in batch.departments) else amount_text(declared)
+    forms = sum(1 for d in batch.departments for p in d.projects if p.layout == "form")
     lines = [
         f"文件 {len(batch.inputs)} 个：读取成功 {statuses['ok']} 个，拒收 {statuses['rejected']} 个，跳过 {statuses['skipped']} 个",
-        f"部门 {len(batch.departments)} 个，资金使用单位 {units} 个，项目 {projects} 个，绩效指标 {indicators} 条",
+        f"部门 {len(batch.departments)} 个，资金使用单位 {units} 个，项目 {projects} 个，绩效指标 {indicators} 条"
+        + (f"（其中申报表 {forms} 份）" if forms else ""),
         f"合计 {amount_text(grand_total(batch.departments))}（各部门合计行申报 {declared_text}）",
     ]
     for d in batch.departments[:MAX_DEPARTMENTS]:
@@ -34,7 +36,8 @@ def summary_lines(batch: Batch, *, max_findings: int = 10) -> list[str]:
                       else amount_text(Sum.of([d.declared_total.total])))
         lines.append(f"  {d.name}：项目 {len(d.projects)} 个，指标 {len(d.indicators)} 条，"
                      f"计算 {amount_text(d.total_sum)}，申报 {declared_d}"
-                     + (f"，控制数 {show_exact(batch.control_totals[d.name])} 万元" if d.name in batch.control_totals else ""))
+                     + (f"，控制数 {show_exact(batch.control_totals[d.name])} 万元" if d.name in batch.control_totals else "")
+                     + (f"（由 {len(d.projects)} 份申报表汇总）" if d.layout == "form" else ""))
     if len(batch.departments) > MAX_DEPARTMENTS:
         lines.append(f"  ……另有 {len(batch.departments) - MAX_DEPARTMENTS} 个部门，见 report.xlsx 汇总表")
     lines.append(f"问题：错误 {severities[ERROR]} 个，警告 {severities[WARNING]} 个，提示 {severities[INFO]} 个")
