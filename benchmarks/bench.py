@@ -1,20 +1,33 @@
-"""Benchmark `pipeline run` against the floor of its reader and writers, interleaved in one invocation.
+"""Benchmark `pipeline run`, as a user runs it, against the floor of its reader and writers.
 
-    python benchmarks/bench.py                      # N = 10, 100, 500; 3 rounds
-    python benchmarks/bench.py --sizes 10 100 500 2000 --rounds 3
+    python benchmarks/bench.py                                  # N = 100 and 500, 5 pairs each
+    python benchmarks/bench.py --sizes 100 500 2000 5000 --pairs 5
+    python benchmarks/bench.py --sizes 2 4 --pairs 1            # a smoke run (tests/test_benchmarks.py)
 
-For each N the corpus (benchmarks/corpus.py) is generated once. Every round runs, for each N in turn,
-the pipeline end to end in a fresh process, then the floor in a fresh process: python-calamine
-reading every sheet (the csv module for text files), xlsxwriter writing report.xlsx's cells and
-every departments/ workbook's cells again with write_row and no formats (once with xlsxwriter's default
-options, once with in_memory=True as the pipeline writes), and jinja2 rendering the same rows as an
-escaped HTML table. Prints medians, ratios against both floors, per-stage times and peak memory.
+For each N the corpus (benchmarks/corpus.py) is generated once and `pipeline run` is run once to
+learn what it writes. Then, for each N, the pairs run interleaved A B A B ...: A is `python -m
+pipeline run -q` in a fresh process exactly as a user types it (imports, the reading workers, every
+writer, the history database); B is the floor in a fresh process: python-calamine reading every input
+(the csv module for the text files), xlsxwriter writing report.xlsx's cells and every departments/
+workbook's cells again with write_row, no formats, with the very options the pipeline passes
+(`in_memory`, and `constant_memory` if it ever does), and jinja2 rendering report.xlsx's rows as an
+escaped HTML table. Both are whole processes timed from outside (wall clock), start-up included;
+from the floor's time is taken only the time it spends loading the cells it is asked to write (a
+pickle), which the pipeline does not have to do. Each process is started through a small wrapper
+that reports `resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`: the largest resident set of the process
+and of every process it started (the reading workers and their forkserver), i.e. the run's peak.
+
+Prints, per N: the pipeline and floor medians, the ratio pipeline/floor of each pair as min / median
+/ max, files per second, the peak memory of both, the marginal memory per department between sizes,
+time(N) ratios for the scaling, and the time of `pipeline --help`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import pickle
 import platform
 import statistics
 import subprocess
@@ -26,37 +39,38 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import generate  # noqa: E402
 
-PIPELINE = """
-import json, resource, sys, time
-from pathlib import Path
+PERIOD = "2026-11"
+
+# runs argv[1:] as a child, prints its wall seconds and the peak resident set of it and its descendants
+WRAPPER = r"""
+import json, resource, subprocess, sys, time
 started = time.perf_counter()
-from pipeline.run import run
-result = run(Path(sys.argv[1]), Path(sys.argv[2]), "2026-11")
+done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 seconds = time.perf_counter() - started
-print(json.dumps({"seconds": seconds, "stages": dict(result.batch.timings),
-                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+print(json.dumps({"seconds": seconds, "rc": done.returncode, "stdout": done.stdout[-2000:],
+                  "stderr": done.stderr[-4000:],
+                  "peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 
 FLOOR = r"""
-import csv, io, json, resource, sys, time
+import csv, io, json, pickle, sys, time
+started = time.perf_counter()
 from pathlib import Path
 import python_calamine, xlsxwriter, jinja2
 
-inputs, folder, scratch = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
-options = {"in_memory": True} if sys.argv[4] == "in_memory" else {}
+inputs, cells_file, scratch = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+report_options, department_options = json.loads(sys.argv[4]), json.loads(sys.argv[5])
 
-def cells(path):
-    wb = python_calamine.CalamineWorkbook.from_path(str(path))
+loading = time.perf_counter()
+with open(cells_file, "rb") as handle:      # what the writers must write: not part of the floor's time
+    report, departments = pickle.load(handle)
+loaded = time.perf_counter() - loading
+
+def cells(data):
+    wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     return [(name, wb.get_sheet_by_name(name).to_python()) for name in wb.sheet_names]
 
-# what the writers must write, loaded before the clock starts
-report = cells(folder / "report.xlsx")
-departments = [cells(p) for p in sorted((folder / "departments").glob("*.xlsx"))]
-html_rows = [row for name, rows in report if name in ("项目", "绩效指标", "问题清单", "核对") for row in rows]
-template = jinja2.Environment(autoescape=True).from_string(
-    "<table>{% for row in rows %}<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>")
-
-def write(path, sheets):
+def write(path, sheets, options):
     wb = xlsxwriter.Workbook(str(path), options)
     for name, rows in sheets:
         ws = wb.add_worksheet(name)
@@ -64,42 +78,72 @@ def write(path, sheets):
             ws.write_row(r, 0, row)
     wb.close()
 
-stages = {}
-t = time.perf_counter()
 for path in sorted(inputs.rglob("*")):
-    if path.suffix in (".xlsx", ".xls"):
-        try:
-            cells(path)
-        except Exception:
-            pass
-    elif path.suffix == ".csv":
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
+    if not path.is_file():
+        continue
+    data = path.read_bytes()        # some names are GBK bytes, which calamine cannot open by path
+    try:
+        cells(data)
+    except Exception:
+        for encoding in ("utf-8-sig", "utf-16", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
             text = data.decode("gb18030", errors="replace")
-        list(csv.reader(io.StringIO(text)))
-stages["read"] = time.perf_counter() - t
-t = time.perf_counter()
-write(scratch / "report.xlsx", report)
-stages["report_xlsx"] = time.perf_counter() - t
-t = time.perf_counter()
+        list(csv.reader(io.StringIO(text, newline="")))
+write(scratch / "report.xlsx", report, report_options)
+(scratch / "departments").mkdir(exist_ok=True)
 for n, sheets in enumerate(departments):
-    write(scratch / f"d{n}.xlsx", sheets)
-stages["departments"] = time.perf_counter() - t
-t = time.perf_counter()
-template.render(rows=html_rows)
-stages["render"] = time.perf_counter() - t
-print(json.dumps({"seconds": sum(stages.values()), "stages": stages,
-                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    write(scratch / "departments" / f"d{n}.xlsx", sheets, department_options)
+template = jinja2.Environment(autoescape=True).from_string(
+    "<table>{% for row in rows %}<tr>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>")
+rows = [row for name, sheet in report for row in sheet]
+(scratch / "report.html").write_text(template.render(rows=rows), encoding="utf-8")
+print(json.dumps({"loading": loaded, "inside": time.perf_counter() - started - loaded}))
 """
 
 
-def child(code: str, *args: Path | str) -> dict:
-    done = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(done.stderr)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def wrapped(*argv: str | Path, allowed: tuple[int, ...] = (0,)) -> dict:
+    done = subprocess.run([sys.executable, "-c", WRAPPER, *map(str, argv)], capture_output=True, text=True,
+                          check=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if result["rc"] not in allowed:
+        raise SystemExit(f"{argv} exited {result['rc']}:\n{result['stderr']}")
+    return result
+
+
+def pipeline_run(inputs: Path, outputs: Path) -> dict:
+    return wrapped(sys.executable, "-m", "pipeline", "run", "-i", inputs, "-o", outputs, "-p", PERIOD, "-q",
+                   allowed=(0, 1))          # 1: the run found errors (its outputs are still written)
+
+
+def floor_run(inputs: Path, cells_file: Path, scratch: Path) -> dict:
+    from pipeline.report.departments import SAFE_WORKBOOK
+    from pipeline.report.xlsx import WORKBOOK_OPTIONS
+
+    scratch.mkdir(parents=True, exist_ok=True)
+    result = wrapped(sys.executable, "-c", FLOOR, inputs, cells_file, scratch,
+                     json.dumps(WORKBOOK_OPTIONS), json.dumps(SAFE_WORKBOOK))
+    inner = json.loads(result["stdout"].strip().splitlines()[-1])
+    result["seconds"] -= inner["loading"]
+    return result
+
+
+def save_cells(folder: Path, cells_file: Path) -> None:
+    """report.xlsx's and every departments/ workbook's cells, as the floor is to write them again."""
+    import python_calamine
+
+    def cells(path: Path) -> list:
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+        return [(name, wb.get_sheet_by_name(name).to_python()) for name in wb.sheet_names]
+
+    report = cells(folder / "report.xlsx")
+    departments = [cells(p) for p in sorted((folder / "departments").glob("*.xlsx"))]
+    with open(cells_file, "wb") as handle:
+        pickle.dump((report, departments), handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def help_seconds(rounds: int = 5) -> float:
@@ -111,54 +155,53 @@ def help_seconds(rounds: int = 5) -> float:
     return statistics.median(times)
 
 
+def measure(n: int, pairs: int, work: Path) -> dict:
+    inputs, outputs = work / f"in{n}", work / f"out{n}"
+    generate(n, inputs)
+    pipeline_run(inputs, outputs)           # once to learn what the writers write (and warm the disk cache)
+    folder = outputs / PERIOD
+    record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    cells_file = work / f"cells{n}.pickle"
+    save_cells(folder, cells_file)
+    runs, floors = [], []
+    for _ in range(pairs):
+        runs.append(pipeline_run(inputs, outputs))
+        floors.append(floor_run(inputs, cells_file, work / f"scratch{n}"))
+    cells_file.unlink()
+    ratios = [r["seconds"] / f["seconds"] for r, f in zip(runs, floors)]
+    return {"n": n, "projects": sum(d["projects"] for d in record["departments"]),
+            "pipeline": statistics.median(r["seconds"] for r in runs),
+            "floor": statistics.median(f["seconds"] for f in floors),
+            "ratios": ratios, "peak": max(r["peak_mib"] for r in runs),
+            "floor_peak": max(f["peak_mib"] for f in floors)}
+
+
+def report(results: list[dict], pairs: int) -> None:
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
+          f"{platform.python_version()}, {platform.system()}; {pairs} interleaved pairs per N; whole processes")
+    print("| N | projects | pipeline s | floor s | pipeline/floor min / median / max | files/s | peak MiB | floor peak MiB |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        ratios = r["ratios"]
+        print(f"| {r['n']} | {r['projects']:,} | {r['pipeline']:.2f} | {r['floor']:.2f} | {min(ratios):.2f} / "
+              f"**{statistics.median(ratios):.2f}** / {max(ratios):.2f} | {r['n'] / r['pipeline']:.0f} | "
+              f"{r['peak']:.0f} | {r['floor_peak']:.0f} |")
+    print()
+    for small, large in zip(results, results[1:]):
+        print(f"N {small['n']} -> {large['n']}: time x{large['pipeline'] / small['pipeline']:.2f} for "
+              f"x{large['n'] / small['n']:.0f} the files; marginal memory "
+              f"{(large['peak'] - small['peak']) / (large['n'] - small['n']):.3f} MiB per department")
+    print(f"`pipeline --help`: {help_seconds():.3f} s (median of 5)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 500])
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500])
+    parser.add_argument("--pairs", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
-        work = Path(work)
-        for n in args.sizes:
-            generate(n, work / f"in{n}")
-        runs: dict[int, list[dict]] = {n: [] for n in args.sizes}
-        floors: dict[int, list[dict]] = {n: [] for n in args.sizes}
-        memory_floors: dict[int, list[dict]] = {n: [] for n in args.sizes}
-        for _ in range(args.rounds):
-            for n in args.sizes:
-                runs[n].append(child(PIPELINE, work / f"in{n}", work / f"out{n}"))
-                scratch = work / f"scratch{n}"
-                scratch.mkdir(exist_ok=True)
-                floors[n].append(child(FLOOR, work / f"in{n}", work / f"out{n}" / "2026-11", scratch, "default"))
-                memory_floors[n].append(child(FLOOR, work / f"in{n}", work / f"out{n}" / "2026-11", scratch,
-                                              "in_memory"))
-        record = json.loads((work / f"out{args.sizes[-1]}" / "2026-11" / "run.json").read_text(encoding="utf-8"))
-    print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
-          f"{platform.system()}; rounds: {args.rounds}; medians in seconds")
-    print("floor: xlsxwriter with its default options; floor (in_memory): the same with in_memory=True, the")
-    print("option the pipeline itself uses, which skips a temporary file per XML part")
-    print("| N | projects | pipeline | floor | pipeline/floor | floor (in_memory) | pipeline/floor (in_memory) | files/s | peak MiB |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    median = {}
-    for n in args.sizes:
-        p = statistics.median(r["seconds"] for r in runs[n])
-        f = statistics.median(r["seconds"] for r in floors[n])
-        m = statistics.median(r["seconds"] for r in memory_floors[n])
-        peak = max(r["peak_mib"] for r in runs[n])
-        median[n] = p
-        projects = record["departments"] and sum(d["projects"] for d in record["departments"]) if n == args.sizes[-1] else ""
-        print(f"| {n} | {projects} | {p:.2f} | {f:.2f} | {p / f:.2f} | {m:.2f} | {p / m:.2f} | {n / p:.0f} | {peak:.0f} |")
-    print()
-    print("Per stage (medians, seconds):")
-    for n in args.sizes:
-        stages = {k: statistics.median(r["stages"].get(k, 0) for r in runs[n]) for k in runs[n][0]["stages"]}
-        floor = {k: statistics.median(r["stages"][k] for r in floors[n]) for k in floors[n][0]["stages"]}
-        print(f"- N={n}: pipeline " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items())
-              + " | floor " + ", ".join(f"{k} {v:.2f}" for k, v in floor.items()))
-    sizes = sorted(median)
-    for small, large in zip(sizes, sizes[1:]):
-        print(f"time(N={large}) / time(N={small}) = {median[large] / median[small]:.2f} "
-              f"for {large / small:.0f}x the files")
-    print(f"`pipeline --help`: {help_seconds():.3f} s (median of 5)")
+        results = [measure(n, args.pairs, Path(work)) for n in args.sizes]
+    report(results, args.pairs)
 
 
 if __name__ == "__main__":

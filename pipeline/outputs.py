@@ -12,7 +12,7 @@ import io
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -37,6 +37,34 @@ def csv_bytes(rows: list[dict], columns: list[str], numeric: set[str]) -> bytes:
     for row in rows:
         writer.writerow([row[c] if c in numeric else neutralise("" if row[c] is None else row[c]) for c in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_csv(path: Path, rows: Iterable[dict], columns: list[str], numeric: set[str]) -> None:
+    """`csv_bytes(rows, columns, numeric)` written to `path` as the rows come, in one pass with
+    `writerows`, so a large table is never held as one string (same bytes: utf-8-sig is the BOM)."""
+    text = [i for i, c in enumerate(columns) if c not in numeric]
+
+    def cells(row: dict) -> list:
+        values = [row[c] for c in columns]
+        for i in text:
+            value = values[i]
+            if value is None:
+                values[i] = ""
+            elif isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+                values[i] = "'" + value
+        return values
+
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(columns)
+        writer.writerows(map(cells, rows))
+
+
+def write_json(path: Path, record: dict) -> None:
+    """`json_bytes(record)` written to `path` in pieces, never held as one string."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        json.dump(record, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
 
 
 def json_bytes(record: dict) -> bytes:

@@ -16,11 +16,11 @@ from pipeline.errors import UsageError
 from pipeline.read.guard import limits_of
 from pipeline.history.store import history_path, open_history
 from pipeline.deliver.email import keep_send_record
-from pipeline.outputs import check_period, csv_bytes, json_bytes, outputs_lock, settle_interrupted, write_run_folder
+from pipeline.outputs import check_period, outputs_lock, settle_interrupted, write_csv, write_json, write_run_folder
 from pipeline.report.departments import write_departments
 from pipeline.report.html import write_report_html
 from pipeline.report.xlsx import write_report_xlsx
-from pipeline.report.record import (FINDING_COLUMNS, INDICATOR_COLUMNS, SAFE_COLUMNS, PROJECT_COLUMNS, finding_rows,
+from pipeline.report.record import (FINDING_COLUMNS, INDICATOR_COLUMNS, SAFE_COLUMNS, PROJECT_COLUMNS,
                              indicator_rows, project_rows, run_record)
 from pipeline.settings import Settings
 from pipeline.history.snapshot import snapshot_of
@@ -62,10 +62,11 @@ REPORT_WRITERS: list[Writer] = [write_report_xlsx, write_departments, write_repo
 
 
 def write_tables(folder: Path, batch: Batch, record: dict) -> None:
-    (folder / "projects.csv").write_bytes(csv_bytes(project_rows(batch), PROJECT_COLUMNS, SAFE_COLUMNS))
-    (folder / "indicators.csv").write_bytes(csv_bytes(indicator_rows(batch), INDICATOR_COLUMNS, SAFE_COLUMNS))
-    (folder / "findings.csv").write_bytes(csv_bytes(finding_rows(batch), FINDING_COLUMNS, set()))
-    (folder / "run.json").write_bytes(json_bytes(record))
+    # streamed: a table is written as its rows are made, never held whole (docs/performance.md)
+    write_csv(folder / "projects.csv", project_rows(batch), PROJECT_COLUMNS, SAFE_COLUMNS)
+    write_csv(folder / "indicators.csv", indicator_rows(batch), INDICATOR_COLUMNS, SAFE_COLUMNS)
+    write_csv(folder / "findings.csv", record["findings"], FINDING_COLUMNS, set())
+    write_json(folder / "run.json", record)
 
 
 def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None = None,

@@ -28,11 +28,12 @@ def test_the_corpus_reads_as_generated(tmp_path):
 
 
 def test_the_benchmark_script_runs_and_reports_ratios():
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--sizes", "2", "4", "--rounds", "1"],
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--sizes", "2", "4", "--pairs", "1"],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "| 4 |" in done.stdout and "pipeline/floor" in done.stdout
-    assert "time(N=4) / time(N=2)" in done.stdout and "`pipeline --help`" in done.stdout
+    assert "| 4 |" in done.stdout and "pipeline/floor min / median / max" in done.stdout
+    assert "N 2 -> 4: time x" in done.stdout and "MiB per department" in done.stdout
+    assert "`pipeline --help`" in done.stdout
 
 
 def test_the_soak_script_accounts_for_every_file():

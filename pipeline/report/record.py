@@ -9,6 +9,8 @@ is an empty cell (null in run.json), and the project row's `unreadable` names it
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pipeline.read.batch import Batch
 from pipeline.findings import ERROR, WARNING, sort_key
 from pipeline.money import fmt, fmt_exact
@@ -28,8 +30,9 @@ SAFE_COLUMNS = {"total", "fiscal", "special_account", "other", "indicators", "se
                 "source_cell"}
 
 
-def project_rows(batch: Batch) -> list[dict]:
-    return [
+def project_rows(batch: Batch) -> Iterator[dict]:
+    """One dict per project, made as the CSV writer asks for it (never the whole table at once)."""
+    return (
         {"department": p.department, "spending_unit": p.spending_unit, "project": p.name,
          "total": fmt(p.amounts.total), "fiscal": fmt(p.amounts.fiscal),
          "special_account": fmt(p.amounts.special_account), "other": fmt(p.amounts.other),
@@ -40,11 +43,11 @@ def project_rows(batch: Batch) -> list[dict]:
          "layout": p.layout, "period_total": fmt(p.period_total), "period_start": p.period_start,
          "period_end": p.period_end, "period_goal": p.period_goal, "source_range": p.form_range}
         for d in batch.departments for p in d.projects
-    ]
+    )
 
 
-def indicator_rows(batch: Batch) -> list[dict]:
-    return [
+def indicator_rows(batch: Batch) -> Iterator[dict]:
+    return (
         {"department": p.department, "spending_unit": p.spending_unit, "project": p.name, "seq": i.seq,
          "level1_code": i.level1_code, "level1": i.level1, "level2_code": i.level2_code, "level2": i.level2,
          "name": i.name, "period_value": i.period_value, "annual_value": i.annual_value,
@@ -52,7 +55,7 @@ def indicator_rows(batch: Batch) -> list[dict]:
          "kind": i.kind, "source_file": i.source.file, "source_sheet": i.source.sheet,
          "source_row": i.source.row, "layout": p.layout, "source_cell": i.source.cell}
         for d in batch.departments for p in d.projects for i in p.indicators
-    ]
+    )
 
 
 def finding_rows(batch: Batch) -> list[dict]:
