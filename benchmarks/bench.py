@@ -5,8 +5,8 @@
     python benchmarks/bench.py --sizes 2 4 --pairs 1            # a smoke run (tests/test_benchmarks.py)
 
 For each N the corpus (benchmarks/corpus.py) is generated once and `pipeline run` is run once to
-learn what it writes. Then, for each N, the pairs run interleaved A B A B ...: A is `python -m
-pipeline run -q` in a fresh process exactly as a user types it (imports, the reading workers, every
+learn what it writes. Then, for each N, the pairs run interleaved A B A B ...: A is `pipeline run
+-q` (the console script beside this interpreter) in a fresh process, as a user types it (imports, the reading workers, every
 writer, the history database); B is the floor in a fresh process: python-calamine reading every input
 (the csv module for the text files), xlsxwriter writing report.xlsx's cells and every departments/
 workbook's cells again with write_row, no formats, with the very options the pipeline passes
@@ -115,8 +115,17 @@ def wrapped(*argv: str | Path, allowed: tuple[int, ...] = (0,)) -> dict:
     return result
 
 
+def pipeline_command() -> list[str]:
+    """The `pipeline` console script beside this interpreter, as a user types it; else `python -m pipeline`."""
+    for name in ("pipeline", "pipeline.exe"):
+        script = Path(sys.executable).with_name(name)
+        if script.is_file():
+            return [str(script)]
+    return [sys.executable, "-m", "pipeline"]
+
+
 def pipeline_run(inputs: Path, outputs: Path) -> dict:
-    return wrapped(sys.executable, "-m", "pipeline", "run", "-i", inputs, "-o", outputs, "-p", PERIOD, "-q",
+    return wrapped(*pipeline_command(), "run", "-i", inputs, "-o", outputs, "-p", PERIOD, "-q",
                    allowed=(0, 1))          # 1: the run found errors (its outputs are still written)
 
 
@@ -150,7 +159,7 @@ def help_seconds(rounds: int = 5) -> float:
     times = []
     for _ in range(rounds):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "pipeline", "--help"], capture_output=True, check=True)
+        subprocess.run([*pipeline_command(), "--help"], capture_output=True, check=True)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 

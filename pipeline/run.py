@@ -14,12 +14,10 @@ from pipeline.review.batch import review_batch
 from pipeline.review.controls import read_controls
 from pipeline.errors import UsageError
 from pipeline.read.guard import limits_of
+from pipeline.read.worker import ReaderPool, worker_count
 from pipeline.history.store import history_path, open_history
 from pipeline.deliver.email import keep_send_record
 from pipeline.outputs import check_period, outputs_lock, settle_interrupted, write_csv, write_json, write_run_folder
-from pipeline.report.departments import write_departments
-from pipeline.report.html import write_report_html
-from pipeline.report.xlsx import write_report_xlsx
 from pipeline.report.record import (FINDING_COLUMNS, INDICATOR_COLUMNS, SAFE_COLUMNS, PROJECT_COLUMNS,
                              indicator_rows, project_rows, run_record)
 from pipeline.settings import Settings
@@ -38,10 +36,12 @@ class RunResult:
     changes: Changes | None = None  # since the latest earlier period (what record["changes"] says)
 
 
-def require_tables(paths: list[Path], advice: str, exclude: list[Path] = ()) -> None:
-    """A usage error when the paths hold no table file at all: nothing to read is never a passing run."""
-    if not discover(paths, exclude)[0]:
+def require_tables(paths: list[Path], advice: str, exclude: list[Path] = ()) -> int:
+    """How many table files the paths hold; a usage error when none: nothing to read is never a passing run."""
+    count = len(discover(paths, exclude)[0])
+    if not count:
         raise UsageError(f"{'、'.join(str(p) for p in paths)} 中没有任何表格文件（.xlsx .xls .ods .csv .txt 等）。{advice}")
+    return count
 
 
 def check(paths: list[Path], settings: Settings = Settings()) -> Batch:
@@ -55,6 +55,29 @@ def check(paths: list[Path], settings: Settings = Settings()) -> Batch:
     review_batch(batch, settings, controls, "、".join(str(p) for p in paths))
     batch.sort()
     return batch
+
+
+# The report writers import xlsxwriter and jinja2 (about 0.2 s): `run` imports them while the reading
+# workers start (`import_writers`), not before, so a one-file run does not wait for both in turn.
+def import_writers() -> None:
+    import pipeline.report.departments  # noqa: F401
+    import pipeline.report.html  # noqa: F401
+    import pipeline.report.xlsx  # noqa: F401
+
+
+def write_report_xlsx(folder: Path, batch: Batch, record: dict) -> None:
+    from pipeline.report.xlsx import write_report_xlsx as writer
+    writer(folder, batch, record)
+
+
+def write_departments(folder: Path, batch: Batch, record: dict) -> None:
+    from pipeline.report.departments import write_departments as writer
+    writer(folder, batch, record)
+
+
+def write_report_html(folder: Path, batch: Batch, record: dict) -> None:
+    from pipeline.report.html import write_report_html as writer
+    writer(folder, batch, record)
 
 
 # what `pipeline run` writes after the tables; `run(..., writers=[])` writes the tables alone
@@ -78,13 +101,26 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
     if not inputs.is_dir():
         raise UsageError(f"输入文件夹 {inputs} 不存在。请先建立它并放入各部门的报表，或用 --inputs 指定。")
     # an empty (or mistyped) folder must not replace a good month's results with an empty run
-    require_tables([inputs], "本期结果未写出，请确认文件夹是否正确。", [outputs])
+    count = require_tables([inputs], "本期结果未写出，请确认文件夹是否正确。", [outputs])
     controls = read_controls(settings.controls) if settings.controls else None
     limits = limits_of(settings)
     history_file = history_path(settings, outputs)
     started = datetime.now().astimezone().isoformat(timespec="seconds")
-    with outputs_lock(outputs), open_history(history_file) as history:
-        batch = read_batch([inputs], limits, progress, exclude=[outputs])  # outputs inside inputs: not input
+    pool = ReaderPool(limits, worker_count(count)).start()     # read_batch waits for it, uses and closes it
+    try:
+        import_writers()
+        with outputs_lock(outputs), open_history(history_file) as history:
+            return _run(inputs, outputs, period, writers, settings, progress, controls, pool, history, started)
+    finally:
+        pool.close()
+
+
+def _run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None, settings: Settings,
+         progress: Progress, controls, pool: ReaderPool, history, started: str) -> RunResult:
+    batch = read_batch([inputs], pool.limits, progress, exclude=[outputs], pool=pool)  # outputs: never input
+    # the review, the record and the snapshot allocate per indicator: the batch read so far is
+    # hidden from the collector meanwhile (timing.frozen_heap), as it is while the writers run
+    with frozen_heap():
         review_batch(batch, settings, controls, str(inputs))
         batch.sort()
         record = run_record(batch, period, started)
@@ -93,23 +129,23 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
             batch.changes = compare(history.latest_before(period), snapshot)
             record["changes"] = batch.changes.as_dict()
 
-        def write(folder: Path) -> None:
-            chosen = [write_tables, *(REPORT_WRITERS if writers is None else writers)]
-            with frozen_heap():
-                for done, writer in enumerate(chosen, start=1):
-                    with batch.timings.stage(writer.__name__):
-                        writer(folder, batch, record)
-                    progress("write", done, len(chosen))
-            keep_send_record(outputs / period, folder)
+    def write(folder: Path) -> None:
+        chosen = [write_tables, *(REPORT_WRITERS if writers is None else writers)]
+        with frozen_heap():
+            for done, writer in enumerate(chosen, start=1):
+                with batch.timings.stage(writer.__name__):
+                    writer(folder, batch, record)
+                progress("write", done, len(chosen))
+        keep_send_record(outputs / period, folder)
 
-        # all or nothing: the history rows are made (and checked) first, written once the new folder is
-        # in place; if writing them fails the previous folder is put back (outputs.write_run_folder)
-        record_history = history.prepare(snapshot)
-        settle_interrupted(outputs, period, history.started(period))   # after a run killed mid-swap
+    # all or nothing: the history rows are made (and checked) first, written once the new folder is
+    # in place; if writing them fails the previous folder is put back (outputs.write_run_folder)
+    record_history = history.prepare(snapshot)
+    settle_interrupted(outputs, period, history.started(period))   # after a run killed mid-swap
 
-        def commit() -> None:
-            with batch.timings.stage("history"):
-                record_history()
+    def commit() -> None:
+        with batch.timings.stage("history"):
+            record_history()
 
-        folder = write_run_folder(outputs, period, write, commit=commit)
+    folder = write_run_folder(outputs, period, write, commit=commit)
     return RunResult(batch, record, folder, batch.changes)

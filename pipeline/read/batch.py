@@ -47,16 +47,17 @@ class Batch:
 
 
 def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress = no_progress,
-               exclude: list[Path] = ()) -> Batch:
+               exclude: list[Path] = (), pool: ReaderPool | None = None) -> Batch:
     """Read every table file under `paths` into one checked batch; folders in `exclude` (the run's
     outputs) are listed as skipped, never read.
 
     The files are read in worker processes (worker.py), so a file that crashes or exhausts the reader
-    costs only itself; their sheets are parsed here, file by file in the order of `discover`.
+    costs only itself; their sheets are parsed here, file by file in the order of `discover`. `pool`:
+    one already being started (`ReaderPool.start`), used and closed here.
     """
     candidates, skipped = discover(paths, exclude)
     batch = Batch()
-    with ReaderPool(limits, worker_count(len(candidates))) as pool:
+    with pool or ReaderPool(limits, worker_count(len(candidates))) as pool:
         outcomes = pool.read([c.path for c in candidates])
         for done, candidate in enumerate(candidates, start=1):
             with batch.timings.stage("read"):
