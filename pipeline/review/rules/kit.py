@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pipeline.findings import Finding, finding
 from pipeline.review.framework import base, parent, resolve_level1, resolve_level2
 from pipeline.read.indicators import QUALITATIVE, Target, parse_target
-from pipeline.model import Indicator, Project
+from pipeline.model import Indicator, Project, Source
 from pipeline.settings import Settings
 
 
@@ -53,7 +53,12 @@ class Value:
     label: str        # 指标值 (实施周期 and 年度 the same), 年度指标值 or 实施周期指标值
     text: str
     target: Target
-    cell: str         # where the value is written: findings on it point here
+    source: Source    # where the value is written: findings on it point at its cell
+
+    @property
+    def cell(self) -> str:
+        """The value's cell address, made only when a finding needs it (most values have none)."""
+        return self.source.cell
 
 
 def stored_target(indicator: Indicator) -> Target:
@@ -79,13 +84,13 @@ def period_target(indicator: Indicator) -> Target:
 
 def written_values(indicator: Indicator) -> list[Value]:
     """The distinct non-empty values of an indicator: one when 实施周期 and 年度 agree."""
-    annual_cell, period_cell = indicator.annual_cell, indicator.period_cell
     if indicator.period_value == indicator.annual_value:
-        return [Value("指标值", indicator.annual_value, stored_target(indicator), annual_cell)] \
+        return [Value("指标值", indicator.annual_value, stored_target(indicator), indicator.annual_source)] \
             if indicator.annual_value else []
     values = []
     if indicator.annual_value:
-        values.append(Value("年度指标值", indicator.annual_value, stored_target(indicator), annual_cell))
+        values.append(Value("年度指标值", indicator.annual_value, stored_target(indicator), indicator.annual_source))
     if indicator.period_value:
-        values.append(Value("实施周期指标值", indicator.period_value, period_target(indicator), period_cell))
+        values.append(Value("实施周期指标值", indicator.period_value, period_target(indicator),
+                            indicator.period_source))
     return values

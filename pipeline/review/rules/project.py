@@ -127,13 +127,16 @@ def levels(project: Project, indicator: Indicator, settings: Settings) -> list[F
     fw = settings.framework
     l1, synonym1 = resolve_level1(indicator.level1, fw)
     l2, synonym2 = resolve_level2(indicator.level2, fw)
-    head = f"项目「{project.name}」的指标「{indicator.name}」（{where(indicator.source.cell)}）"
+
+    def head() -> str:      # built only for a finding: most indicators have none
+        return f"项目「{project.name}」的指标「{indicator.name}」（{where(indicator.source.cell)}）"
+
     for written, resolved, synonym, rank in ((indicator.level1, l1, synonym1, "一"),
                                              (indicator.level2, l2, synonym2, "二")):
         if synonym:
             findings.append(indicator_finding(
                 "level_synonym", project, indicator,
-                f"{head}的{rank}级指标「{written}」按「{shown(resolved)}」处理。如本地表样另有规定可忽略此提示。"))
+                f"{head()}的{rank}级指标「{written}」按「{shown(resolved)}」处理。如本地表样另有规定可忽略此提示。"))
         elif resolved is None:
             said = f"「{written}」" if written.strip() else "未填写"
             other = next(o for o in FRAMEWORKS if o != fw)
@@ -142,7 +145,7 @@ def levels(project: Project, indicator: Indicator, settings: Settings) -> list[F
                     f"framework = \"{other}\"（或用 --framework {other}）；否则" if resolve(written, other)[0] else "")
             findings.append(indicator_finding(
                 "unknown_level", project, indicator,
-                f"{head}的{rank}级指标{said}不在 {fw} 年版绩效指标框架中。"
+                f"{head()}的{rank}级指标{said}不在 {fw} 年版绩效指标框架中。"
                 f"{hint}请从以下名称中选择：{framework_names(fw)}。"))
     problems = _code_problems(indicator, l1, l2, settings)
     if l1 and l2 and parent(l2, fw) != l1:
@@ -151,7 +154,7 @@ def levels(project: Project, indicator: Indicator, settings: Settings) -> list[F
     if problems:
         findings.append(indicator_finding(
             "level_code_mismatch", project, indicator,
-            f"{head}：{'；'.join(problems)}。请按编码表填写，如「1-产出指标；11-数量指标」「2-效益指标；22-社会效益」。"))
+            f"{head()}：{'；'.join(problems)}。请按编码表填写，如「1-产出指标；11-数量指标」「2-效益指标；22-社会效益」。"))
     return findings
 
 

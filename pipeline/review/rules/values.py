@@ -104,11 +104,12 @@ LEFTOVER = re.compile(r"\*\*|(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])|××|……
 def template_leftover(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
     fields = [("一级指标", indicator.level1, None), ("二级指标", indicator.level2, None),
               ("指标名称", indicator.name, None),
-              *((value.label, value.text, value.cell) for value in written_values(indicator))]
+              *((value.label, value.text, value) for value in written_values(indicator))]
     findings = []
-    for label, text, cell in fields:
+    for label, text, where_written in fields:
         match = LEFTOVER.search(text or "")
         if match:
+            cell = where_written and where_written.cell     # built for a finding only
             findings.append(indicator_finding(
                 "template_leftover", project, indicator,
                 f"{_head(project, indicator, cell)}的{label}「{text}」含有表样占位符「{match.group()}」，未按实际填写。"
