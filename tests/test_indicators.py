@@ -322,3 +322,23 @@ def test_seed_file_every_packed_cell():
     assert by_name["服务满意度"].period_value == "≥80%"
     levels = {(i.level1_code, i.level1) for i in items}
     assert levels == {("1", "产出指标"), ("2", "效益指标"), ("3", "满意度指标")}
+
+
+def test_the_one_pass_item_reading_gives_what_the_general_path_gives():
+    """`_parse_item` reads the common item shape with one regex; every body, on that path or not,
+    must come out exactly as the general path reads it (trailing full stops, digits, odd separators)."""
+    import itertools
+
+    from pipeline.read.indicators import _FAST_ITEM, _parse_item, _parse_item_general
+
+    level1 = ["1-产出指标", "1-产出指标.", "1-2产出", "1-产出-指标", "１-产出指标", "2-效益指标；", "1 -产出指标", "成本指标"]
+    level2 = ["11-数量指标", "11-数量指标．"]
+    names = ["开展培训次数", "开展培训次数.", ".", "名称、含顿号", "a.b"]
+    values = ["≥100次", "≥100人次.", "100%", ".", "≥95%．", "明显提升"]
+    ends = ["", "。", "；", "。\n", " \n", "；。", ".."]
+    fast = 0
+    for l1, l2, name, period, annual, end in itertools.product(level1, level2, names, values, values, ends):
+        body = f"{l1}；{l2}；{name}；实施周期指标值:{period}；年度指标值:{annual}{end}"
+        fast += bool(_FAST_ITEM.fullmatch(body))
+        assert _parse_item(1, body, "q") == _parse_item_general(1, body, "q"), body
+    assert fast > 1000       # the fast path is taken, and agrees

@@ -205,8 +205,26 @@ def _code_name(field: str) -> tuple[str, str]:
     return m["code"].translate(_FOLD), m["name"].strip()
 
 
+# The shape nearly every item has, `1-产出指标；11-数量指标；name；实施周期指标值:v；年度指标值:v。`, read
+# in one pass; anything else (other separators, spaces, line breaks, a lone 指标值, a problem) takes the
+# general path, which gives the same result for this shape (tests/test_indicators.py checks the two).
+_FIELD = r"[^；;:：。\s0-9０-９][^；;:：。\s]*"
+_FAST_ITEM = re.compile(
+    rf"(?P<c1>[0-9]+)-(?P<l1>{_FIELD})；(?P<c2>[0-9]+)-(?P<l2>{_FIELD})；(?P<name>[^；;:：。\s][^；;:：。\s]*)；"
+    r"实施周期指标值[:：](?P<period>[^；;:：。\s]+)；年度指标值[:：](?P<annual>[^；;:：。\s]+)[。；]?\s*")
+
+
 def _parse_item(seq: int, body: str, quote: str) -> PackedIndicator | str:
     """One item's text after `N、`; returns the indicator or a problem message."""
+    m = _FAST_ITEM.fullmatch(body)
+    if m:
+        name, period, annual = (m[g].rstrip(_TRAILING) for g in ("name", "period", "annual"))
+        if name and period and annual:
+            return PackedIndicator(seq, m["c1"], m["l1"], m["c2"], m["l2"], name, period, annual)
+    return _parse_item_general(seq, body, quote)
+
+
+def _parse_item_general(seq: int, body: str, quote: str) -> PackedIndicator | str:
     labels = list(_LABEL.finditer(body))
     if not labels:
         return f"第{seq}项缺少指标值：「{quote}」"
