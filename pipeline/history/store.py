@@ -53,6 +53,7 @@ class RecordedRun:
     indicators: int
     errors: int
     total: Decimal
+    form_projects: int = 0         # projects read from per-project forms rather than a published table
 
 
 def history_path(settings: Settings, outputs: Path) -> Path:
@@ -191,9 +192,10 @@ class History:
                       (SELECT count(*) FROM projects WHERE period = r.period),
                       (SELECT count(*) FROM indicators WHERE period = r.period),
                       (SELECT count(*) FROM findings WHERE period = r.period AND severity = 'error'),
-                      r.total_fen
+                      r.total_fen,
+                      (SELECT count(*) FROM projects WHERE period = r.period AND layout = 'form')
                FROM runs AS r ORDER BY r.period""").fetchall()
-        return [RecordedRun(*row[:-1], from_fen(row[-1])) for row in rows]
+        return [RecordedRun(*row[:8], from_fen(row[8]), row[9]) for row in rows]
 
     def latest_before(self, period: str) -> Snapshot | None:
         """The latest period recorded before `period` (YYYY-MM sorts as text), or None."""
@@ -228,14 +230,14 @@ class History:
             inputs=tuple(InputState(*r) for r in rows("inputs", "file, sha256, status, reason")),
             departments=tuple(
                 DepartmentState(name, file, sheet, unit, from_fen(total), from_fen(declared), from_fen(control),
-                                bool(reconciled), total_unknown, unknown)
-                for name, file, sheet, unit, total, declared, control, reconciled, total_unknown, unknown in rows(
-                    "departments", "name, file, sheet, unit, total_fen, declared_total_fen, control_total_fen, "
-                                   "reconciled, total_unknown, unknown_amounts")),
+                                bool(reconciled), total_unknown, unknown, layout)
+                for name, file, sheet, unit, total, declared, control, reconciled, total_unknown, unknown, layout
+                in rows("departments", "name, file, sheet, unit, total_fen, declared_total_fen, control_total_fen, "
+                                       "reconciled, total_unknown, unknown_amounts, layout")),
             projects=tuple(
                 ProjectState(*r[:3], *(from_fen(v) for v in r[3:7]), *r[7:])
                 for r in rows("projects", "department, spending_unit, name, total_fen, fiscal_fen, special_account_fen, "
-                                          "other_fen, goal, source_file, source_sheet, source_row")),
+                                          "other_fen, goal, source_file, source_sheet, source_row, layout")),
             indicators=tuple(IndicatorState(*r) for r in rows(
                 "indicators", "department, spending_unit, project, seq, level1, level2, name, period_value, "
                               "annual_value, source_file, source_sheet, source_row")),
@@ -253,11 +255,11 @@ def _rows(snapshot: Snapshot, recorded: str) -> dict[str, list[tuple]]:
                   snapshot.total_unknown, snapshot.unknown_amounts)],
         "inputs": [(period, n, i.file, i.sha256, i.status, i.reason) for n, i in enumerate(snapshot.inputs)],
         "departments": [(period, n, d.name, d.file, d.sheet, d.unit, to_fen(d.total), to_fen(d.declared_total),
-                         to_fen(d.control_total), int(d.reconciled), d.total_unknown, d.unknown_amounts)
+                         to_fen(d.control_total), int(d.reconciled), d.total_unknown, d.unknown_amounts, d.layout)
                         for n, d in enumerate(snapshot.departments)],
         "projects": [(period, n, p.department, p.spending_unit, p.name, to_fen(p.total), to_fen(p.fiscal),
                       to_fen(p.special_account), to_fen(p.other), p.goal, p.source_file, p.source_sheet,
-                      p.source_row) for n, p in enumerate(snapshot.projects)],
+                      p.source_row, p.layout) for n, p in enumerate(snapshot.projects)],
         "indicators": [(period, n, i.department, i.spending_unit, i.project, i.seq, i.level1, i.level2, i.name,
                         i.period_value, i.annual_value, i.source_file, i.source_sheet, i.source_row)
                        for n, i in enumerate(snapshot.indicators)],

@@ -175,3 +175,23 @@ def test_an_unreadable_form_amount_stays_unknown_through_the_run_and_the_compile
     rows = [list(r[:5]) for r in compiled.iter_rows(min_row=4, values_only=True)]
     assert rows[0] == ["合计", 864, None, 0, 0]          # the 财政拨款 sum is unknown: blank, never a smaller sum
     assert ["高标准农田", 854, None, 0, 0] in rows
+
+
+def test_the_history_keeps_which_projects_came_from_forms(tmp_path, sample):
+    """A period recorded with a form department and the sample's table: the history says which is which."""
+    import shutil
+
+    from pipeline.history.store import open_history
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    shutil.copy(sample, inputs)
+    form_file(inputs / "1.xlsx", Form(name="高标准农田", total=854, fiscal=854))
+    form_file(inputs / "2.xlsx", Form(name="农田水利", total=30, fiscal=30))
+    run(inputs, tmp_path / "outputs", "2026-11")
+    with open_history(tmp_path / "outputs" / "history.sqlite", create=False) as history:
+        snapshot = history.snapshot("2026-11")
+        [recorded] = history.runs()
+    assert {(d.name, d.layout) for d in snapshot.departments} == {(FARM, "form"), ("广州市荔湾区信访局", "table")}
+    assert sorted(p.name for p in snapshot.projects if p.layout == "form") == ["农田水利", "高标准农田"]
+    assert (recorded.projects, recorded.form_projects) == (12, 2)
