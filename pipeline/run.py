@@ -13,7 +13,6 @@ from pipeline.history.changes import Changes, compare
 from pipeline.review.batch import review_batch
 from pipeline.review.controls import read_controls
 from pipeline.errors import UsageError
-from pipeline.read.guard import limits_of
 from pipeline.history.store import history_path, open_history
 from pipeline.deliver.email import keep_send_record
 from pipeline.outputs import check_period, csv_bytes, json_bytes, outputs_lock, settle_interrupted, write_run_folder
@@ -51,7 +50,7 @@ def check(paths: list[Path], settings: Settings = Settings()) -> Batch:
         raise UsageError(f"找不到：{'、'.join(missing)}。请检查路径。")
     require_tables(paths, "请确认路径是否正确。")
     controls = read_controls(settings.controls) if settings.controls else None
-    batch = read_batch(paths, limits_of(settings))
+    batch = read_batch(paths, settings.limits)
     review_batch(batch, settings, controls, "、".join(str(p) for p in paths))
     batch.sort()
     return batch
@@ -79,7 +78,7 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
     # an empty (or mistyped) folder must not replace a good month's results with an empty run
     require_tables([inputs], "本期结果未写出，请确认文件夹是否正确。", [outputs])
     controls = read_controls(settings.controls) if settings.controls else None
-    limits = limits_of(settings)
+    limits = settings.limits
     history_file = history_path(settings, outputs)
     started = datetime.now().astimezone().isoformat(timespec="seconds")
     with outputs_lock(outputs), open_history(history_file) as history:

@@ -376,16 +376,18 @@ def test_the_history_path_comes_from_pipeline_toml(tmp_path):
     assert listed.exit_code == 0 and "2026-10" in listed.output
 
 
-@pytest.mark.parametrize("section, words", [
-    ({"keep": 12}, "设置文件 pipeline.toml：[history] 中的 keep 不是已知的设置项（可用：path）"),
-    ({"path": 3}, "[history] 中的 path 应为数据库文件的路径"),
-    ({"path": " "}, "[history] 中的 path 应为数据库文件的路径"),
-    ("h.sqlite", "history 应为一节（[history]）"),
+@pytest.mark.parametrize("text, words", [
+    ("[history]\nkeep = 12\n", "第 2 行：[history] 中的 keep 不是已知的设置项（可用：path）"),
+    ("[history]\npath = 3\n", "第 2 行：[history] 中的 path 应为数据库文件的路径"),
+    ('[history]\npath = " "\n', "[history] 中的 path 应为数据库文件的路径"),
+    ('history = "h.sqlite"\n', "history 应为一节（[history]）"),
 ])
-def test_malformed_history_settings_are_usage_errors(tmp_path, section, words):
+def test_malformed_history_settings_are_usage_errors(tmp_path, text, words):
+    config = tmp_path / "pipeline.toml"
+    config.write_text(text, encoding="utf-8")
     with pytest.raises(UsageError) as error:
-        history_path(Settings(raw={"history": section}), tmp_path)
-    assert words in error.value.message
+        load_settings(config)
+    assert f"设置文件 {config}" in error.value.message and words in error.value.message
 
 
 def test_the_example_settings_file_keeps_the_default_path(tmp_path):

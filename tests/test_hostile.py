@@ -137,7 +137,7 @@ def test_limits_come_from_pipeline_toml(tmp_path, good, monkeypatch):
     (tmp_path / "pipeline.toml").write_text("[limits]\nmax_ratio = -1\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["check", str(good)])
     assert result.exit_code == 2
-    assert "[limits] max_ratio 应为正数" in result.output
+    assert "[limits] 中的 max_ratio 应为正数" in result.output
 
 
 def test_formula_like_text_is_neutralised_in_every_csv_but_our_own_numbers_are_not(tmp_path):

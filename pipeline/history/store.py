@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,12 +29,11 @@ from pipeline.errors import UsageError, os_cause, shown_path
 from pipeline.findings import Finding
 from pipeline.money import EXACT, FEN
 from pipeline.outputs import check_period
-from pipeline.settings import DEFAULT_FILE, Settings
+from pipeline.settings import Settings
 from pipeline.history.schema import MIGRATIONS, SCHEMA_VERSION
 from pipeline.history.snapshot import DepartmentState, IndicatorState, InputState, ProjectState, Snapshot
 
 DEFAULT_NAME = "history.sqlite"
-HELP = "请参阅 docs/settings.md 的 [history] 一节"
 
 INT64 = 2 ** 63 - 1
 TABLES = ("inputs", "departments", "projects", "indicators", "findings", "runs")  # children before runs
@@ -58,19 +57,7 @@ class RecordedRun:
 
 def history_path(settings: Settings, outputs: Path) -> Path:
     """`[history] path` from pipeline.toml (relative to its folder), else OUTPUTS/history.sqlite."""
-    where = f"设置文件 {settings.file or DEFAULT_FILE}"
-    section = settings.raw.get("history", {})
-    if not isinstance(section, Mapping):
-        raise UsageError(f"{where}：history 应为一节（[history]），不是单个值。{HELP}。")
-    unknown = [key for key in section if key != "path"]
-    if unknown:
-        raise UsageError(f"{where}：[history] 中的 {unknown[0]} 不是已知的设置项（可用：path）。{HELP}。")
-    if "path" not in section:
-        return outputs / DEFAULT_NAME
-    value = section["path"]
-    if not isinstance(value, str) or not value.strip():
-        raise UsageError(f"{where}：[history] 中的 path 应为数据库文件的路径，如 path = \"历史/history.sqlite\"。{HELP}。")
-    return (settings.file.parent if settings.file else Path(".")) / value.strip()
+    return settings.history if settings.history is not None else outputs / DEFAULT_NAME
 
 
 @contextmanager
