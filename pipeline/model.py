@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.text import compact
+from pipeline.vocabulary import AMOUNT_FIELDS
 
 ZERO = Decimal("0")
 
@@ -45,7 +46,6 @@ class Source:
         return Source(self.file, self.sheet, self.row, col)
 
 
-AMOUNT_FIELDS = ("total", "fiscal", "special_account", "other")
 
 
 def add_known(a: Decimal | None, b: Decimal | None) -> Decimal | None:

@@ -13,8 +13,8 @@ from pipeline.findings import finding
 from pipeline.model import Department, InputFile, Project, RowCount, SpendingUnit, department_key
 from pipeline.money import fmt_exact
 from pipeline.text import compact
+from pipeline.vocabulary import MONEY_COLUMNS
 
-_AMOUNT_NAMES = {"total": "总计", "fiscal": "财政拨款", "special_account": "财政专户拨款", "other": "其他资金"}
 
 
 def combine_forms(batch) -> None:
@@ -105,7 +105,7 @@ def _cross_check(batch, table: Department, form: Department) -> None:
     if match is None:
         differ(f"申报表有此项目，部门汇总表「{table.file}」中却没有。")
         return
-    for name, label in _AMOUNT_NAMES.items():
+    for name, label in MONEY_COLUMNS.items():
         mine, theirs = getattr(project.amounts, name), getattr(match.amounts, name)
         if mine is not None and theirs is not None and mine != theirs:
             differ(f"{label}申报表为 {fmt_exact(mine)} 万元，汇总表（{match.source.cell}）为 {fmt_exact(theirs)} 万元。")

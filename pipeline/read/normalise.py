@@ -10,12 +10,12 @@ from pathlib import PurePosixPath
 from pipeline.findings import Finding, finding
 from pipeline.read.formulas import UnvaluedFormula
 from pipeline.read.indicators import Target, parse_packed, parse_target
-from pipeline.read.layout import AMOUNT_FIELDS, Table, cell_text
-from pipeline.model import ZERO, Amounts, Sum, add_known, Department, Indicator, Project, RowCount, Source, SpendingUnit
+from pipeline.read.layout import Table, cell_text
+from pipeline.model import Amounts, Sum, add_known, Department, Indicator, Project, RowCount, Source, SpendingUnit
 from pipeline.money import BadAmount, parse_amount, show_in_unit, to_wanyuan
 from pipeline.read.sheets import Sheet
+from pipeline.vocabulary import AMOUNT_FIELDS, MONEY_COLUMNS
 
-AMOUNT_LABELS = {"total": "总计", "fiscal": "财政拨款", "special_account": "财政专户拨款", "other": "其他资金"}
 _CODED = re.compile(r"^\s*(\d+)\s*[-－.、]\s*(.+?)\s*$")
 _QUALITATIVE_NATURE = {"定性", "定性指标"}
 _VALUE_FIELDS = ("period_value", "value", "annual_value")
@@ -150,11 +150,11 @@ class _Builder:
                 values[fld] = to_wanyuan(self._parse_cell(index, col, raw), unit)
             except BadAmount as exc:
                 values[fld] = None
-                self._unreadable_amount(exc, f"{label}的「{AMOUNT_LABELS[fld]}」单元格 {cell}", raw, cell, project)
+                self._unreadable_amount(exc, f"{label}的「{MONEY_COLUMNS[fld]}」单元格 {cell}", raw, cell, project)
                 continue
             if values[fld] < 0:
                 self._add("negative_amount",
-                          f"{label}的「{AMOUNT_LABELS[fld]}」单元格 {cell} 为负数「{cell_text(raw)}」"
+                          f"{label}的「{MONEY_COLUMNS[fld]}」单元格 {cell} 为负数「{cell_text(raw)}」"
                           f"，即 {show_in_unit(values[fld], unit, exact=True)}。预算金额通常不为负，"
                           f"请核对是否误录（如括号或减号）；确为调减的，请在说明中注明。", cell=cell, project=project)
         if "total" not in self.cols:   # no 总计 column: the total is the sum of the sources
