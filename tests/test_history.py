@@ -182,8 +182,9 @@ def test_pipeline_diff_prints_the_changes_in_chinese_and_as_json(two_periods):
     assert "  [指标 目标值调整] 某区教育局 / 某区教育局机关 / 教研活动经费 / 群众满意度：≥85% → ≥90%" in text.output
     as_json = invoke("diff", "2026-10", "2026-11", "--outputs", tmp_path / "outputs", "--format", "json")
     assert as_json.exit_code == 0 and json.loads(as_json.output) == second.record["changes"]
-    backwards = json.loads(invoke("diff", "2026-11", "2026-10", "--db", db, "--format", "json").output)
-    assert [p["project"] for p in backwards["projects"]["added"]] == ["课后服务经费"]
+    # reversed periods would read every addition as a removal: refused, saying which order is meant
+    backwards = invoke("diff", "2026-11", "2026-10", "--db", db, "--format", "json")
+    assert backwards.exit_code == 2 and "应为 pipeline diff 2026-10 2026-11" in backwards.output
 
 
 @pytest.mark.parametrize("args, message", [

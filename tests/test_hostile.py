@@ -29,7 +29,7 @@ def rejected(path, limits=Limits()):
 def test_empty_file(tmp_path):
     (tmp_path / "empty.xlsx").write_bytes(b"")
     f = rejected(tmp_path / "empty.xlsx")
-    assert f.code == "unreadable_file" and "无法作为电子表格打开" in f.message
+    assert f.code == "unreadable_file" and "是空文件（0 字节）" in f.message
 
 
 def test_text_renamed_xlsx(tmp_path):

@@ -26,6 +26,7 @@ from decimal import Decimal
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid
+from html import escape
 from pathlib import Path
 
 from pipeline.errors import MailError, UsageError
@@ -84,7 +85,7 @@ def subject_line(record: dict, template: str) -> str:
     return subject if record["status"] == "ok" else FAILED_PREFIX + subject
 
 
-def text_body(record: dict, attachments: list[Attachment]) -> str:
+def text_body(record: dict, attachments: list[Attachment], notes: list[str] = ()) -> str:
     """The plain-text part, for clients that show no HTML and for quoting in a reply."""
     fields = subject_fields(record)
     lines = [f"项目支出绩效目标审核 {record['period']}",
@@ -103,6 +104,7 @@ def text_body(record: dict, attachments: list[Attachment]) -> str:
         for f in shown:
             lines.append(f"  [{SEVERITY_LABEL[f['severity']]}] {f['message']}")  # the message says where
     lines += ["", "附件："] + [f"  {a.name}（{a.description}）" for a in attachments]
+    lines += [f"注意：{note}" for note in notes]
     lines += ["", f"运行时间 {record['started']}。本邮件由 pipeline 根据本期运行结果自动生成。"]
     return "\n".join(lines) + "\n"
 
@@ -118,6 +120,29 @@ def attachments(folder: Path, period: str, *, with_departments: bool = False) ->
     return found
 
 
+MB = 1024 * 1024
+LEFT_OUT_FIRST = "report.html"       # the web report duplicates the workbook: the first to go
+
+
+def within_ceiling(folder: Path, files: list[Attachment], ceiling_mb: float) -> tuple[list[Attachment], list[str]]:
+    """The attachments that keep the message under `[email] max_message_mb`, and a note for what was left
+    out. Sizes are counted as sent: base64 adds a third."""
+    def size(items: list[Attachment]) -> int:
+        body = (folder / "summary.html").stat().st_size * 2
+        return (body + sum(len(a.data) for a in items)) * 4 // 3
+
+    if size(files) <= ceiling_mb * MB:
+        return files, []
+    web = REPORTS[LEFT_OUT_FIRST][0].format(period=folder.name)
+    kept = [a for a in files if a.name != web]
+    notes = [f"邮件超过 {ceiling_mb:g} MB 上限（[email] max_message_mb），未附 {web}"
+             f"（{sum(len(a.data) for a in files if a.name == web) / MB:.1f} MB），它在 {folder} 中，可用浏览器打开。"]
+    if size(kept) > ceiling_mb * MB:
+        notes.append(f"去掉网页报告后邮件仍有 {size(kept) / MB:.1f} MB，超过上限：邮件服务器可能拒收，"
+                     "可去掉 --with-departments，或把各部门的表另行发送。")
+    return kept, notes
+
+
 def zip_folder(folder: Path) -> bytes:
     """The folder's files, by their Chinese names (zipfile marks them UTF-8), in name order."""
     files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
@@ -130,10 +155,15 @@ def zip_folder(folder: Path) -> bytes:
     return buffer.getvalue()
 
 
+NOTES_SLOT = "<!--notes-->"          # where summary.html takes the notes on what was left out
+
+
 def build_message(folder: Path, record: dict, mail: MailSettings, *, with_departments: bool = False,
-                  now: datetime | None = None) -> EmailMessage:
-    """The whole message: headers, text and HTML alternatives, the attachments."""
-    files = attachments(folder, record["period"], with_departments=with_departments)
+                  now: datetime | None = None) -> tuple[EmailMessage, list[str]]:
+    """The whole message (headers, text and HTML alternatives, the attachments) and the notes on what
+    was left out to keep it under the size ceiling."""
+    files, notes = within_ceiling(folder, attachments(folder, record["period"], with_departments=with_departments),
+                                  mail.max_message_mb)
     message = EmailMessage(policy=policy.SMTP)
     message["Subject"] = subject_line(record, mail.subject)
     message["From"] = mail.sender
@@ -144,14 +174,19 @@ def build_message(folder: Path, record: dict, mail: MailSettings, *, with_depart
     # the sender's domain, not socket.getfqdn(): no DNS lookup, and a Message-ID the server recognises
     message["Message-ID"] = make_msgid(domain=getaddresses([mail.sender])[0][1].rpartition("@")[2])
     # base64: Chinese text passes any server, 8BITMIME or not, and long lines need no folding
-    message.set_content(text_body(record, files), cte="base64")
-    message.add_alternative((folder / "summary.html").read_text(encoding="utf-8"), subtype="html", cte="base64")
+    message.set_content(text_body(record, files, notes), cte="base64")
+    html = (folder / "summary.html").read_text(encoding="utf-8")
+    note_html = "".join(f'<p class="note" data-note style="color:#9c0006;font-weight:bold">{escape(n)}</p>'
+                        for n in notes)
+    message.add_alternative(html.replace(NOTES_SLOT, note_html, 1), subtype="html", cte="base64")
     for item in files:
         maintype, subtype = item.content_type.split("/")
         message.add_attachment(item.data, maintype=maintype, subtype=subtype, filename=item.name)
         part = list(message.iter_attachments())[-1]
         part.set_param("name", item.fallback)  # Content-Type name: what clients without RFC 2231 show
-    return message
+        if maintype == "text":
+            part.set_param("charset", "utf-8")  # the reports are UTF-8; without it a client may guess GBK
+    return message, notes
 
 
 STEPS = {"connect": "连接", "starttls": "建立加密连接（STARTTLS）", "login": "登录（AUTH）", "send": "发送"}
@@ -224,6 +259,7 @@ class Outcome:
     message: EmailMessage
     path: Path                                # sent.json, or message.eml after a dry run
     refused: dict[str, tuple[int, bytes]]     # recipients the server refused (the others got the message)
+    notes: tuple[str, ...] = ()               # what was left out to stay under the size ceiling
 
 
 def email_period(outputs: Path, period: str, mail: MailSettings, password: str | None, *, dry_run: bool = False,
@@ -236,11 +272,11 @@ def email_period(outputs: Path, period: str, mail: MailSettings, password: str |
         record = read_record(folder)
         if not dry_run and not resend:
             refuse_if_sent(folder)
-        message = build_message(folder, record, mail, with_departments=with_departments)
+        message, notes = build_message(folder, record, mail, with_departments=with_departments)
         if dry_run:
-            return Outcome(message, write_atomically(folder / MESSAGE, message.as_bytes()), {})
+            return Outcome(message, write_atomically(folder / MESSAGE, message.as_bytes()), {}, tuple(notes))
         refused = send(message, mail, password)
-        return Outcome(message, record_sent(folder, message, mail, refused), refused)
+        return Outcome(message, record_sent(folder, message, mail, refused), refused, tuple(notes))
 
 
 def refuse_if_sent(folder: Path) -> None:

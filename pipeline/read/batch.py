@@ -46,9 +46,10 @@ def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress 
     """Read every table file under `paths` into one checked batch."""
     candidates, skipped = discover(paths)
     batch = Batch()
-    for done, candidate in enumerate(candidates, start=1):
+    for done, candidate in enumerate(candidates):
+        progress("read", done, len(candidates), candidate.name)
         read_file(candidate, batch, limits)
-        progress("read", done, len(candidates))
+    progress("read", len(candidates), len(candidates), "")
     batch.inputs.extend(skipped)
     supersede_resubmissions(batch)
     return batch
@@ -118,7 +119,7 @@ def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
             entry.rows = RowCount(read=read, rejected=read)
             return
         _reject(batch, entry, "no_table",
-                "中没有找到项目支出绩效目标表：没有一行表头含「项目名称」及「总计/绩效目标/绩效指标」等列。"
+                "文件中没有找到项目支出绩效目标表：没有一行表头含「项目名称」及「总计/绩效目标/绩效指标」等列。"
                 "请确认文件内容，或使用标准表样重新填报", RowCount(read=read, rejected=read))
         return
     for sheet in empty_sheets:
@@ -132,7 +133,8 @@ def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
 def _reject(batch: Batch, entry: InputFile, code: str, reason: str, rows: RowCount | None = None) -> None:
     entry.status, entry.reason = "rejected", reason
     entry.rows = rows or RowCount()
-    batch.findings.append(finding(code, f"文件「{entry.file}」{reason}。", file=entry.file))
+    # the reason is a whole sentence on its own (the CLI lists it after the file name)
+    batch.findings.append(finding(code, f"文件「{entry.file}」：{reason}。", file=entry.file))
 
 
 def supersede_resubmissions(batch: Batch) -> None:

@@ -42,7 +42,12 @@ class ReadError(Exception):
 
 
 def read_sheets(path: Path) -> list[Sheet]:
-    if path.suffix.lower() in TEXT_SUFFIXES:
+    text = path.suffix.lower() in TEXT_SUFFIXES
+    if path.stat().st_size == 0:
+        # an empty text file is a text with no table in it; an empty workbook cannot be opened at all
+        raise ReadError("是空文件（0 字节），没有任何内容：可能是复制或下载没有完成，请向报送部门重新索取原文件",
+                        code="no_table" if text else "unreadable_file")
+    if text:
         return [read_text(path.read_bytes(), path.suffix.lower())]
     return read_workbook(path)
 
@@ -58,7 +63,9 @@ def read_workbook(path: Path) -> list[Sheet]:
     except BaseException as exc:  # calamine raises several types for a non-workbook; all mean the same
         if not reader_failed(exc):
             raise
-        raise ReadError(f"无法作为电子表格打开（文件损坏、被截断或并非真正的表格文件）：{_short(exc)}") from exc
+        # the reader's own (English) reason stays out of the clerk's message: it says nothing they can act on
+        raise ReadError("无法作为电子表格打开：文件已损坏、被截断，或并不是真正的表格文件（如改了扩展名）。"
+                        "请在 Excel 或 WPS 中打开后另存为 .xlsx 再放入") from exc
     sheets: list[Sheet] = []
     try:
         for meta in workbook.sheets_metadata:
