@@ -19,6 +19,15 @@ from pathlib import Path
 from pipeline.errors import RunLocked, UsageError
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# the names a recipient sees for the run folder's reports (e-mail attachments, and the reports' own text)
+SENT_NAMES = {"report.xlsx": "项目支出绩效目标审核报告_{period}.xlsx",
+              "report.html": "项目支出绩效目标审核报告_{period}.html",
+              "departments": "各部门绩效目标表_{period}.zip"}
+
+
+def sent_name(file: str, period: str) -> str:
+    """`report.xlsx` -> `项目支出绩效目标审核报告_2026-11.xlsx`."""
+    return SENT_NAMES[file].format(period=period)
 LOCK_NAME = ".pipeline.lock"
 
 

@@ -125,7 +125,8 @@ def test_summary_quotes_the_most_serious_findings(several):
     page = html(several, "summary.html")
     errors = [f for f in several.record["findings"] if f["severity"] == "error"]
     assert all(escape(f["message"][:50]) in page for f in errors)
-    assert page.index("错误") < page.index("警告")
+    quoted = page[page.index('id="top-findings"'):]
+    assert quoted.index(">错误<") < quoted.index(">警告<")
 
 
 def test_long_lines_fold_without_changing_what_is_shown():

@@ -32,7 +32,7 @@ from pathlib import Path
 from pipeline.errors import MailError, UsageError
 from pipeline.findings import ERROR, SEVERITY_LABEL, WARNING
 from pipeline.deliver.settings import MailSettings
-from pipeline.outputs import check_period, json_bytes, outputs_lock
+from pipeline.outputs import SENT_NAMES, check_period, json_bytes, outputs_lock
 
 SENT, MESSAGE = "sent.json", "message.eml"
 FAILED_PREFIX = "【未通过】"          # a failed run says so first in the subject, whatever the template
@@ -40,11 +40,10 @@ TOP_FINDINGS = 10
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # run-folder file -> (name the recipient sees, ASCII fallback, content type, what it is)
 REPORTS = {
-    "report.xlsx": ("项目支出绩效目标审核报告_{period}.xlsx", "report-{period}.xlsx", XLSX, "Excel 报告"),
-    "report.html": ("项目支出绩效目标审核报告_{period}.html", "report-{period}.html", "text/html",
-                    "网页报告，用浏览器打开"),
+    "report.xlsx": (SENT_NAMES["report.xlsx"], "report-{period}.xlsx", XLSX, "Excel 报告"),
+    "report.html": (SENT_NAMES["report.html"], "report-{period}.html", "text/html", "网页报告，用浏览器打开"),
 }
-DEPARTMENTS = ("各部门绩效目标表_{period}.zip", "departments-{period}.zip", "application/zip",
+DEPARTMENTS = (SENT_NAMES["departments"], "departments-{period}.zip", "application/zip",
                "各部门的标准格式表，压缩包")
 
 
@@ -178,7 +177,7 @@ def build_message(folder: Path, record: dict, mail: MailSettings, *, with_depart
     html = (folder / "summary.html").read_text(encoding="utf-8")
     note_html = "".join(f'<p class="note" data-note style="color:#9c0006;font-weight:bold">{escape(n)}</p>'
                         for n in notes)
-    message.add_alternative(html.replace(NOTES_SLOT, note_html, 1), subtype="html", cte="base64")
+    message.add_alternative(html.replace(NOTES_SLOT, note_html, 1) if notes else html, subtype="html", cte="base64")
     for item in files:
         maintype, subtype = item.content_type.split("/")
         message.add_attachment(item.data, maintype=maintype, subtype=subtype, filename=item.name)

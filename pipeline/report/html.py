@@ -19,6 +19,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.read.batch import Batch
 from pipeline.money import fmt
+from pipeline.outputs import sent_name
 from pipeline.report.changes_view import signed
 from pipeline.report.view import FAILED, KIND_LABEL, PASSED, WARNED, Bar, ReportView, build_view
 
@@ -28,6 +29,7 @@ _HERE = Path(__file__).resolve().parent
 TEMPLATES = _HERE / "templates" if (_HERE / "templates").is_dir() else _HERE.parent.parent / "templates"
 LINE_LIMIT = 998                   # bytes per line in an e-mail, CRLF excluded (RFC 5322 §2.1.1)
 TOP_FINDINGS = 10                  # findings quoted in the e-mail
+EMAIL_DEPARTMENTS = 30             # departments listed under 需修改的部门 in the e-mail (the rest: report.xlsx)
 MESSAGE_LIMIT = 200                # characters of a finding's message quoted in the e-mail
 STATUS_CLASS = {"report": {PASSED: "status-ok", WARNED: "status-warn", FAILED: "status-fail"},
                 "email": {PASSED: "ok", WARNED: "warn", FAILED: "fail"}}
@@ -68,7 +70,8 @@ def render_report(view: ReportView) -> str:
 def render_summary(view: ReportView) -> str:
     html = _environment().get_template("email.html.j2").render(
         v=view, top_findings=view.top_findings(TOP_FINDINGS), message_limit=MESSAGE_LIMIT,
-        status_class=STATUS_CLASS["email"], version=__version__)
+        max_departments=EMAIL_DEPARTMENTS, sent_name=sent_name, status_class=STATUS_CLASS["email"],
+        version=__version__)
     return fold_long_lines(_inliner().inline(html))
 
 

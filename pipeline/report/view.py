@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.read.batch import Batch
-from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, WARNING, location
+from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, SEVERITY_ORDER, WARNING, location, title_of
 from pipeline.model import ZERO, Indicator, Project
 from pipeline.report.changes_view import ChangesView, changes_view
 
@@ -89,6 +89,26 @@ class ReportView:
     bars_by: str                   # 部门 or 项目: what the chart's bars are
     projects_by_department: dict[str, list[ProjectRow]]
     changes: ChangesView           # since the latest earlier period, from run.json's `changes`
+    # department (or file, for a finding about a file) -> its kinds of problem, worst and most frequent first
+    problems: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+    @property
+    def to_fix(self) -> list[DepartmentRow]:
+        """Departments with errors (they must resubmit), then those with warnings only; most errors first."""
+        flagged = [d for d in self.departments if d.errors or d.warnings]
+        return sorted(flagged, key=lambda d: (-d.errors, -d.warnings, d.name))
+
+    @property
+    def must_resubmit(self) -> int:
+        return sum(1 for d in self.departments if d.errors)
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for d in self.departments if not d.errors and not d.warnings)
+
+    @property
+    def rejected(self) -> int:
+        return self.input_counts.get("拒收", 0)
 
     @property
     def started_label(self) -> str:
@@ -122,8 +142,8 @@ def _status(errors: int, warnings: int) -> str:
 
 
 def build_view(batch: Batch, record: dict) -> ReportView:
-    findings = [{**f, "label": SEVERITY_LABEL[f["severity"]], "where": location(f["file"], f["sheet"], f["cell"])}
-                for f in record["findings"]]
+    findings = [{**f, "label": SEVERITY_LABEL[f["severity"]], "where": location(f["file"], f["sheet"], f["cell"]),
+                 "title": title_of(f["code"])} for f in record["findings"]]
     by_department = Counter((f["department"], f["severity"]) for f in findings)
     entries = {entry["name"]: entry for entry in record["departments"]}
     departments = [_department_row(d, entries.get(d.name, {}), by_department) for d in batch.departments]
@@ -151,7 +171,18 @@ def build_view(batch: Batch, record: dict) -> ReportView:
         departments=departments, totals=totals, projects=projects, checks=checks, findings=findings,
         severity_counts={SEVERITY_LABEL[s]: severity[s] for s in (ERROR, WARNING, INFO)},
         bars=_bars(departments, projects), bars_by="项目" if len(departments) == 1 else "部门",
-        projects_by_department=_group(projects), changes=changes_view(record.get("changes"), record["period"]))
+        projects_by_department=_group(projects), changes=changes_view(record.get("changes"), record["period"]),
+        problems=_problems(findings))
+
+
+def _problems(findings: list[dict]) -> dict[str, list[tuple[str, int]]]:
+    """Each department's errors and warnings by kind (the code's Chinese title) with how many of each."""
+    counts: dict[str, Counter] = {}
+    for f in findings:
+        if f["severity"] != INFO:
+            counts.setdefault(f["department"] or f["file"], Counter())[(SEVERITY_ORDER[f["severity"]], f["title"])] += 1
+    return {owner: [(title, n) for (_, title), n in sorted(c.items(), key=lambda item: (item[0][0], -item[1]))]
+            for owner, c in counts.items()}
 
 
 def _finding_counts(projects: list[Project], findings: list[dict]) -> list[int]:
