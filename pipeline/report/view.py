@@ -99,6 +99,17 @@ class ReportView:
         return sorted(flagged, key=lambda d: (-d.errors, -d.warnings, d.name))
 
     @property
+    def findings_by_owner(self) -> list[tuple[str, list[dict]]]:
+        """Findings grouped by department (a file's own findings under the file), errors first within
+        each, groups with errors first, the same order as `to_fix`."""
+        groups: dict[str, list[dict]] = {}
+        for f in self.findings:
+            groups.setdefault(f["department"] or f["file"], []).append(f)
+        rank = {d.name: n for n, d in enumerate(self.to_fix)}
+        worst = {owner: min(SEVERITY_ORDER[f["severity"]] for f in items) for owner, items in groups.items()}
+        return sorted(groups.items(), key=lambda item: (worst[item[0]], rank.get(item[0], len(rank)), item[0]))
+
+    @property
     def must_resubmit(self) -> int:
         return sum(1 for d in self.departments if d.errors)
 
@@ -126,6 +137,12 @@ class ReportView:
     def top_findings(self, limit: int) -> list[dict]:
         """The most serious findings, for the e-mail: errors, then warnings (never mere info)."""
         return [f for f in self.findings if f["severity"] != INFO][:limit]
+
+
+def counts_by_label(findings: list[dict]) -> list[tuple[str, int]]:
+    """`[("错误", 2), ("警告", 1)]` for a group of findings, in severity order, zeros left out."""
+    counts = Counter(f["severity"] for f in findings)
+    return [(SEVERITY_LABEL[s], counts[s]) for s in (ERROR, WARNING, INFO) if counts[s]]
 
 
 def _amount(text: str | None) -> Decimal | None:
