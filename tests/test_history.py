@@ -114,7 +114,7 @@ def test_the_change_sheet_lists_the_same_changes(two_periods):
         ["项目", "删除", EDU, OFFICE, "课后服务经费", None, None, None, 10, None, -10],
         ["项目", "金额调整", EDU, OFFICE, "教师培训经费", None, None, None, 120.5, 150, 29.5],
         ["指标", "目标值调整", EDU, OFFICE, "教研活动经费", "群众满意度", "≥85%", "≥90%", None, None, None],
-        ["问题", "已解决", EDU, None, "校舍维修经费", "empty_goal", None, None, None, None, None],
+        ["问题", "已解决", EDU, None, "校舍维修经费", "绩效目标空缺", None, None, None, None, None],
     ]
     assert rows[-1][11].startswith("[警告] 00.xlsx!Sheet1!F") and "校舍维修经费" in rows[-1][11]
     assert {ws.cell(header + 1, c).number_format for c in (9, 10, 11)} == {"#,##0.00"}

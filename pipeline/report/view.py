@@ -110,6 +110,31 @@ class ReportView:
         return sorted(groups.items(), key=lambda item: (worst[item[0]], rank.get(item[0], len(rank)), item[0]))
 
     @property
+    def findings_grouped(self) -> list[dict]:
+        """For 问题清单: by department (by name; a file's own findings last) and spending unit, errors first
+        within each, each with its spending unit and its message without the location it ends with."""
+        units: dict[tuple[str, str], set[str]] = {}
+        for p in self.projects:
+            units.setdefault((p.department, p.name), set()).add(p.spending_unit)
+        rows = []
+        for f in self.findings:
+            found = units.get((f["department"], f["project"]), set())
+            unit = next(iter(found)) if len(found) == 1 else ""
+            rows.append({**f, "spending_unit": unit, "text": f["message"].removesuffix(f"（位置：{f['where']}）")})
+        return sorted(rows, key=lambda f: (f["department"] is None, f["department"] or f["file"], f["spending_unit"],
+                                           SEVERITY_ORDER[f["severity"]]))
+
+    @property
+    def checks_failures_first(self) -> list[CheckRow]:
+        return sorted(self.checks, key=lambda c: c.passed)
+
+    @property
+    def project_sums(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+        """总计, 财政拨款, 财政专户拨款 and 其他资金 over every project, exact."""
+        return (sum((p.total for p in self.projects), ZERO), sum((p.fiscal for p in self.projects), ZERO),
+                sum((p.special_account for p in self.projects), ZERO), sum((p.other for p in self.projects), ZERO))
+
+    @property
     def must_resubmit(self) -> int:
         return sum(1 for d in self.departments if d.errors)
 
