@@ -164,6 +164,19 @@ class ReportView:
         return [f for f in self.findings if f["severity"] != INFO][:limit]
 
 
+def department_findings(record: dict) -> dict[str, list[dict]]:
+    """run.json's findings of each department (errors first), as departments/ workbooks list them:
+    with 级别, 问题 (the code's Chinese name), 位置, and the message without the location it ends with."""
+    grouped: dict[str, list[dict]] = {}
+    for f in record["findings"]:
+        if f["department"]:
+            where = location(f["file"], f["sheet"], f["cell"])
+            grouped.setdefault(f["department"], []).append(
+                {**f, "label": SEVERITY_LABEL[f["severity"]], "title": title_of(f["code"]), "where": where,
+                 "text": f["message"].removesuffix(f"（位置：{where}）")})
+    return grouped
+
+
 def counts_by_label(findings: list[dict]) -> list[tuple[str, int]]:
     """`[("错误", 2), ("警告", 1)]` for a group of findings, in severity order, zeros left out."""
     counts = Counter(f["severity"] for f in findings)

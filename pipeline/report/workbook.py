@@ -29,6 +29,9 @@ MAX_ROW_POINTS = 409.0             # the tallest row Excel allows
 CELL_PADDING = 1.5                 # character units a cell keeps free beside its text
 BOLD = 1.1                         # bold text is about a tenth wider
 LATIN = 1.1                        # a Latin letter or digit of a CJK font is a little wider than a unit
+# where text wraps, the viewer's own metrics decide: SimSun (Excel, WPS) and Noto Sans CJK (LibreOffice) at
+# 10 points set a CJK character in 1.9 units and a digit in 1.0; counting 2 would make rows far too tall
+WRAP_CJK, WRAP_LATIN = 1.9, 1.0
 FOOTER = "&L制表日期：{made}&C第 &P 页 共 &N 页&R&A"
 HEADER = "&L{title}&C期间：{period}&R单位：万元"
 
@@ -73,13 +76,17 @@ def text_width(text: str, *, bold: bool = False) -> float:
     return width * (BOLD if bold else 1.0)
 
 
+def wrap_width(text: str) -> float:
+    return sum(WRAP_CJK if unicodedata.east_asian_width(ch) in "WF" else WRAP_LATIN for ch in text)
+
+
 def line_count(text: str, width: float, *, bold: bool = False) -> int:
     """Lines a wrapped cell `width` units wide needs: lines break between CJK characters and at
     spaces, a Latin word longer than a line breaks inside it (as LibreOffice and Excel do)."""
     usable = max(width - CELL_PADDING, 1.0) / (BOLD if bold else 1.0)
     lines = 0
     for paragraph in text.split("\n"):
-        if text_width(paragraph) <= usable:
+        if wrap_width(paragraph) <= usable:
             lines += 1
             continue
         lines += _wrapped_lines(paragraph, usable)
@@ -90,7 +97,7 @@ def _tokens(paragraph: str):
     """What a line may not break inside: one CJK character, or a Latin word with its trailing space."""
     word = ""
     for ch in paragraph:
-        if char_width(ch) == 2.0:
+        if unicodedata.east_asian_width(ch) in "WF":
             if word:
                 yield word
                 word = ""
@@ -107,8 +114,8 @@ def _tokens(paragraph: str):
 def _wrapped_lines(paragraph: str, usable: float) -> int:
     lines, filled = 1, 0.0
     for token in _tokens(paragraph):
-        width = text_width(token)
-        if filled + width <= usable or (filled + text_width(token.rstrip()) <= usable):
+        width = wrap_width(token)
+        if filled + width <= usable or (filled + wrap_width(token.rstrip()) <= usable):
             filled += width
             continue
         if filled > 0:
@@ -182,8 +189,13 @@ def print_setup(sheet, *, title: str, period: str, made: str, header_row: int | 
     sheet.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
 
 
+HEADER_TITLE_CHARS = 60            # Excel allows 255 characters for the whole page header
+
+
 def _escape(text: str) -> str:
-    """`&` starts a control code in a page header."""
+    """`&` starts a control code in a page header; a very long title is cut to fit it."""
+    if len(text) > HEADER_TITLE_CHARS:
+        text = text[:HEADER_TITLE_CHARS - 1] + "…"
     return text.replace("&", "&&")
 
 
