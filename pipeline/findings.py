@@ -26,12 +26,17 @@ CODES: dict[str, tuple[str, str]] = {
     "no_amount_columns": (ERROR, "the header has no amount column, so no money can be read or checked"),
     "unrecognised_row": (WARNING, "a row below the header is neither a total, unit, project nor indicator"),
     "duplicate_project": (WARNING, "the same project name twice under one spending unit"),
+    "duplicate_sheet": (WARNING, "a sheet repeats a department read from another sheet of the same workbook; not added"),
     "duplicate_department": (WARNING, "the same department came in two files; the newest is used"),
     # money
     "bad_amount": (ERROR, "an amount cell holds something that is not a number"),
+    "formula_without_value": (ERROR, "an amount cell is a formula stored without its computed value"),
+    "formula_error": (ERROR, "an amount cell is a formula whose cached value is an error (#N/A, #REF!, #DIV/0!)"),
     "row_sum_mismatch": (ERROR, "总计 differs from 财政拨款 + 财政专户拨款 + 其他资金 on a row"),
     "subtotal_mismatch": (ERROR, "a spending-unit row differs from the sum of its projects"),
     "total_mismatch": (ERROR, "the 合计 row differs from the sum of the spending units"),
+    "negative_amount": (WARNING, "an amount cell holds a negative amount (-3, (3.00))"),
+    "implausible_amount": (ERROR, "a project amount above the ceiling ([review] max_project_amount); not counted"),
     # indicators
     "bad_indicator": (ERROR, "part of an indicator cell could not be read"),
     # review (rules.py, value_rules.py)
@@ -78,6 +83,8 @@ TITLES: dict[str, str] = {
     "name_value_conflict": "指标名称与指标值矛盾", "empty_goal": "绩效目标空缺",
     "control_total_mismatch": "合计与控制数不符", "missing_submission": "未报送", "no_control_figure": "没有控制数",
     "expected_total_mismatch": "合计与预期金额不符",
+    "duplicate_sheet": "工作表重复", "formula_without_value": "公式没有计算结果", "formula_error": "公式结果为错误值",
+    "negative_amount": "金额为负数", "implausible_amount": "金额大得不合理",
 }
 
 

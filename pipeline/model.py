@@ -45,22 +45,68 @@ class Source:
         return Source(self.file, self.sheet, self.row, col)
 
 
+AMOUNT_FIELDS = ("total", "fiscal", "special_account", "other")
+
+
+def add_known(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    """a + b, unknown (None) when either is."""
+    return None if a is None or b is None else a + b
+
+
 @dataclass(frozen=True, slots=True)
 class Amounts:
-    """One row's money in 万元. Blank cells are zero."""
+    """One row's money in 万元. Blank cells are zero; a cell that could not be read is None (unknown),
+    never zero: every sum that needs it is unknown too, or says how many amounts it lacks (`Sum`)."""
 
-    total: Decimal = ZERO
-    fiscal: Decimal = ZERO
-    special_account: Decimal = ZERO
-    other: Decimal = ZERO
+    total: Decimal | None = ZERO
+    fiscal: Decimal | None = ZERO
+    special_account: Decimal | None = ZERO
+    other: Decimal | None = ZERO
 
     def __add__(self, other: "Amounts") -> "Amounts":
-        return Amounts(self.total + other.total, self.fiscal + other.fiscal,
-                       self.special_account + other.special_account, self.other + other.other)
+        return Amounts(*(add_known(getattr(self, f), getattr(other, f)) for f in AMOUNT_FIELDS))
+
+    def get(self, field_name: str) -> Decimal | None:
+        return getattr(self, field_name)
 
     @property
-    def parts_sum(self) -> Decimal:
-        return self.fiscal + self.special_account + self.other
+    def unknown(self) -> tuple[str, ...]:
+        """The fields that could not be read, in column order (`("fiscal",)`)."""
+        return tuple(f for f in AMOUNT_FIELDS if getattr(self, f) is None)
+
+    @property
+    def parts_sum(self) -> Decimal | None:
+        return add_known(add_known(self.fiscal, self.special_account), self.other)
+
+
+@dataclass(frozen=True, slots=True)
+class Sum:
+    """A sum over amounts some of which may be unknown: the known part and how many were unknown."""
+
+    known: Decimal = ZERO
+    unknown: int = 0               # amounts left out because they could not be read
+
+    @property
+    def incomplete(self) -> bool:
+        return self.unknown > 0
+
+    @property
+    def exact(self) -> Decimal | None:
+        """The sum, or None when it lacks an amount."""
+        return None if self.unknown else self.known
+
+    def __add__(self, other: "Sum") -> "Sum":
+        return Sum(self.known + other.known, self.unknown + other.unknown)
+
+    @staticmethod
+    def of(values) -> "Sum":
+        known, unknown = ZERO, 0
+        for value in values:
+            if value is None:
+                unknown += 1
+            else:
+                known += value
+        return Sum(known, unknown)
 
 
 @dataclass(slots=True)
@@ -77,7 +123,29 @@ class Indicator:
     target: Decimal | None
     unit: str
     kind: str                      # "quantitative" | "qualitative"
-    source: Source
+    source: Source                 # the packed 绩效指标 cell, or the indicator row's 三级指标 (name) cell
+    # the columns of the cells holding the values, on the source's row, where findings on a value point:
+    # the 年度指标值 / 实施周期指标值 (or 指标值) columns of the long layout; None: the source cell itself
+    # (the packed 绩效指标 cell of the published layout). Columns, not Sources: 20,000 rows read faster
+    annual_col: int | None = None
+    period_col: int | None = None
+
+    @property
+    def annual_source(self) -> Source:
+        return self.source if self.annual_col is None else self.source.at(self.annual_col)
+
+    @property
+    def period_source(self) -> Source:
+        col = self.annual_col if self.period_col is None else self.period_col
+        return self.source if col is None else self.source.at(col)
+
+    @property
+    def annual_cell(self) -> str:
+        return self.annual_source.cell
+
+    @property
+    def period_cell(self) -> str:
+        return self.period_source.cell
 
 
 @dataclass(slots=True)
@@ -128,9 +196,30 @@ class Department:
         return [i for p in self.projects for i in p.indicators]
 
     @property
+    def total_sum(self) -> Sum:
+        """The computed total, the sum of the projects' 总计 (the money actually itemised), with the
+        count of projects whose 总计 is unknown."""
+        return Sum.of(p.amounts.total for p in self.projects)
+
+    @property
     def total(self) -> Decimal:
-        """The computed total: the sum of the projects (the money that is actually itemised)."""
-        return sum((p.amounts.total for p in self.projects), ZERO)
+        """The known part of the computed total (see `total_sum` for what it lacks)."""
+        return self.total_sum.known
+
+    @property
+    def unknown_amounts(self) -> int:
+        """Amount cells of the projects that could not be read (any column)."""
+        return sum(len(p.amounts.unknown) for p in self.projects)
+
+    @property
+    def incomplete(self) -> bool:
+        """Some project's 总计 is unknown: the computed total lacks it."""
+        return self.total_sum.incomplete
+
+
+def grand_total(departments: list["Department"]) -> Sum:
+    """The sum of the departments' computed totals, with the count of projects whose 总计 it lacks."""
+    return sum((d.total_sum for d in departments), Sum())
 
 
 @dataclass(slots=True)

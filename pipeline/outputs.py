@@ -71,8 +71,12 @@ def outputs_lock(outputs: Path) -> Iterator[None]:
         lock.release()
 
 
-def write_run_folder(outputs: Path, period: str, write: Callable[[Path], None]) -> Path:
-    """Call `write(folder)` on a fresh staging folder, then swap it in as `outputs/period`."""
+def write_run_folder(outputs: Path, period: str, write: Callable[[Path], None],
+                     commit: Callable[[], None] | None = None) -> Path:
+    """Call `write(folder)` on a fresh staging folder, then swap it in as `outputs/period`.
+
+    `commit` (the history's transaction) runs once the new folder is in place and before the previous
+    one is deleted: when it fails, the previous folder is put back, so neither claims the run."""
     final = outputs / period
     staging = outputs / f".{period}.staging-{os.getpid()}"
     previous = outputs / f".{period}.previous-{os.getpid()}"
@@ -88,8 +92,34 @@ def write_run_folder(outputs: Path, period: str, write: Callable[[Path], None]) 
     if final.exists():
         os.replace(final, previous)
     os.replace(staging, final)
+    if commit is not None:
+        try:
+            commit()
+        except BaseException:
+            os.replace(final, staging)
+            if previous.exists():
+                os.replace(previous, final)
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     shutil.rmtree(previous, ignore_errors=True)
     return final
+
+
+def settle_interrupted(outputs: Path, period: str, recorded_started: str | None) -> None:
+    """A run killed after swapping its folder in, before the history recorded it, leaves the previous
+    folder set aside: put that back unless the folder in place is the run the history recorded
+    (`recorded_started`, its run.json `started`), so the folder and the history agree again."""
+    final = outputs / period
+    set_aside = sorted(outputs.glob(f".{period}.previous-*"))
+    if not set_aside or not final.exists():
+        return
+    try:
+        started = json.loads((final / "run.json").read_text(encoding="utf-8")).get("started")
+    except (OSError, ValueError):
+        started = None
+    if started != recorded_started:
+        shutil.rmtree(final)
+        os.replace(set_aside[-1], final)
 
 
 def recover(outputs: Path, period: str) -> None:

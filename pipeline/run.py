@@ -9,14 +9,14 @@ from pathlib import Path
 
 from pipeline.read.batch import Batch, read_batch
 from pipeline.read.discover import discover
-from pipeline.history.changes import compare
+from pipeline.history.changes import Changes, compare
 from pipeline.review.batch import review_batch
 from pipeline.review.controls import read_controls
 from pipeline.errors import UsageError
 from pipeline.read.guard import limits_of
 from pipeline.history.store import history_path, open_history
 from pipeline.deliver.email import keep_send_record
-from pipeline.outputs import check_period, csv_bytes, json_bytes, outputs_lock, write_run_folder
+from pipeline.outputs import check_period, csv_bytes, json_bytes, outputs_lock, settle_interrupted, write_run_folder
 from pipeline.report.departments import write_departments
 from pipeline.report.html import write_report_html
 from pipeline.report.xlsx import write_report_xlsx
@@ -35,6 +35,7 @@ class RunResult:
     batch: Batch
     record: dict
     folder: Path | None
+    changes: Changes | None = None  # since the latest earlier period (what record["changes"] says)
 
 
 def require_tables(paths: list[Path], advice: str) -> None:
@@ -95,7 +96,8 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
         record = run_record(batch, period, started)
         with batch.timings.stage("changes"):
             snapshot = snapshot_of(batch, record)
-            record["changes"] = compare(history.latest_before(period), snapshot).as_dict()
+            batch.changes = compare(history.latest_before(period), snapshot)
+            record["changes"] = batch.changes.as_dict()
 
         def write(folder: Path) -> None:
             chosen = [write_tables, *(REPORT_WRITERS if writers is None else writers)]
@@ -107,7 +109,14 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
                 progress("write", len(chosen), len(chosen), "")
             keep_send_record(outputs / period, folder)
 
-        folder = write_run_folder(outputs, period, write)
-        with batch.timings.stage("history"):
-            history.record(snapshot)      # only a run whose folder was written is recorded
-    return RunResult(batch, record, folder)
+        # all or nothing: the history rows are made (and checked) first, written once the new folder is
+        # in place; if writing them fails the previous folder is put back (outputs.write_run_folder)
+        record_history = history.prepare(snapshot)
+        settle_interrupted(outputs, period, history.started(period))   # after a run killed mid-swap
+
+        def commit() -> None:
+            with batch.timings.stage("history"):
+                record_history()
+
+        folder = write_run_folder(outputs, period, write, commit=commit)
+    return RunResult(batch, record, folder, batch.changes)

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 from pipeline.errors import UsageError
 from pipeline.findings import CODES, SEVERITY_ORDER
 from pipeline.vocabulary import DEFAULT_CODE_MAP, FRAMEWORKS, known_level_name
-from pipeline.money import BadAmount, parse_amount
+from pipeline.money import MAX_FIGURE, BadAmount, implausible_figure, parse_amount, show
 
 DEFAULT_FILE = "pipeline.toml"
 # qualitative words that promise nothing measurable (vague_target)
@@ -27,7 +27,21 @@ DEFAULT_VAGUE_WORDS = ("及时", "按时", "稳步提高", "高质量完成", "�
                        "较好", "较高", "良好", "有效", "不断", "持续", "大幅", "提高", "提升", "改善", "加强", "基本")
 
 TOP_LEVEL_KEYS = ("framework", "controls", "expect_total")
-MY_SECTIONS = {"review": ("min_indicators", "vague_words"), "code_map": None, "severity": None}
+MY_SECTIONS = {"review": ("min_indicators", "vague_words", "max_project_amount"), "code_map": None, "severity": None}
+# 万元: a project amount above it is implausible_amount (an ID number pasted into a 元 column)
+DEFAULT_MAX_PROJECT_AMOUNT = Decimal("1000000")
+
+
+def parse_figure(value: object, bounded: bool = True) -> Decimal | None:
+    """An amount in 万元 typed by the clerk (a number or text), or None when it is not one or (`bounded`)
+    is beyond any budget (money.MAX_FIGURE): the callers turn None into a UsageError in their own words."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    try:
+        amount = parse_amount(value)
+    except BadAmount:
+        return None
+    return None if bounded and implausible_figure(amount) else amount
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,7 @@ class Settings:
     severities: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     controls: Path | None = None
     expect_total: Decimal | None = None
+    max_project_amount: Decimal = DEFAULT_MAX_PROJECT_AMOUNT
     file: Path | None = None                       # the pipeline.toml that was read, if any
     raw: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # the whole document
 
@@ -53,10 +68,12 @@ class Settings:
         if controls is not None:
             changes["controls"] = controls
         if expect_total is not None:
-            try:
-                changes["expect_total"] = parse_amount(expect_total)
-            except BadAmount:
-                raise UsageError(f"--expect-total「{expect_total}」不是金额：请写万元数，如 --expect-total 308.00。") from None
+            amount = parse_figure(expect_total)
+            if amount is None:
+                problem = "不是金额" if parse_figure(expect_total, bounded=False) is None else \
+                    f"超过 {show(MAX_FIGURE)} 万元，不是可信的总额（是否多打了数字，或写成了元？）"
+                raise UsageError(f"--expect-total「{expect_total}」{problem}：请写万元数，如 --expect-total 308.00。")
+            changes["expect_total"] = amount
         return replace(self, **changes)
 
 
@@ -138,12 +155,10 @@ class _Reader:
         return Settings(**values)
 
     def amount(self, value: Any) -> Decimal:
-        try:
-            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-                return parse_amount(value)
-        except BadAmount:
-            pass
-        raise self.fail("", "expect_total", "应为万元金额，如 expect_total = \"308.00\"")
+        amount = parse_figure(value)
+        if amount is None:
+            raise self.fail("", "expect_total", f"应为万元金额（不超过 {show(MAX_FIGURE)} 万元），如 expect_total = \"308.00\"")
+        return amount
 
     def review(self, section: dict) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -156,6 +171,12 @@ class _Reader:
                 if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
                     raise self.fail("review", key, "应为非空词语的列表，如 vague_words = [\"及时\", \"稳步提高\"]")
                 out["vague_words"] = tuple(w.strip() for w in value)
+            elif key == "max_project_amount":
+                amount = parse_figure(value)
+                if amount is None or amount <= 0:
+                    raise self.fail("review", key, f"应为大于 0、不超过 {show(MAX_FIGURE)} 的万元金额，"
+                                                   "如 max_project_amount = 1000000")
+                out["max_project_amount"] = amount
             else:
                 raise self.fail("review", key, f"不是已知的设置项（可用：{'、'.join(MY_SECTIONS['review'])}）")
         return out

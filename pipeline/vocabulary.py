@@ -48,3 +48,27 @@ def known_level_name(name: str) -> bool:
     b = base(name)
     return any(b in levels or any(b in l2s for l2s in levels.values()) for levels in LEVELS.values()) or (
         b in LEVEL1_SYNONYMS or b in LEVEL2_SYNONYMS)
+
+# The four money columns of the table, in order, as the model names them and as the table heads them.
+MONEY_COLUMNS = {"total": "总计", "fiscal": "财政拨款", "special_account": "财政专户拨款", "other": "其他资金"}
+
+# The one status a run (and each department) has, in the words of every output: run.json and the history
+# keep the key, the CLI, the reports and the e-mail show the label. A run fails on any error finding
+# (exit 1); with warnings only it passes with warnings (exit 0).
+OK, WARNINGS, FAILED = "ok", "warnings", "failed"
+STATUS_LABELS = {OK: "通过", WARNINGS: "有警告", FAILED: "未通过"}
+UNKNOWN_AMOUNT = "无法读取"          # what every report shows in place of an amount the tool could not read
+
+
+def status_of(errors: int, warnings: int) -> str:
+    """ok / warnings / failed from the counts of error and warning findings."""
+    return FAILED if errors else WARNINGS if warnings else OK
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+def unknown_note(count: int) -> str:
+    """What a total that lacks unreadable amounts says after its figure: `（另有 1 个金额无法读取，未计入）`."""
+    return f"（另有 {count} 个金额无法读取，未计入）" if count else ""

@@ -159,16 +159,117 @@ def write_xlsx(path: Path, sheets: list[dict]) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell: `cached` is the value the file stores beside it (a number, or an error such as
+    "#DIV/0!"); None writes the formula with no value, as openpyxl-based generators do."""
+    text: str                          # without the leading =
+    cached: object = None
+
+
+def write_formula_xlsx(path: Path, rows: list[list], sheet: str = "Sheet1") -> Path:
+    """An .xlsx in which `Formula` cells are formulas. With every cached value None the file is
+    written by openpyxl (formulas stored as `<f>…</f><v/>`, no value); else by xlsxwriter, which
+    stores the cached value given (an error string is written as an error value)."""
+    cells = [(r, c, v) for r, row in enumerate(rows) for c, v in enumerate(row) if v not in ("", None)]
+    if all(v.cached is None for _, _, v in cells if isinstance(v, Formula)):
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        ws = workbook.active
+        ws.title = sheet
+        for r, c, value in cells:
+            ws.cell(r + 1, c + 1, f"={value.text}" if isinstance(value, Formula) else value)
+        workbook.save(path)
+        return path
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+    ws = workbook.add_worksheet(sheet)
+    for r, c, value in cells:
+        if isinstance(value, Formula):
+            ws.write_formula(r, c, f"={value.text}", None, value.cached)
+        elif isinstance(value, (int, float)):
+            ws.write_number(r, c, value)
+        else:
+            ws.write_string(r, c, str(value))
+    workbook.close()
+    return path
+
+
+def write_ods(path: Path, rows: list[list], sheet: str = "Sheet1") -> Path:
+    """An .ods in which `Formula` cells are formulas: no value when cached is None, an error when cached
+    is an error string (as LibreOffice stores it: an empty string value shown as the error)."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name=sheet)
+    for row in rows:
+        tr = TableRow()
+        for value in row:
+            if isinstance(value, Formula) and value.cached is None:
+                cell = TableCell(formula=f"of:={value.text}")
+            elif isinstance(value, Formula) and isinstance(value.cached, str):
+                cell = TableCell(formula=f"of:={value.text}", valuetype="string", stringvalue="")
+                cell.addElement(P(text=value.cached))
+            elif isinstance(value, Formula):
+                cell = TableCell(formula=f"of:={value.text}", valuetype="float", value=str(value.cached))
+                cell.addElement(P(text=str(value.cached)))
+            elif isinstance(value, (int, float)):
+                cell = TableCell(valuetype="float", value=str(value))
+                cell.addElement(P(text=str(value)))
+            elif value in ("", None):
+                cell = TableCell()
+            else:
+                cell = TableCell(valuetype="string")
+                cell.addElement(P(text=str(value)))
+            tr.addElement(cell)
+        table.addElement(tr)
+    doc.spreadsheet.addElement(table)
+    doc.save(str(path))
+    return path
+
+
+XLS_ERRORS = {"#NULL!": 0x00, "#DIV/0!": 0x07, "#VALUE!": 0x0F, "#REF!": 0x17, "#NAME?": 0x1D, "#NUM!": 0x24,
+              "#N/A": 0x2A}
+
+
 def write_xls(path: Path, rows: list[list], sheet: str = "Sheet1") -> Path:
+    """An .xls (BIFF8, by xlwt). `Formula` cells are formulas with the cached result given: a number,
+    an error string such as "#REF!", or None for none (xlwt's own: an empty-string result)."""
+    import struct
+
     import xlwt
+    from xlwt import BIFFRecords
+
+    results = {}
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, Formula) and isinstance(value.cached, str):
+                results[(r, c)] = 0xFFFF000000000002 | (XLS_ERRORS[value.cached] << 16)
+            elif isinstance(value, Formula) and value.cached is not None:
+                results[(r, c)] = struct.unpack("<Q", struct.pack("<d", float(value.cached)))[0]
+    original = BIFFRecords.FormulaRecord.__init__
+
+    def with_result(record, row, col, xf_index, rpn, calc_flags=0):
+        result = results.get((row, col), 0xFFFF000000000003)
+        record._rec_data = struct.pack("<3HQHL", row, col, xf_index, result, calc_flags & 3, 0) + rpn
 
     workbook = xlwt.Workbook(encoding="utf-8")
     ws = workbook.add_sheet(sheet)
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            if value not in ("", None):
+            if isinstance(value, Formula):
+                ws.write(r, c, xlwt.Formula(value.text))
+            elif value not in ("", None):
                 ws.write(r, c, value)
-    workbook.save(str(path))
+    BIFFRecords.FormulaRecord.__init__ = with_result   # xlwt writes no result of its own
+    try:
+        workbook.save(str(path))
+    finally:
+        BIFFRecords.FormulaRecord.__init__ = original
     return path
 
 

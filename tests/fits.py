@@ -14,7 +14,7 @@ DEFAULT_COLUMN = 8.43
 
 
 def _kind(number_format: str) -> str:
-    return {"#,##0.00": "money", "#,##0": "count"}.get(number_format, "text")
+    return {"#,##0.00": "money", "#,##0.00####": "money_exact", "#,##0": "count"}.get(number_format, "text")
 
 
 def misfits(path: Path) -> list[str]:

@@ -66,3 +66,10 @@ def cents(value) -> str:
     if value is None:
         return ""
     return str(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def rounded(amount: str | None) -> str:
+    """An amount of run.json (exact) rounded as the workbook shows it: two decimals, half up."""
+    if amount is None:
+        return ""
+    return str(Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))

@@ -1,5 +1,6 @@
 """Nothing is lost: over every shape of file the suite builds, rows.read = used + ignored + rejected,
-only title, unit, header, blank and separator rows are ignored, and every rejected row has a finding."""
+only title, unit, header, blank, separator, sign-off (footer), note and copied-sheet rows are ignored, and
+every rejected row has a finding."""
 
 import shutil
 
@@ -10,7 +11,7 @@ from builders import (Dept, Proj, education_bureau, long_rows, published_rows, w
 from hostile import encrypted, entity_bomb, zip_bomb
 from checked import read_checked
 
-ALLOWED = {"title", "unit", "header", "blank", "separator"}
+ALLOWED = {"title", "unit", "header", "blank", "separator", "footer", "note", "copy"}
 
 
 def corpus(folder, seed, sample):
@@ -29,7 +30,8 @@ def corpus(folder, seed, sample):
     write_text(folder / "long.tsv", long_rows(edu("戊局"))[0], delimiter="\t")
     write_text(folder / "yuan.csv", published_rows(edu("己局", "元"), style="thousands"))
     noisy = published_rows(Dept("某局", [("某局", [Proj("甲", fiscal="1")])]), department_line=False)
-    noisy += [[], ["------", "---"], ["", "", "", "", "", "填表人：张三"], ["注：本表金额单位为万元"]]
+    noisy += [[], ["------", "---"], ["", "", "", "", "", "填表人：张三"], ["注：本表金额单位为万元"],
+              ["", "", "", "", "", "另附说明见附件"], ["其他事项"]]
     write_text(folder / "noisy.csv", noisy)
     write_xlsx(folder / "notes.xlsx", [{"name": "说明", "rows": [["填表说明"]], "hidden": True},
                                        {"name": "表", "rows": published_rows(Dept("某委", [("某委", [Proj("乙", fiscal="2")])]))}])
@@ -69,7 +71,8 @@ def test_every_rejected_row_has_a_finding_quoting_it(batch):
     assert noisy.rows.rejected == 2
     quoted = [f.message for f in batch.findings if f.file == "noisy.csv" and f.code == "unrecognised_row"]
     assert len(quoted) == 2
-    assert any("填表人：张三" in m for m in quoted) and any("注：本表金额单位为万元" in m for m in quoted)
+    assert any("另附说明见附件" in m for m in quoted) and any("其他事项" in m for m in quoted)
+    assert (noisy.rows.ignored_as["footer"], noisy.rows.ignored_as["note"]) == (1, 1)   # 填表人：张三, 注：…
 
 
 def test_the_statuses_of_the_corpus(batch):

@@ -68,3 +68,16 @@ def test_an_installed_wheel_runs_the_bundled_sample(wheel, tmp_path):
         assert (folder / name).is_file(), name
     assert list((folder / "departments").glob("*.xlsx"))
     assert "项目支出绩效目标" in (folder / "report.html").read_text(encoding="utf-8")
+
+
+def test_every_core_module_is_held_to_the_contract():
+    """A new top-level module is either a stage package or listed in the core contract's source_modules."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    layers = next(c for c in config["contracts"] if c["type"] == "layers")["layers"]
+    stages = {name.strip() for layer in layers for name in layer.split("|")}
+    core = set(next(c for c in config["contracts"] if c["type"] == "forbidden")["source_modules"])
+    modules = {f"pipeline.{p.stem}" for p in (ROOT / "pipeline").glob("*.py") if p.stem not in ("__init__", "__main__")}
+    packages = {f"pipeline.{p.parent.name}" for p in (ROOT / "pipeline").glob("*/__init__.py")}
+    assert modules | packages == stages | core

@@ -43,11 +43,11 @@ def test_files_that_are_not_tables_are_skipped_with_a_reason(tmp_path):
 
 def test_a_row_that_is_nothing_known_is_rejected_with_a_finding_quoting_it(tmp_path):
     rows = published_rows(education_bureau())
-    rows.append(["", "", "", "", "", "填表人：张三  联系电话：12345"])
+    rows.append(["", "", "", "", "", "见附件二  第 2 页"])
     batch = read_checked([write_text(tmp_path / "t.csv", rows)])
     (f,) = batch.findings
     assert (f.code, f.cell, f.severity) == ("unrecognised_row", "A10", "warning")
-    assert "填表人：张三  联系电话：12345" in f.message
+    assert "见附件二  第 2 页" in f.message
     counts = batch.inputs[0].rows
     assert (counts.read, counts.rejected) == (10, 1)
     assert counts.read == counts.used + counts.ignored + counts.rejected

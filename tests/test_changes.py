@@ -170,13 +170,13 @@ def test_names_given_twice_match_occurrence_by_occurrence():
 
 # --- the view the reports and `pipeline diff` show ------------------------------------------------
 
-def known_changes() -> dict:
+def known_changes():
     before = snapshot("2026-10", [*BASE, project("课后服务经费", "10.00")],
                       [indicator("教研活动经费", "群众满意度", "≥85%")],
                       [problem("empty_goal", "项目「校舍维修经费」的绩效目标为空。", project_name="校舍维修经费")])
     after = snapshot("2026-11", [project("教师培训经费", "150.00"), *BASE[1:], project("心理健康教育经费", "8.00")],
                      [indicator("教研活动经费", "群众满意度", "≥90%")])
-    return compare(before, after).as_dict()
+    return compare(before, after)
 
 
 def test_the_view_lists_each_change_once_in_a_fixed_order():
@@ -211,14 +211,14 @@ def test_the_headline_and_the_diff_lines_in_chinese():
 
 
 def test_without_an_earlier_period_the_view_says_so():
-    for changes in (compare(None, snapshot("2026-10", BASE)).as_dict(), None):
+    for changes in (compare(None, snapshot("2026-10", BASE)), None):
         view = changes_view(changes, "2026-10")
         assert view.previous_period is None and view.rows == []
         assert view.headline == ["历史记录中没有早于 2026-10 的期间，本期是第一次记录，暂无可比较的上期。"]
 
 
 def test_a_fall_is_said_as_a_fall():
-    changes = compare(snapshot("2026-10", BASE), snapshot("2026-11", BASE[:2])).as_dict()
+    changes = compare(snapshot("2026-10", BASE), snapshot("2026-11", BASE[:2]))
     assert changes_view(changes, "2026-11").headline[0] == (
         "与上期 2026-10 相比：合计由 255.00 万元变为 155.00 万元，减少 100.00 万元。")
 

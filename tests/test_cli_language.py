@@ -130,7 +130,7 @@ def test_status_addresses_the_clerk_and_says_what_next(tmp_path, sample):
     inputs.mkdir()
     shutil.copy(sample, inputs)
     lines = invoke("run", "-i", inputs, "-o", tmp_path / "out", "-p", "2026-11").output.splitlines()
-    assert lines[-3:-1] == ["状态：通过", f"结果已写入 {tmp_path / 'out' / '2026-11'}"]
+    assert lines[-3:-1] == ["状态：有警告", f"结果已写入 {tmp_path / 'out' / '2026-11'}"]
     assert lines[-1].startswith("下一步：pipeline email --dry-run")
     failed = invoke("check", _mixed_inputs(tmp_path, sample)).output.splitlines()
     assert failed[-2].startswith("状态：未通过（4 个部门或文件有错误")
@@ -138,10 +138,12 @@ def test_status_addresses_the_clerk_and_says_what_next(tmp_path, sample):
 
 
 def test_amounts_have_thousands_separators(tmp_path):
-    from pipeline.report.text import grouped
     from decimal import Decimal
 
-    assert grouped(Decimal("1234567.8")) == "1,234,567.80" and grouped(None) == "—"
+    from pipeline.model import Sum
+    from pipeline.report.text import amount_text
+
+    assert amount_text(Sum(Decimal("1234567.8"))) == "1,234,567.80 万元"
     dept = education_bureau()
     dept.declared = "1234.00"
     write_text(tmp_path / "t.csv", published_rows(dept))

@@ -167,7 +167,7 @@ def test_pipeline_history_lists_the_recorded_runs(two_periods):
     minute = first.record["started"].replace("T", " ")[:16]
     assert result.output.splitlines()[0] == f"历史数据库 {tmp_path / 'outputs' / 'history.sqlite'}：已记录 2 期"
     assert result.output.splitlines()[1] == (
-        f"  2026-10  运行于 {minute}  部门 1 个  项目 4 个  合计 265.00 万元  通过")
+        f"  2026-10  运行于 {minute}  部门 1 个  项目 4 个  合计 265.00 万元  有警告")
     assert re.fullmatch(r"  2026-11  运行于 .{16}  部门 1 个  项目 4 个  合计 292\.50 万元  通过",
                         result.output.splitlines()[2])
 

@@ -398,7 +398,8 @@ def test_a_subtotal_right_under_its_unit_sums_the_projects_below(tmp_path):
     rows.insert(5, ["小计", 155.00, 150.75, 0.0, 4.25, "", ""])     # under the 机关 row, before its projects
     batch, _ = one_department(write_xlsx(tmp_path / "a.xlsx", [{"name": "S", "rows": rows}]))
     assert [c.code for c in batch.checks if not c.passed] == []
-    assert sum(1 for c in batch.checks if c.code == "subtotal_mismatch") == 3   # two units and the 小计
+    # two units and the 小计, in each of the four money columns
+    assert sum(1 for c in batch.checks if c.code == "subtotal_mismatch") == 3 * 4
 
 
 def test_a_page_total_is_checked_against_the_projects_of_its_page(tmp_path):

@@ -15,8 +15,10 @@ def findings_of(tmp_path, dept, **kwargs):
 def test_a_table_that_adds_up_passes_every_check(tmp_path):
     batch, found = findings_of(tmp_path, education_bureau())
     assert found == []
-    # 合计 row sum, 2 unit row sums, 3 project row sums, 2 subtotals, 1 total
-    assert len(batch.checks) == 9 and all(c.passed for c in batch.checks)
+    # 合计 row sum, 2 unit row sums, 3 project row sums; in each of the 4 columns 2 subtotals and 1 total
+    assert len(batch.checks) == 6 + 4 * 3 and all(c.passed for c in batch.checks)
+    assert {c.column for c in batch.checks if c.code == "total_mismatch"} == {"total", "fiscal", "special_account",
+                                                                             "other"}
 
 
 def test_row_sum_mismatch_names_the_project_the_amounts_and_the_total_cell(tmp_path):
@@ -72,4 +74,24 @@ def test_a_cent_off_in_yuan_is_caught(tmp_path):
     # 0.01 元 too much on the 合计, unit and project rows (written in 元 as 10000.01)
     assert sorted(found) == [("row_sum_mismatch", "B4", None), ("row_sum_mismatch", "B5", None),
                              ("row_sum_mismatch", "B6", "甲")]
-    assert "应为 1.00 万元，实际填报 1.000001 万元，相差 0.000001 万元" in batch.findings[0].message
+    # the message quotes the cells as the 元 table shows them, then in 万元
+    assert ("应为 10,000.00 元（1.00 万元），实际填报 10,000.01 元（1.000001 万元），相差 0.01 元（0.000001 万元）"
+            in batch.findings[0].message)
+
+
+def test_a_yuan_table_is_quoted_as_its_cells_show_then_in_wanyuan(tmp_path):
+    dept = Dept("某局", [("某局", [Proj("甲", fiscal="173.17", total="173.18")])], money_unit="元",
+                declared="173.18")
+    dept.unit_totals = {"某局": "173.18"}
+    batch, found = findings_of(tmp_path, dept, style="thousands")
+    (f,) = [f for f in batch.findings if f.code == "row_sum_mismatch" and f.project == "甲"]
+    assert ("项目「甲」的总计与分项之和不符：应为 1,731,700.00 元（173.17 万元），实际填报 1,731,800.00 元（173.18 万元），"
+            "相差 100.00 元（0.01 万元）（单元格 B6）") in f.message
+
+
+def test_a_bad_amount_in_a_thousand_yuan_table_names_the_unit(tmp_path):
+    rows = published_rows(Dept("某局", [("某局", [Proj("甲", fiscal="1.00")])], money_unit="千元"), style="text")
+    rows[5][2] = "十千元"
+    batch = read_checked([write_text(tmp_path / "t.csv", rows)])
+    (f,) = [f for f in batch.findings if f.code == "bad_amount"]
+    assert f.cell == "C6" and "内容为「十千元」，不是金额（本表金额单位：千元）" in f.message

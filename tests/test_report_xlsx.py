@@ -16,14 +16,14 @@ from pipeline.report.departments import department_file_names, safe_stem
 from pipeline.report.workbook import line_count
 from pipeline.report.xlsx import CHANGES_HEADER_ROW, SHEETS, SUMMARY_HEADER, SUMMARY_HEADER_ROW, display_width
 from pipeline.run import run
-from report_runs import FORMULA_NAMES, PERIOD, SCRIPT, Run, cents, run_tables
+from report_runs import FORMULA_NAMES, PERIOD, SCRIPT, Run, cents, rounded, run_tables
 
 HEADERS = {
     "项目": ["部门", "资金使用单位", "项目名称", "总计", "财政拨款", "财政专户拨款", "其他资金", "指标数", "问题数",
-             "绩效目标", "来源"],
+             "绩效目标", "来源", "无法读取的金额"],
     "绩效指标": ["部门", "资金使用单位", "项目名称", "序号", "一级指标", "二级指标", "三级指标", "实施周期指标值",
                  "年度指标值", "运算符", "目标值", "单位", "类型", "来源"],
-    "核对": ["部门", "核对内容", "应为（万元）", "实际（万元）", "差额（万元）", "位置", "结果"],
+    "核对": ["部门", "金额列", "核对内容", "应为（万元）", "实际（万元）", "差额（万元）", "位置", "结果"],
     "问题清单": ["部门", "资金使用单位", "项目", "单元格", "级别", "问题", "说明"],
     "文件": ["文件", "状态", "原因", "sha256", "读取行数", "使用", "忽略", "拒收"],
 }
@@ -57,8 +57,8 @@ def summary_rows(run, *, cached=True) -> tuple[list[list], list]:
 def test_sheets_and_headers(any_run):
     wb = workbook(any_run)
     assert wb.sheetnames == SHEETS == ["汇总", "问题清单", "核对", "项目", "绩效指标", "变化", "文件"]
-    assert [c.value for c in wb["汇总"][SUMMARY_TOP]][:8] == SUMMARY_HEADER == [
-        "部门", "项目数", "指标数", "合计（申报）", "合计（计算）", "控制数", "差额", "状态"]
+    assert [c.value for c in wb["汇总"][SUMMARY_TOP]][:9] == SUMMARY_HEADER == [
+        "部门", "项目数", "指标数", "合计（申报）", "合计（计算）", "控制数", "差额", "状态", "未计入的金额（无法读取，个）"]
     for name, header in HEADERS.items():
         assert [c.value for c in wb[name][1]] == header, name
     assert wb["汇总"]["A1"].value == f"项目支出绩效目标审核汇总（{PERIOD}）"
@@ -74,12 +74,13 @@ def test_summary_rows_and_totals_equal_run_json(any_run):
     departments = any_run.record["departments"]
     for row, d in zip(rows, departments):
         assert row[:3] == [d["name"], d["projects"], d["indicators"]]
-        assert (cents(row[3]), cents(row[4])) == (d["declared_total"] or "", d["total"])
+        assert (cents(row[3]), cents(row[4])) == (rounded(d["declared_total"]), rounded(d["total"]))
+        assert row[8] == d["total_unknown"] == 0
     assert total[0] == "合计"
     assert total[1:3] == [sum(d["projects"] for d in departments), sum(d["indicators"] for d in departments)]
-    assert cents(total[4]) == any_run.record["total"]
+    assert cents(total[4]) == rounded(any_run.record["total"])
     declared = [Decimal(d["declared_total"]) for d in departments if d["declared_total"] is not None]
-    assert cents(total[3]) == str(sum(declared))
+    assert cents(total[3]) == rounded(str(sum(declared)))
     severities = {f["severity"] for f in any_run.record["findings"]}
     expected = "未通过" if "error" in severities else "有警告" if "warning" in severities else "通过"
     assert total[7] == expected and (expected == "未通过") == (any_run.record["status"] == "failed")
@@ -118,7 +119,7 @@ def test_project_sheet_equals_projects_csv(any_run):
     rows, total = rows[:-1], rows[-1]
     assert len(rows) == len(expected)
     assert total[0] == f"合计（{len(expected)} 个项目）"
-    assert cents(total[3]) == any_run.record["total"]                  # the exact sum, not of rounded rows
+    assert cents(total[3]) == rounded(any_run.record["total"])         # the exact sum, not of rounded rows
     assert total[7] == sum(int(p["indicators"]) for p in expected)
     for row, p in zip(rows, expected):
         assert row[:3] == [p["department"], p["spending_unit"], as_text(p["project"])]
@@ -177,12 +178,13 @@ def test_indicator_sheet_equals_indicators_csv(any_run):
 def test_check_sheet_lists_every_check_and_highlights_failures(several):
     ws = workbook(several)["核对"]
     rows = table(ws, 2)
-    failed = [r for r in rows if r[6] == "不符"]
+    failed = [r for r in rows if r[7] == "不符"]
     assert {r[0] for r in failed} == {"某区卫生健康局", "某区文化局"}
-    assert all(r[4] == pytest.approx(r[3] - r[2]) and r[4] != 0 for r in failed)
-    assert all(r[4] == 0 for r in rows if r[6] == "通过")
+    assert {r[1] for r in rows} == {"总计", "财政拨款", "财政专户拨款", "其他资金"}   # every money column
+    assert all(r[5] == pytest.approx(r[4] - r[3]) and r[5] != 0 for r in failed)
+    assert all(r[5] == 0 for r in rows if r[7] == "通过")
     rules = [(str(cf.sqref), rule.formula) for cf in ws.conditional_formatting for rule in cf.rules]
-    assert rules == [(f"A2:G{len(rows) + 1}", ["$E2<>0"])]
+    assert rules == [(f"A2:H{len(rows) + 1}", ["$F2<>0"])]
 
 
 def test_finding_sheet_is_grouped_by_department_and_says_the_location_once(any_run):
@@ -206,7 +208,7 @@ def test_finding_sheet_is_grouped_by_department_and_says_the_location_once(any_r
 
 def test_check_sheet_lists_failures_first(several):
     rows = table(workbook(several)["核对"], 2)
-    results = [r[6] for r in rows]
+    results = [r[7] for r in rows]
     assert results == sorted(results, key=lambda x: x != "不符") and results[0] == "不符"
 
 
@@ -241,9 +243,11 @@ def test_amounts_are_formatted_and_long_text_wraps(several):
     assert {projects.cell(2, c).number_format for c in range(4, 8)} == {"#,##0.00"}
     assert projects.cell(2, 10).alignment.wrap_text
     rows, total = SUMMARY_TOP + 1, SUMMARY_TOP + 1 + len(several.record["departments"])
-    assert {wb["汇总"].cell(r, c).number_format for r in (rows, total) for c in range(4, 8)} == {"#,##0.00"}
+    assert {wb["汇总"].cell(r, c).number_format for r in (rows, total) for c in range(4, 6)} == {"#,##0.00"}
+    # a difference shows as many decimals as it has (0.0001 is never 0.00), two at least
+    assert {wb["汇总"].cell(r, c).number_format for r in (rows, total) for c in (6, 7)} == {"#,##0.00####"}
     checks = wb["核对"]
-    assert {checks.cell(2, c).number_format for c in (3, 4, 5)} == {"#,##0.00"}
+    assert {checks.cell(2, c).number_format for c in (4, 5, 6)} == {"#,##0.00####"}
 
 
 def test_column_widths_count_a_chinese_character_double():
@@ -279,7 +283,7 @@ def test_summary_has_a_native_chart_of_money(any_run):
     kind = "项目" if len(any_run.record["departments"]) == 1 else "部门"
     assert rows[0][:2] == [kind, "金额（万元）"]
     bars = [r[:2] for r in rows[1:] if r[0] is not None]
-    assert cents(sum(b[1] for b in bars)) == any_run.record["total"]
+    assert cents(sum(b[1] for b in bars)) == rounded(any_run.record["total"])
 
 
 def test_input_text_never_becomes_a_formula_or_a_link(several):

@@ -10,9 +10,6 @@ import typer
 from pipeline.cli.console import echo
 from pipeline.cli.options import ConfigOption, DbOption, OutputsOption, settings_of
 
-RUN_STATUS = {"ok": "通过", "failed": "未通过"}
-
-
 def _history_file(outputs: Path, db: Path | None, config: Path | None) -> Path:
     from pipeline.history.store import history_path
 
@@ -28,14 +25,15 @@ def history(outputs: OutputsOption = Path("outputs"), db: DbOption = None, confi
     示例：pipeline history --outputs outputs
     """
     from pipeline.history.store import open_history
-    from pipeline.report.text import grouped
+    from pipeline.money import show
+    from pipeline.vocabulary import status_label
 
     path = _history_file(outputs, db, config)
     with open_history(path, create=False) as store:
         runs = store.runs()
     echo([f"历史数据库 {path}：已记录 {len(runs)} 期"] + [
         f"  {r.period}  运行于 {r.started.replace('T', ' ')[:16]}  部门 {r.departments} 个  项目 {r.projects:,} 个  "
-        f"合计 {grouped(r.total)} 万元  {RUN_STATUS.get(r.status, r.status)}" + (f"（错误 {r.errors} 个）" if r.errors else "")
+        f"合计 {show(r.total) or '—'} 万元  {status_label(r.status)}" + (f"（错误 {r.errors} 个）" if r.errors else "")
         for r in runs])
 
 
@@ -64,9 +62,9 @@ def diff(p1: Annotated[str, typer.Argument(metavar="较早期间", help="较早�
         raise UsageError(f"先写较早的期间、再写较晚的：{p1} 不早于 {p2}。"
                          + (f"应为 pipeline diff {p2} {p1}。" if p1 > p2 else "请给出两个不同的期间。"))
     with open_history(_history_file(outputs, db, config), create=False) as store:
-        changes = store.changes_between(p1, p2).as_dict()
+        changes = store.changes_between(p1, p2)
     if output_format == "json":
-        typer.echo(json.dumps(changes, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(changes.as_dict(), ensure_ascii=False, indent=2))
     else:
         echo(change_lines(changes_view(changes, p2)))
 

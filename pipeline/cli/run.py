@@ -41,7 +41,7 @@ def run(inputs: InputsOption = Path("inputs"), outputs: OutputsOption = Path("ou
     with progress_bar(not quiet) as progress:
         result = run_batch(inputs, outputs, period, settings=settings, progress=progress)
     summary = summary_lines(result.batch)
-    changes = changes_view(result.record.get("changes"), period).headline
+    changes = changes_view(result.changes, period).headline
     lines = [f"期间 {period}", *summary[:-1], *changes, summary[-1], f"结果已写入 {result.folder}"]
     echo(lines[-2:] if quiet else [*lines, next_step(result.batch, wrote=True)])
     if open_report:

@@ -1,7 +1,7 @@
 """E-mail a period's reports: one MIME message built from a run folder, sent over SMTP, recorded.
 
-The subject and the plain-text part are computed from run.json, so they cannot disagree with the
-reports; the HTML part is summary.html as written; report.xlsx and report.html (and, on request, the
+The subject and the plain-text part are computed from run.json (its exact amounts and its one status,
+shown with `money.show` and the `vocabulary` status words), so they cannot disagree with the reports; the HTML part is summary.html as written; report.xlsx and report.html (and, on request, the
 departments/ workbooks zipped) are attached. Attachment names are Chinese, in RFC 2231 form
 (`filename*=utf-8''…` on Content-Disposition), with a plain ASCII `name` on Content-Type for clients
 that read no RFC 2231 (Outlook 2003 and older): they show `report-2026-11.xlsx` instead of nothing.
@@ -32,7 +32,9 @@ from pathlib import Path
 from pipeline.errors import MailError, UsageError
 from pipeline.findings import ERROR, SEVERITY_LABEL, WARNING
 from pipeline.deliver.settings import MailSettings
+from pipeline.money import show
 from pipeline.outputs import SENT_NAMES, check_period, json_bytes, outputs_lock
+from pipeline.vocabulary import FAILED, status_label, unknown_note
 
 SENT, MESSAGE = "sent.json", "message.eml"
 FAILED_PREFIX = "【未通过】"          # a failed run says so first in the subject, whatever the template
@@ -68,34 +70,42 @@ def read_record(folder: Path) -> dict:
     return json.loads((folder / "run.json").read_text(encoding="utf-8"))
 
 
+def _amount(text: str | None) -> Decimal | None:
+    """An amount of run.json: an exact machine decimal (never a rounded or formatted one), so reading it
+    back loses nothing; it is shown in the one people's format (money.show)."""
+    return None if text is None else Decimal(text)
+
+
 def subject_fields(record: dict) -> dict[str, object]:
     """The values a subject template may use (mail_settings.SUBJECT_FIELDS), from run.json."""
     severities = [f["severity"] for f in record["findings"]]
-    return {"period": record["period"], "status": "通过" if record["status"] == "ok" else "未通过",
+    return {"period": record["period"], "status": status_label(record["status"]),
             "departments": len(record["departments"]),
             "projects": sum(d["projects"] for d in record["departments"]),
             "indicators": sum(d["indicators"] for d in record["departments"]),
-            "total": f"{Decimal(record['total']):,.2f}",
+            "total": show(_amount(record["total"])),
             "errors": severities.count(ERROR), "warnings": severities.count(WARNING)}
 
 
 def subject_line(record: dict, template: str) -> str:
     subject = template.format(**subject_fields(record))
-    return subject if record["status"] == "ok" else FAILED_PREFIX + subject
+    return FAILED_PREFIX + subject if record["status"] == FAILED else subject
 
 
 def text_body(record: dict, attachments: list[Attachment], notes: list[str] = ()) -> str:
     """The plain-text part, for clients that show no HTML and for quoting in a reply."""
     fields = subject_fields(record)
+    failed = record["status"] == FAILED
     lines = [f"项目支出绩效目标审核 {record['period']}",
-             f"状态：{fields['status']}" + ("" if record["status"] == "ok" else "（有错误，请按问题清单修改后重新报送）"),
-             f"合计：{fields['total']} 万元（部门 {fields['departments']} 个，项目 {fields['projects']} 个，"
+             f"状态：{fields['status']}" + ("（有错误，请按问题清单修改后重新报送）" if failed else ""),
+             f"合计：{fields['total']} 万元{unknown_note(record.get('total_unknown', 0))}（部门 {fields['departments']} 个，项目 {fields['projects']} 个，"
              f"绩效指标 {fields['indicators']} 条）",
              f"问题：错误 {fields['errors']} 项，警告 {fields['warnings']} 项，共 {len(record['findings'])} 项", "",
              "各部门："]
     for d in record["departments"]:
-        declared = d["declared_total"] or "—"
-        lines.append(f"  {d['name']}：项目 {d['projects']} 个，计算 {d['total']} 万元，申报 {declared} 万元")
+        declared = show(_amount(d["declared_total"])) if d["declared_total"] is not None else "—"
+        lines.append(f"  {d['name']}：项目 {d['projects']} 个，计算 {show(_amount(d['total']))} 万元"
+                     f"{unknown_note(d.get('total_unknown', 0))}，申报 {declared} 万元")
     if record["findings"]:
         shown = record["findings"][:TOP_FINDINGS]
         more = len(record["findings"]) - len(shown)

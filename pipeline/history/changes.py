@@ -127,7 +127,8 @@ def _departments(previous: Snapshot, current: Snapshot) -> tuple[tuple[AmountCha
 
 
 def _projects(previous: Snapshot, current: Snapshot) -> tuple[tuple[AmountChange, ...], ...]:
-    """Projects added or removed in a department of both periods, and every project whose 总计 changed."""
+    """Projects added or removed in a department of both periods, and every project whose 总计 changed
+    (an added or removed project whose 总计 could not be read counts as 0 in `difference`)."""
     kept = {d.name for d in previous.departments} & {d.name for d in current.departments}
     old = _keyed(previous.projects, _project_names)
     new = _keyed(current.projects, _project_names)
@@ -135,8 +136,10 @@ def _projects(previous: Snapshot, current: Snapshot) -> tuple[tuple[AmountChange
                   for key, p in new.items() if key not in old and p.department in kept),
             tuple(AmountChange(p.department, p.spending_unit, p.name, p.total, None)
                   for key, p in old.items() if key not in new and p.department in kept),
+            # a 总计 that could not be read in either period is not compared: nothing says it changed
             tuple(AmountChange(p.department, p.spending_unit, p.name, old[key].total, p.total)
-                  for key, p in new.items() if key in old and old[key].total != p.total))
+                  for key, p in new.items() if key in old and old[key].total != p.total
+                  and old[key].total is not None and p.total is not None))
 
 
 def _indicators(previous: Snapshot, current: Snapshot) -> tuple[tuple[IndicatorChange, ...], ...]:

@@ -33,6 +33,8 @@ class DepartmentState:
     declared_total: Decimal | None  # the 合计 row
     control_total: Decimal | None  # the approved control figure, when a controls file gave one
     reconciled: bool
+    total_unknown: int = 0         # projects whose 总计 could not be read (left out of `total`)
+    unknown_amounts: int = 0       # project amount cells that could not be read, any column
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +42,10 @@ class ProjectState:
     department: str
     spending_unit: str
     name: str
-    total: Decimal
-    fiscal: Decimal
-    special_account: Decimal
-    other: Decimal
+    total: Decimal | None          # None: the amount could not be read
+    fiscal: Decimal | None
+    special_account: Decimal | None
+    other: Decimal | None
     goal: str
     source_file: str
     source_sheet: str
@@ -70,13 +72,15 @@ class IndicatorState:
 class Snapshot:
     period: str
     started: str                   # run.json's `started`
-    status: str                    # ok | failed
+    status: str                    # ok | warnings | failed (vocabulary.py)
     total: Decimal
     inputs: tuple[InputState, ...]
     departments: tuple[DepartmentState, ...]
     projects: tuple[ProjectState, ...]
     indicators: tuple[IndicatorState, ...]
     findings: tuple[Finding, ...]  # errors first, as in run.json
+    total_unknown: int = 0         # projects whose 总计 could not be read (left out of `total`)
+    unknown_amounts: int = 0       # project amount cells that could not be read
 
 
 def snapshot_of(batch: Batch, record: dict) -> Snapshot:
@@ -88,7 +92,8 @@ def snapshot_of(batch: Batch, record: dict) -> Snapshot:
         departments=tuple(
             DepartmentState(d.name, d.file, d.sheet, d.unit, d.total,
                             d.declared_total.total if d.declared_total is not None else None,
-                            batch.control_totals.get(d.name), reconciled.get(d.name, True))
+                            batch.control_totals.get(d.name), reconciled.get(d.name, True),
+                            d.total_sum.unknown, d.unknown_amounts)
             for d in batch.departments),
         projects=tuple(
             ProjectState(p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
@@ -100,4 +105,5 @@ def snapshot_of(batch: Batch, record: dict) -> Snapshot:
                            i.period_value, i.annual_value, i.source.file, i.source.sheet, i.source.row)
             for d in batch.departments for p in d.projects for i in p.indicators),
         findings=tuple(sorted(batch.findings, key=sort_key)),
+        total_unknown=record["total_unknown"], unknown_amounts=record["unknown_amounts"],
     )

@@ -1,9 +1,13 @@
 """The history of runs: an SQLite database, one record per period (docs/outputs.md, history.sqlite).
 
 `open_history` opens (or creates) the database and migrates its schema forward (`PRAGMA user_version`
-counts the migrations applied). `History.record` writes a run's `Snapshot` in one transaction that first
-deletes the period's earlier record, so a re-run replaces it and a process killed half-way leaves the
-database as it was. Money is stored as integer 分 (1 万元 = 1,000,000 分), never as a float.
+counts the migrations applied). `History.prepare` turns a run's `Snapshot` into rows and returns the
+function that writes them in one transaction that first deletes the period's earlier record, so a re-run
+replaces it and a process killed half-way leaves the database as it was; the run calls it once its
+folder is in place and puts the previous folder back if it fails (`run.py`), so the record and the
+folder never disagree. Money is stored as integer 分 (1 万元 = 1,000,000 分), never as a float;
+an amount beyond SQLite's 64-bit integers is stored as the text of its exact number of 分, and an amount
+that could not be read is NULL.
 
 The path is `[history] path` in pipeline.toml (relative to that file's folder), else
 `OUTPUTS/history.sqlite` (`history_path`). Nothing here prints; what stops a command is a `UsageError`.
@@ -14,7 +18,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,9 +28,10 @@ from pathlib import Path
 from pipeline.history.changes import Changes, compare
 from pipeline.errors import UsageError
 from pipeline.findings import Finding
-from pipeline.money import FEN
+from pipeline.money import EXACT, FEN
 from pipeline.outputs import check_period
 from pipeline.settings import DEFAULT_FILE, Settings
+from pipeline.history.schema import MIGRATIONS, SCHEMA_VERSION
 from pipeline.history.snapshot import DepartmentState, IndicatorState, InputState, ProjectState, Snapshot
 
 DEFAULT_NAME = "history.sqlite"
@@ -34,41 +39,7 @@ HELP = "请参阅 docs/settings.md 的 [history] 一节"
 # seconds to sleep inside the write transaction, before COMMIT: lets a test kill a run at that moment
 PAUSE_VARIABLE = "PIPELINE_HISTORY_PAUSE"
 
-# MIGRATIONS[n] takes the schema from version n to n + 1; never edit one that has shipped, add another
-MIGRATIONS: list[tuple[str, ...]] = [(
-    """CREATE TABLE runs (
-        period TEXT PRIMARY KEY, started TEXT NOT NULL, recorded TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN ('ok', 'failed')), total_fen INTEGER NOT NULL) STRICT""",
-    """CREATE TABLE inputs (
-        period TEXT NOT NULL REFERENCES runs ON DELETE CASCADE, position INTEGER NOT NULL,
-        file TEXT NOT NULL, sha256 TEXT, status TEXT NOT NULL, reason TEXT,
-        PRIMARY KEY (period, position)) STRICT""",
-    """CREATE TABLE departments (
-        period TEXT NOT NULL REFERENCES runs ON DELETE CASCADE, position INTEGER NOT NULL,
-        name TEXT NOT NULL, file TEXT NOT NULL, sheet TEXT NOT NULL, unit TEXT NOT NULL,
-        total_fen INTEGER NOT NULL, declared_total_fen INTEGER, control_total_fen INTEGER,
-        reconciled INTEGER NOT NULL, PRIMARY KEY (period, position)) STRICT""",
-    """CREATE TABLE projects (
-        period TEXT NOT NULL REFERENCES runs ON DELETE CASCADE, position INTEGER NOT NULL,
-        department TEXT NOT NULL, spending_unit TEXT NOT NULL, name TEXT NOT NULL,
-        total_fen INTEGER NOT NULL, fiscal_fen INTEGER NOT NULL, special_account_fen INTEGER NOT NULL,
-        other_fen INTEGER NOT NULL, goal TEXT NOT NULL,
-        source_file TEXT NOT NULL, source_sheet TEXT NOT NULL, source_row INTEGER NOT NULL,
-        PRIMARY KEY (period, position)) STRICT""",
-    """CREATE TABLE indicators (
-        period TEXT NOT NULL REFERENCES runs ON DELETE CASCADE, position INTEGER NOT NULL,
-        department TEXT NOT NULL, spending_unit TEXT NOT NULL, project TEXT NOT NULL, seq INTEGER NOT NULL,
-        level1 TEXT NOT NULL, level2 TEXT NOT NULL, name TEXT NOT NULL,
-        period_value TEXT NOT NULL, annual_value TEXT NOT NULL,
-        source_file TEXT NOT NULL, source_sheet TEXT NOT NULL, source_row INTEGER NOT NULL,
-        PRIMARY KEY (period, position)) STRICT""",
-    """CREATE TABLE findings (
-        period TEXT NOT NULL REFERENCES runs ON DELETE CASCADE, position INTEGER NOT NULL,
-        code TEXT NOT NULL, severity TEXT NOT NULL, file TEXT NOT NULL, sheet TEXT, cell TEXT,
-        department TEXT, project TEXT, message TEXT NOT NULL,
-        PRIMARY KEY (period, position)) STRICT""",
-)]
-SCHEMA_VERSION = len(MIGRATIONS)
+INT64 = 2 ** 63 - 1
 TABLES = ("inputs", "departments", "projects", "indicators", "findings", "runs")  # children before runs
 
 
@@ -145,7 +116,19 @@ class History:
         try:
             if self.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
                 return
-            with self.transaction() as db:
+            # a table is rebuilt by dropping it: with foreign keys on, dropping `runs` would delete every
+            # row that refers to it (the pragma has no effect inside a transaction, so it is set outside)
+            self.connection.execute("PRAGMA foreign_keys = OFF")
+            try:
+                self._migrate()
+            finally:
+                self.connection.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise UsageError(f"历史数据库 {self.path} 无法使用（{exc}），文件可能已损坏或不是数据库。"
+                             "请把它移到别处保存，再重新运行：程序会建立一个新的历史数据库。") from None
+
+    def _migrate(self) -> None:
+        with self.transaction() as db:
                 version = db.execute("PRAGMA user_version").fetchone()[0]
                 if version > SCHEMA_VERSION:
                     raise UsageError(f"历史数据库 {self.path} 由更新版本的 pipeline 建立（结构版本 {version}，"
@@ -153,46 +136,46 @@ class History:
                 for number in range(version, SCHEMA_VERSION):
                     for statement in MIGRATIONS[number]:
                         db.execute(statement)
+                if db.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                    raise sqlite3.IntegrityError("foreign key check failed after migration")
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except sqlite3.Error as exc:
-            raise UsageError(f"历史数据库 {self.path} 无法使用（{exc}），文件可能已损坏或不是数据库。"
-                             "请把它移到别处保存，再重新运行：程序会建立一个新的历史数据库。") from None
 
     def record(self, snapshot: Snapshot) -> None:
         """Write the run, replacing the period's earlier record, in one transaction."""
-        period = snapshot.period
-        recorded = datetime.now().astimezone().isoformat(timespec="seconds")
-        try:
-            with self.transaction() as db:
-                for table in TABLES:
-                    db.execute(f"DELETE FROM {table} WHERE period = ?", (period,))
-                db.execute("INSERT INTO runs VALUES (?, ?, ?, ?, ?)",
-                           (period, snapshot.started, recorded, snapshot.status, to_fen(snapshot.total)))
-                db.executemany("INSERT INTO inputs VALUES (?, ?, ?, ?, ?, ?)",
-                               ((period, n, i.file, i.sha256, i.status, i.reason)
-                                for n, i in enumerate(snapshot.inputs)))
-                db.executemany("INSERT INTO departments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                               ((period, n, d.name, d.file, d.sheet, d.unit, to_fen(d.total),
-                                 to_fen(d.declared_total), to_fen(d.control_total), int(d.reconciled))
-                                for n, d in enumerate(snapshot.departments)))
-                db.executemany("INSERT INTO projects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                               ((period, n, p.department, p.spending_unit, p.name, to_fen(p.total),
-                                 to_fen(p.fiscal), to_fen(p.special_account), to_fen(p.other), p.goal,
-                                 p.source_file, p.source_sheet, p.source_row)
-                                for n, p in enumerate(snapshot.projects)))
-                db.executemany("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                               ((period, n, i.department, i.spending_unit, i.project, i.seq, i.level1, i.level2,
-                                 i.name, i.period_value, i.annual_value, i.source_file, i.source_sheet,
-                                 i.source_row) for n, i in enumerate(snapshot.indicators)))
-                db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                               ((period, n, f.code, f.severity, f.file, f.sheet, f.cell, f.department, f.project,
-                                 f.message) for n, f in enumerate(snapshot.findings)))
-                pause = os.environ.get(PAUSE_VARIABLE)
-                if pause:
-                    time.sleep(float(pause))
-        except sqlite3.Error as exc:
-            raise UsageError(f"无法把本次运行记入历史数据库 {self.path}：{exc}。本期的结果文件已写出，"
-                             "请排除问题后重新运行本期以补记。") from None
+        self.prepare(snapshot)()
+
+    def prepare(self, snapshot: Snapshot) -> Callable[[], None]:
+        """Convert the run to rows now, and return the function that writes them in one transaction.
+        The run calls it once its new folder is in place (outputs.write_run_folder), and puts the previous
+        folder back when it fails: the history never records a run whose folder is not there, nor is a
+        folder left in place that the history does not record. A value the database cannot hold fails
+        here, before any folder is swapped."""
+        rows = _rows(snapshot, datetime.now().astimezone().isoformat(timespec="seconds"))
+
+        def commit() -> None:
+            try:
+                with self.transaction() as db:
+                    for table in TABLES:
+                        db.execute(f"DELETE FROM {table} WHERE period = ?", (snapshot.period,))
+                    for table, values in rows.items():
+                        if values:
+                            db.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(values[0]))})", values)
+                    pause = os.environ.get(PAUSE_VARIABLE)
+                    if pause:
+                        time.sleep(float(pause))
+            except sqlite3.Error as exc:
+                raise self._failed(exc) from None
+
+        return commit
+
+    def _failed(self, exc: sqlite3.Error) -> UsageError:
+        return UsageError(f"无法把本次运行记入历史数据库 {self.path}：{exc}。本期结果未写出（上次的结果保持不变），"
+                          "请排除问题后重新运行本期。")
+
+    def started(self, period: str) -> str | None:
+        """run.json's `started` of the period's recorded run, or None when the period is not recorded."""
+        row = self.connection.execute("SELECT started FROM runs WHERE period = ?", (period,)).fetchone()
+        return None if row is None else row[0]
 
     def runs(self) -> list[RecordedRun]:
         """Every recorded period, oldest first."""
@@ -226,7 +209,8 @@ class History:
     def snapshot(self, period: str) -> Snapshot | None:
         """The recorded run of `period`, as `snapshot_of` made it; None when the period is not recorded."""
         db = self.connection
-        run = db.execute("SELECT started, status, total_fen FROM runs WHERE period = ?", (period,)).fetchone()
+        run = db.execute("SELECT started, status, total_fen, total_unknown, unknown_amounts FROM runs WHERE period = ?",
+                         (period,)).fetchone()
         if run is None:
             return None
 
@@ -238,10 +222,10 @@ class History:
             inputs=tuple(InputState(*r) for r in rows("inputs", "file, sha256, status, reason")),
             departments=tuple(
                 DepartmentState(name, file, sheet, unit, from_fen(total), from_fen(declared), from_fen(control),
-                                bool(reconciled))
-                for name, file, sheet, unit, total, declared, control, reconciled in rows(
+                                bool(reconciled), total_unknown, unknown)
+                for name, file, sheet, unit, total, declared, control, reconciled, total_unknown, unknown in rows(
                     "departments", "name, file, sheet, unit, total_fen, declared_total_fen, control_total_fen, "
-                                   "reconciled")),
+                                   "reconciled, total_unknown, unknown_amounts")),
             projects=tuple(
                 ProjectState(*r[:3], *(from_fen(v) for v in r[3:7]), *r[7:])
                 for r in rows("projects", "department, spending_unit, name, total_fen, fiscal_fen, special_account_fen, "
@@ -251,18 +235,42 @@ class History:
                               "annual_value, source_file, source_sheet, source_row")),
             findings=tuple(Finding(*r) for r in rows(
                 "findings", "code, severity, file, sheet, cell, department, project, message")),
+            total_unknown=run[3], unknown_amounts=run[4],
         )
 
 
-def to_fen(amount: Decimal | None) -> int | None:
-    """万元 → integer 分, exactly (amounts are read to the 分; anything finer is a bug, not a rounding)."""
+def _rows(snapshot: Snapshot, recorded: str) -> dict[str, list[tuple]]:
+    """Every row the snapshot is stored as, by table (children after `runs`)."""
+    period = snapshot.period
+    return {
+        "runs": [(period, snapshot.started, recorded, snapshot.status, to_fen(snapshot.total),
+                  snapshot.total_unknown, snapshot.unknown_amounts)],
+        "inputs": [(period, n, i.file, i.sha256, i.status, i.reason) for n, i in enumerate(snapshot.inputs)],
+        "departments": [(period, n, d.name, d.file, d.sheet, d.unit, to_fen(d.total), to_fen(d.declared_total),
+                         to_fen(d.control_total), int(d.reconciled), d.total_unknown, d.unknown_amounts)
+                        for n, d in enumerate(snapshot.departments)],
+        "projects": [(period, n, p.department, p.spending_unit, p.name, to_fen(p.total), to_fen(p.fiscal),
+                      to_fen(p.special_account), to_fen(p.other), p.goal, p.source_file, p.source_sheet,
+                      p.source_row) for n, p in enumerate(snapshot.projects)],
+        "indicators": [(period, n, i.department, i.spending_unit, i.project, i.seq, i.level1, i.level2, i.name,
+                        i.period_value, i.annual_value, i.source_file, i.source_sheet, i.source_row)
+                       for n, i in enumerate(snapshot.indicators)],
+        "findings": [(period, n, f.code, f.severity, f.file, f.sheet, f.cell, f.department, f.project, f.message)
+                     for n, f in enumerate(snapshot.findings)],
+    }
+
+
+def to_fen(amount: Decimal | None) -> int | str | None:
+    """万元 → integer 分, exactly (amounts are read to the 分; anything finer is a bug, not a rounding).
+    Beyond SQLite's 64-bit integers, the exact number of 分 as text; None (unknown) stays None."""
     if amount is None:
         return None
-    fen = amount / FEN
-    if fen != fen.to_integral_value():
+    fen = EXACT.divide(amount, FEN)
+    if fen != fen.to_integral_value(context=EXACT):
         raise ValueError(f"{amount} 万元 is finer than one 分")
-    return int(fen)
+    number = int(fen)
+    return number if -INT64 - 1 <= number <= INT64 else str(number)
 
 
-def from_fen(fen: int | None) -> Decimal | None:
-    return None if fen is None else (Decimal(fen) * FEN).quantize(FEN)
+def from_fen(fen: int | str | None) -> Decimal | None:
+    return None if fen is None else EXACT.multiply(Decimal(fen), FEN).quantize(FEN, context=EXACT)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from pipeline.read.copies import drop_sheet_copies
 from pipeline.read.discover import Candidate, discover
 from pipeline.findings import Finding, finding, has_errors, sort_key
 from pipeline.read.guard import Limits, check_file
@@ -29,6 +30,7 @@ class Batch:
     findings: list[Finding] = field(default_factory=list)
     control_totals: dict[str, Decimal] = field(default_factory=dict)
     timings: Timings = field(default_factory=Timings)  # department -> 控制数 (controls.py)
+    changes: object = None  # history.changes.Changes since the last period, added by the run
 
     @property
     def ok(self) -> bool:
@@ -92,6 +94,7 @@ def read_file(candidate: Candidate, batch: Batch, limits: Limits = Limits()) -> 
 def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
     name = entry.file
     found, empty_sheets, failed = 0, [], []
+    parsed = []
     for sheet in sheets:
         try:
             tables = find_tables(sheet)
@@ -106,12 +109,14 @@ def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
                 "unreadable_file", f"文件「{name}」的工作表「{sheet.name}」处理时出错（{type(exc).__name__}），该表未读取。"
                 f"请另存为新的 .xlsx 后重试，或把此表单独报送", file=name, sheet=sheet.name or None))
             continue
-        for result in results:
-            found += 1
-            entry.rows.add(result.rows)
-            batch.findings.extend(result.findings)
-            if result.department is not None:
-                batch.departments.append(result.department)
+        parsed.extend((sheet, result) for result in results)
+    batch.findings.extend(drop_sheet_copies(name, parsed))
+    for _, result in parsed:
+        found += 1
+        entry.rows.add(result.rows)
+        batch.findings.extend(result.findings)
+        if result.department is not None:
+            batch.departments.append(result.department)
     if not found:
         read = sum(len(sheet.rows) for sheet in sheets)
         if failed:

@@ -3,7 +3,8 @@
 The header row is found wherever it stands by matching column names through `SYNONYMS`, the one
 place that knows what departments call their columns. The lines above it give 部门名称 and 单位;
 every row below it is classified as total, subtotal, spending unit, project, indicator continuation,
-or ignored (blank, separator, repeated header) or rejected (anything else), so no row is lost. A
+or ignored (blank, separator, repeated header, sign-off footer, note) or rejected (anything else), so
+no row is lost. A
 later header with its own title or 部门名称 line above it starts the next table on the same sheet.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 
 from pipeline.model import department_key
 from pipeline.money import parse_money_unit
+from pipeline.read.footers import footer_reason
 from pipeline.read.sheets import Cell, Sheet
 from pipeline.text import compact
 
@@ -41,8 +43,8 @@ LONG_FIELDS = ("level1", "level2", "level3", "value", "period_value", "annual_va
 TOTAL_NAMES = {"合计", "总计", "合计数", "部门合计", "总合计"}
 SUBTOTAL_NAMES = {"小计", "单位小计"}
 PAGE_TOTAL_NAMES = {"本页合计", "本页小计", "本页合计数"}
-HEADER_SEARCH_ROWS = 60
-
+_SUM_LABELS = TOTAL_NAMES | SUBTOTAL_NAMES | PAGE_TOTAL_NAMES
+_TITLE_MAX = 40                   # characters: longer than any name-column title with spaces and a unit
 _UNIT_SUFFIX = re.compile(r"\((?:单位[:：])?(?:人民币)?(万元|千元|元)\)$")
 _SEPARATOR = re.compile(r"^[-—–=_─━·.\s]{2,}$")
 _LOOKUP = {}
@@ -133,7 +135,11 @@ def find_tables(sheet: Sheet) -> list[Table]:
 
 
 def _table_from(sheet: Sheet, start: int) -> Table | None:
-    for index in range(start, min(len(sheet.rows), start + HEADER_SEARCH_ROWS)):
+    for index in range(start, len(sheet.rows)):
+        # wherever the header stands (under long instructions too), at the cost of a few substring
+        # tests per cell: only a row with a short text holding 项 and 名 can hold a name-column title
+        if not any(isinstance(v, str) and len(v) <= _TITLE_MAX and "项" in v and "名" in v for v in sheet.rows[index]):
+            continue
         columns, header_unit = match_header(sheet.rows[index])
         if is_header(columns):
             table = Table(index, columns, None, None, header_unit, None, start=start, header_unit=header_unit)
@@ -233,6 +239,7 @@ def _classify(sheet: Sheet, table: Table) -> None:
     text_cols = [cols[f] for f in ("goal", "indicators") if f in cols]
     long_cols = [cols[f] for f in LONG_FIELDS if f in cols]
     previous = None  # the last project row, for long-layout continuations
+    formula_cols = _formula_columns(sheet)
     table.end = len(sheet.rows)
     for index in range(table.header_row + table.header_rows, len(sheet.rows)):
         cells = sheet.rows[index]
@@ -240,14 +247,15 @@ def _classify(sheet: Sheet, table: Table) -> None:
         def text(col: int) -> str:
             return cell_text(cells[col]) if col < len(cells) else ""
 
-        filled = [t for t in map(cell_text, cells) if t]
-        if not filled:
-            table.rows.append(Row(index, "ignored", "blank"))
-            continue
-        if all(_SEPARATOR.match(t) for t in filled):
-            table.rows.append(Row(index, "ignored", "separator"))
-            continue
+        formulas = formula_cols.get(index, ())  # formula cells the reader gave as blank are not blank
         name = text(name_col)
+        label = normalise_title(name).rstrip(":：")
+        reason = _not_data(sheet, table, index, label, bool(formulas))
+        if reason:
+            table.rows.append(Row(index, "ignored", reason))
+            if reason not in ("blank", "separator"):
+                previous = None
+            continue
         if _LOOKUP.get(normalise_title(name)) == "name" and is_header(match_header(cells)[0]):
             next_start = _next_table_start(sheet, table, index)
             if next_start is not None:                     # another department's table begins here
@@ -256,11 +264,10 @@ def _classify(sheet: Sheet, table: Table) -> None:
                 return
             table.rows.append(Row(index, "ignored", "header"))  # the header repeated on a later page
             continue
-        has_amounts = any(text(c) for c in amount_cols)
+        has_amounts = any(text(c) for c in amount_cols) or any(c in amount_cols for c in formulas)
         has_text = any(text(c) for c in text_cols)
         has_long = any(text(c) for c in long_cols)
         merged_name = (index, name_col) in sheet.merged_from
-        label = normalise_title(name).rstrip(":：")
         if label in TOTAL_NAMES:
             table.rows.append(Row(index, "total"))
             previous = None
@@ -281,6 +288,26 @@ def _classify(sheet: Sheet, table: Table) -> None:
             previous = None
         else:
             table.rows.append(Row(index, "rejected"))
+
+
+def _not_data(sheet: Sheet, table: Table, index: int, label: str, formulas: bool) -> str:
+    """Why a row below the header holds no data (blank, separator, footer, note), or ""."""
+    filled = [t for t in map(cell_text, sheet.rows[index]) if t]
+    if formulas:
+        return ""
+    if not filled:
+        return "blank"
+    if all(_SEPARATOR.match(t) for t in filled):
+        return "separator"
+    return "" if label in _SUM_LABELS else footer_reason(sheet, table.columns.values(), index, filled)
+
+
+def _formula_columns(sheet: Sheet) -> dict[int, list[int]]:
+    """Row -> the columns of its formula cells the reader gave as blank (they are not blank)."""
+    columns: dict[int, list[int]] = {}
+    for row, col in sheet.formula_cells:
+        columns.setdefault(row, []).append(col)
+    return columns
 
 
 _LOOKBACK = 6

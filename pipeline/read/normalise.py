@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import PurePosixPath
 
 from pipeline.findings import Finding, finding
+from pipeline.read.formulas import UnvaluedFormula
 from pipeline.read.indicators import Target, parse_packed, parse_target
 from pipeline.read.layout import AMOUNT_FIELDS, Table, cell_text
-from pipeline.model import ZERO, Amounts, Department, Indicator, Project, RowCount, Source, SpendingUnit
-from pipeline.money import BadAmount, parse_amount, to_wanyuan
+from pipeline.model import ZERO, Amounts, Sum, add_known, Department, Indicator, Project, RowCount, Source, SpendingUnit
+from pipeline.money import BadAmount, parse_amount, show_in_unit, to_wanyuan
 from pipeline.read.sheets import Sheet
 
 AMOUNT_LABELS = {"total": "总计", "fiscal": "财政拨款", "special_account": "财政专户拨款", "other": "其他资金"}
 _CODED = re.compile(r"^\s*(\d+)\s*[-－.、]\s*(.+?)\s*$")
 _QUALITATIVE_NATURE = {"定性", "定性指标"}
+_VALUE_FIELDS = ("period_value", "value", "annual_value")
+_ANNUAL_FIRST, _PERIOD_FIRST = ("annual_value", "value", "period_value"), ("period_value", "value", "annual_value")
 
 
 @dataclass(slots=True)
@@ -73,10 +77,10 @@ def adopt_projects_without_text(department: Department) -> None:
     for k in range(len(units) - 1, 0, -1):
         orphan, above = units[k], units[k - 1]
         if orphan.projects or orphan.subtotals or orphan.amounts is None or above.amounts is None \
-                or not above.amounts_ok:
+                or not above.amounts_ok or orphan.amounts.total is None:
             continue
-        itemised = sum((p.amounts.total for p in above.projects), ZERO)
-        if above.projects and itemised != above.amounts.total and \
+        itemised = Sum.of(p.amounts.total for p in above.projects).exact
+        if itemised is not None and above.projects and itemised != above.amounts.total and \
                 itemised + orphan.amounts.total == above.amounts.total:
             above.projects.append(Project(department.name, above.name, orphan.name, orphan.amounts, "",
                                           orphan.source, dict(department.columns), amounts_ok=orphan.amounts_ok))
@@ -132,22 +136,56 @@ class _Builder:
         return cell_text(cells[col]) if col is not None and col < len(cells) else ""
 
     def _amounts(self, index: int, cells, label: str, project: str | None = None) -> tuple[Amounts, bool]:
-        values, ok = {}, True
+        """The row's amounts in 万元. The one place an unreadable amount cell is handled: it is reported
+        (`bad_amount`; `formula_without_value` / `formula_error` for a formula whose value the file does
+        not give) and left unknown (None), never counted as 0; a blank cell is 0. A negative amount
+        is kept and reported (`negative_amount`). `ok` is False when any amount is unknown."""
+        values: dict[str, Decimal | None] = {}
+        unit = self.department.unit
         for fld in AMOUNT_FIELDS:
             col = self.cols.get(fld)
             raw = cells[col] if col is not None and col < len(cells) else None
+            cell = self._source(index, col).cell
             try:
-                values[fld] = to_wanyuan(parse_amount(raw), self.department.unit)
-            except BadAmount:
-                ok = False
-                values[fld] = to_wanyuan(parse_amount(None), self.department.unit)
-                cell = self._source(index, col).cell
-                self._add("bad_amount",
-                          f"{label}的「{AMOUNT_LABELS[fld]}」单元格 {cell} 内容为「{cell_text(raw)}」，不是金额。"
-                          f"请填写数字（如 308.00），空白表示 0。", cell=cell, project=project)
+                values[fld] = to_wanyuan(self._parse_cell(index, col, raw), unit)
+            except BadAmount as exc:
+                values[fld] = None
+                self._unreadable_amount(exc, f"{label}的「{AMOUNT_LABELS[fld]}」单元格 {cell}", raw, cell, project)
+                continue
+            if values[fld] < 0:
+                self._add("negative_amount",
+                          f"{label}的「{AMOUNT_LABELS[fld]}」单元格 {cell} 为负数「{cell_text(raw)}」"
+                          f"，即 {show_in_unit(values[fld], unit, exact=True)}。预算金额通常不为负，"
+                          f"请核对是否误录（如括号或减号）；确为调减的，请在说明中注明。", cell=cell, project=project)
         if "total" not in self.cols:   # no 总计 column: the total is the sum of the sources
-            values["total"] = values["fiscal"] + values["special_account"] + values["other"]
-        return Amounts(**values), ok
+            values["total"] = add_known(add_known(values["fiscal"], values["special_account"]), values["other"])
+        return Amounts(**values), all(v is not None for v in values.values())
+
+    def _parse_cell(self, index: int, col: int | None, raw) -> Decimal:
+        """An amount cell's value; a formula the reader gave as blank (no cached value, or a cached
+        error) is unreadable, never 0."""
+        formulas = self.sheet.formula_cells
+        if formulas and col is not None:
+            at = self.sheet.merged_from.get((index, col), (index, col))
+            if at in formulas:
+                raise UnvaluedFormula(formulas[at])
+        return parse_amount(raw)
+
+    def _unreadable_amount(self, exc: BadAmount, what: str, raw, cell: str, project: str | None) -> None:
+        """Report an amount cell that could not be read: not a number, or a formula without its value."""
+        unknown = "此金额按无法读取处理，未计入任何合计"
+        if isinstance(exc, UnvaluedFormula) and exc.error:
+            self._add("formula_error",
+                      f"{what} 是公式，计算结果为错误值「{exc.error}」，{unknown}。"
+                      f"请在 Excel 或 WPS 中修正该公式（或改为数值）后保存，再重新报送。", cell=cell, project=project)
+        elif isinstance(exc, UnvaluedFormula):
+            self._add("formula_without_value",
+                      f"{what} 是公式，但文件中没有保存公式的计算结果（程序生成的表格常见），{unknown}。"
+                      f"请用 Excel 或 WPS 打开该文件并保存一次，或把公式改为数值后重新报送。", cell=cell, project=project)
+        else:
+            self._add("bad_amount",
+                      f"{what} 内容为「{cell_text(raw)}」，不是金额（本表金额单位：{self.department.unit}），{unknown}。"
+                      f"请填写数字（如 308.00），空白表示 0。", cell=cell, project=project)
 
     def total(self, index: int, cells) -> None:
         amounts, ok = self._amounts(index, cells, "合计行")
@@ -229,8 +267,9 @@ class _Builder:
         if project is None:  # pragma: no cover - layout only emits indicator rows after a project
             return
         name = self._text(cells, "level3")
-        period = self._text(cells, "period_value") or self._text(cells, "value")
-        annual = self._text(cells, "annual_value") or self._text(cells, "value") or period
+        written = {fld: self._text(cells, fld) for fld in _VALUE_FIELDS if fld in self.cols}
+        period = written.get("period_value") or written.get("value", "")
+        annual = written.get("annual_value") or written.get("value") or period
         period = period or annual
         if not (name or annual):
             return  # a project row of the long layout that carries no indicator
@@ -245,15 +284,32 @@ class _Builder:
         else:
             target = parse_target(annual)
         source = self._source(index, self.cols.get("level3", self.cols["name"]))
+        annual_col, period_col = self._value_columns(written)
         if not name or not annual:
             missing = "指标名称（三级指标）" if not name else "指标值"
+            cell = source.cell if not name or annual_col is None else source.at(annual_col).cell
             self._add("bad_indicator",
                       f"项目「{project.name}」第 {index + 1} 行的绩效指标缺少{missing}"
-                      f"（读到：「{name or annual}」）。请补全该行。", cell=source.cell, project=project.name)
+                      f"（读到：「{name or annual}」）。请补全该行。", cell=cell, project=project.name)
             return
         project.indicators.append(Indicator(
             len(project.indicators) + 1, level1_code, level1, level2_code, level2, name, period, annual,
-            target.operator, target.target, target.unit, target.kind, source))
+            target.operator, target.target, target.unit, target.kind, source, annual_col, period_col))
+
+    def _value_columns(self, written: dict[str, str]) -> tuple[int | None, int | None]:
+        """The columns the long layout's values came from: 年度指标值 (else 指标值, else 实施周期指标值) and
+        实施周期指标值 (else 指标值, else 年度指标值), as `long_indicator` reads them; when all are blank,
+        the first of those columns the table has."""
+        def first(fields: tuple[str, ...]) -> int | None:
+            for fld in fields:
+                if written.get(fld):
+                    return self.cols[fld]
+            for fld in fields:
+                if fld in written:
+                    return self.cols[fld]
+            return None
+
+        return first(_ANNUAL_FIRST), first(_PERIOD_FIRST)
 
     def rejected(self, index: int, cells) -> None:
         quoted = " | ".join(t for t in (cell_text(v) for v in cells) if t)

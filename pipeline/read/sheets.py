@@ -1,7 +1,8 @@
 """Read a file into sheets of raw cell values, with merged cells filled from their top-left cell.
 
 Workbooks (.xlsx .xlsm .xls .ods) go through python-calamine directly: it gives exact cell positions,
-merged ranges and sheet visibility, and it is the fastest reader pandas knows. Text files are decoded
+merged ranges and sheet visibility, and it is the fastest reader pandas knows. It gives a formula
+without a stored value, or with a stored error, as a blank cell: `formulas.py` finds those cells. Text files are decoded
 as UTF-8 (with or without BOM) or else GB18030, and split on tabs or commas.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.read.discover import TEXT_SUFFIXES
+from pipeline.read.formulas import formula_cells
 
 Cell = object  # str | int | float | bool | date/datetime | None, as the reader gives it
 
@@ -25,6 +27,9 @@ class Sheet:
     visible: bool = True
     # cells filled from a merged range -> the (row, col) of the range's top-left cell
     merged_from: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    # formula cells the reader gave as blank: (row, col) -> the cached error (#DIV/0!), or "" when the
+    # file stores the formula without its value (see read/formulas.py)
+    formula_cells: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def reader_failed(exc: BaseException) -> bool:
@@ -67,6 +72,7 @@ def read_workbook(path: Path) -> list[Sheet]:
         raise ReadError("无法作为电子表格打开：文件已损坏、被截断，或并不是真正的表格文件（如改了扩展名）。"
                         "请在 Excel 或 WPS 中打开后另存为 .xlsx 再放入") from exc
     sheets: list[Sheet] = []
+    unvalued = formula_cells(path)
     try:
         for meta in workbook.sheets_metadata:
             if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
@@ -79,7 +85,8 @@ def read_workbook(path: Path) -> list[Sheet]:
                 if not reader_failed(exc):
                     raise
                 raise ReadError(f"工作表「{meta.name}」无法读取（文件可能已损坏）：{_short(exc)}") from exc
-            sheet = Sheet(meta.name, rows, visible=str(meta.visible).endswith("Visible"))
+            sheet = Sheet(meta.name, rows, visible=str(meta.visible).endswith("Visible"),
+                          formula_cells=unvalued.get(meta.name, {}))
             _fill_merged(sheet, merges)
             sheets.append(sheet)
     finally:

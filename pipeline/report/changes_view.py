@@ -1,9 +1,10 @@
 """The changes since the last period as every report shows them: report.xlsx (sheet 变化), report.html,
 summary.html and `pipeline diff`.
 
-Built from run.json's `changes` (`changes.Changes.as_dict()`), never recomputed, so no report can
-disagree with run.json. The rows come in one order: departments, projects, indicators, findings; within
-each, added, removed, changed. Amounts are exact `Decimal`s in 万元.
+Built from the run's `history.changes.Changes` (the object run.json's `changes` is written from), never
+from the strings in run.json, so no report can disagree with run.json. The rows come in one order:
+departments, projects, indicators, findings; within each, added, removed, changed. Amounts are exact
+`Decimal`s in 万元, shown with 千分位 (`money.show`).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pipeline.findings import SEVERITY_LABEL
-from pipeline.money import fmt, fmt_exact
+from pipeline.findings import SEVERITY_LABEL, Finding
+from pipeline.history.changes import AmountChange, Changes, IndicatorChange
+from pipeline.money import ZERO, show, show_exact
 
 ADDED, REMOVED, AMOUNT, TARGET, NEW, RESOLVED = "新增", "删除", "金额调整", "目标值调整", "新发现", "已解决"
 
@@ -43,8 +45,8 @@ class ChangeRow:
                      else self.new_value or self.old_value)
             return f"  [指标 {self.change}] {names}：{value}"
         if self.change == AMOUNT:
-            return f"  [{self.category} {self.change}] {names}：{fmt(self.old)} → {fmt(self.new)} 万元（{signed(self.difference)}）"
-        return f"  [{self.category} {self.change}] {names}：{fmt(self.new if self.new is not None else self.old)} 万元"
+            return f"  [{self.category} {self.change}] {names}：{show(self.old)} → {show(self.new)} 万元（{signed(self.difference)}）"
+        return f"  [{self.category} {self.change}] {names}：{show(self.new if self.new is not None else self.old)} 万元"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,17 +66,18 @@ class ChangesView:
         return f"与上期相比的变化（上期 {self.previous_period}，本期 {self.period}）"
 
 
-def changes_view(changes: dict | None, period: str) -> ChangesView:
-    """The view of run.json's `changes` (None for a record made without history: nothing to compare)."""
-    if not changes or changes.get("previous_period") is None:
+def changes_view(changes: Changes | None, period: str) -> ChangesView:
+    """The view of the run's changes (None for a run made without history: nothing to compare)."""
+    if changes is None or changes.previous_period is None:
         return ChangesView(period, None, None, None, None, [],
                            [f"历史记录中没有早于 {period} 的期间，本期是第一次记录，暂无可比较的上期。"])
-    total = changes["total"]
-    rows = [*_amount_rows("部门", changes["departments"]), *_amount_rows("项目", changes["projects"]),
-            *_indicator_rows(changes["indicators"]), *_finding_rows(changes["findings"])]
-    old, new, difference = (Decimal(total[k]) for k in ("old", "new", "difference"))
-    return ChangesView(changes["period"], changes["previous_period"], old, new, difference, rows,
-                       _headline(changes, old, new, difference))
+    rows = [*_amount_rows("部门", (changes.departments_added, changes.departments_removed, changes.departments_changed)),
+            *_amount_rows("项目", (changes.projects_added, changes.projects_removed, changes.projects_changed)),
+            *_indicator_rows((changes.indicators_added, changes.indicators_removed, changes.indicators_changed)),
+            *_finding_rows((changes.findings_new, changes.findings_resolved))]
+    old, new = changes.old_total or ZERO, changes.new_total
+    return ChangesView(changes.period, changes.previous_period, old, new, new - old, rows,
+                       _headline(changes, old, new, new - old))
 
 
 def change_lines(view: ChangesView) -> list[str]:
@@ -86,49 +89,41 @@ def signed(amount: Decimal | None) -> str:
     """`+29.50`, `-3.00`, `0.00`: a difference with its sign (exact below 0.01 万元)."""
     if amount is None:
         return ""
-    text = fmt_exact(amount)
+    text = show_exact(amount)
     return "+" + text if amount > 0 else text
 
 
-def _headline(changes: dict, old: Decimal, new: Decimal, difference: Decimal) -> list[str]:
-    def n(kind: str, change: str) -> int:
-        return len(changes[kind][change])
-
-    moved = (f"增加 {fmt_exact(difference)} 万元" if difference > 0 else
-             f"减少 {fmt_exact(-difference)} 万元" if difference < 0 else "没有变化")
+def _headline(c: Changes, old: Decimal, new: Decimal, difference: Decimal) -> list[str]:
+    moved = (f"增加 {show_exact(difference)} 万元" if difference > 0 else
+             f"减少 {show_exact(-difference)} 万元" if difference < 0 else "没有变化")
     return [
-        f"与上期 {changes['previous_period']} 相比：合计由 {fmt(old)} 万元变为 {fmt(new)} 万元，{moved}。",
-        f"部门：新增 {n('departments', 'added')} 个，减少 {n('departments', 'removed')} 个，"
-        f"金额变动 {n('departments', 'changed')} 个。",
-        f"项目：新增 {n('projects', 'added')} 个，删除 {n('projects', 'removed')} 个，"
-        f"金额变动 {n('projects', 'changed')} 个。",
-        f"绩效指标：新增 {n('indicators', 'added')} 条，删除 {n('indicators', 'removed')} 条，"
-        f"目标值调整 {n('indicators', 'changed')} 条。",
-        f"问题：新发现 {n('findings', 'new')} 个，已解决 {n('findings', 'resolved')} 个。",
+        f"与上期 {c.previous_period} 相比：合计由 {show(old)} 万元变为 {show(new)} 万元，{moved}。",
+        f"部门：新增 {len(c.departments_added)} 个，减少 {len(c.departments_removed)} 个，"
+        f"金额变动 {len(c.departments_changed)} 个。",
+        f"项目：新增 {len(c.projects_added)} 个，删除 {len(c.projects_removed)} 个，"
+        f"金额变动 {len(c.projects_changed)} 个。",
+        f"绩效指标：新增 {len(c.indicators_added)} 条，删除 {len(c.indicators_removed)} 条，"
+        f"目标值调整 {len(c.indicators_changed)} 条。",
+        f"问题：新发现 {len(c.findings_new)} 个，已解决 {len(c.findings_resolved)} 个。",
     ]
 
 
-def _amount(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
+def _amount_rows(category: str, groups: tuple[tuple[AmountChange, ...], ...]) -> list[ChangeRow]:
+    return [ChangeRow(category, change, c.department, c.spending_unit or "", c.project or "",
+                      "", "", "", c.old, c.new, c.difference, "")
+            for change, group in zip((ADDED, REMOVED, AMOUNT), groups) for c in group]
 
 
-def _amount_rows(category: str, groups: dict) -> list[ChangeRow]:
-    return [ChangeRow(category, change, c["department"], c.get("spending_unit") or "", c.get("project") or "",
-                      "", "", "", _amount(c["old"]), _amount(c["new"]), Decimal(c["difference"]), "")
-            for key, change in (("added", ADDED), ("removed", REMOVED), ("changed", AMOUNT)) for c in groups[key]]
+def _indicator_rows(groups: tuple[tuple[IndicatorChange, ...], ...]) -> list[ChangeRow]:
+    return [ChangeRow("指标", change, c.department, c.spending_unit, c.project, c.indicator,
+                      c.old or "", c.new or "", None, None, None, "")
+            for change, group in zip((ADDED, REMOVED, TARGET), groups) for c in group]
 
 
-def _indicator_rows(groups: dict) -> list[ChangeRow]:
-    return [ChangeRow("指标", change, c["department"], c["spending_unit"], c["project"], c["indicator"],
-                      c["old"] or "", c["new"] or "", None, None, None, "")
-            for key, change in (("added", ADDED), ("removed", REMOVED), ("changed", TARGET)) for c in groups[key]]
+def _finding_rows(groups: tuple[tuple[Finding, ...], ...]) -> list[ChangeRow]:
+    def note(f: Finding) -> str:
+        return f"[{SEVERITY_LABEL.get(f.severity, f.severity)}] {f.where}：{f.message}"
 
-
-def _finding_rows(groups: dict) -> list[ChangeRow]:
-    def note(f: dict) -> str:
-        where = "!".join(str(p) for p in (f["file"], f["sheet"], f["cell"]) if p not in (None, ""))
-        return f"[{SEVERITY_LABEL.get(f['severity'], f['severity'])}] {where}：{f['message']}"
-
-    return [ChangeRow("问题", change, f["department"] or "", "", f["project"] or "", f["code"], "", "",
+    return [ChangeRow("问题", change, f.department or "", "", f.project or "", f.code, "", "",
                       None, None, None, note(f))
-            for key, change in (("new", NEW), ("resolved", RESOLVED)) for f in groups[key]]
+            for change, group in zip((NEW, RESOLVED), groups) for f in group]

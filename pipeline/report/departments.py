@@ -14,12 +14,14 @@ import unicodedata
 from pathlib import Path
 
 from pipeline.model import Department, Indicator, column_letter
+from pipeline.vocabulary import UNKNOWN_AMOUNT
 from pipeline.report.workbook import (MONEY, Column, base_format, column_widths, header_lines, line_count,
                                       print_setup, row_lines, row_points)
 
 TITLE = "项目支出绩效目标表（含转移支付项目）"
 HEADER = ["项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标"]
 DEPARTMENTS_FOLDER = "departments"
+UNKNOWN_NOTE = f"{UNKNOWN_AMOUNT}：原表此单元格不是金额，见 report.xlsx 问题清单（金额无法读取）。此处留空，未按 0 计。"
 # path separators and the characters Windows forbids in a file name
 _FORBIDDEN = re.compile(r'[/\\:*?"<>|]')
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
@@ -75,7 +77,8 @@ def write_department_workbook(department: Department, path: Path | str, *, perio
 def _rows(department: Department) -> list[tuple[str, list, object]]:
     """(kind, cells, source) of every written row: 合计, each spending unit, then its projects."""
     def amounts(a) -> list:
-        return [float(a.total), float(a.fiscal), float(a.special_account), float(a.other)]
+        # None: could not be read, written blank (never 0.00) with a note on the cell
+        return [None if v is None else float(v) for v in (a.total, a.fiscal, a.special_account, a.other)]
 
     rows = []
     if department.declared_total is not None:
@@ -132,7 +135,11 @@ def _write(workbook, department: Department, period: str | None, findings, made:
         for c, value in enumerate(cells):
             bad = "bad_" if (r - 3, c) in marks.values() else ""
             style = styles[f"{bad}{prefix}_money" if 1 <= c <= 4 else f"{bad}{prefix}"]
-            if 1 <= c <= 4:
+            if 1 <= c <= 4 and value is None:
+                sheet.write_blank(r, c, None, style)
+                sheet.write_comment(r, c, UNKNOWN_NOTE)
+            elif 1 <= c <= 4:
+                # xlsxwriter stores numbers as doubles: exact for amounts to the 分 below 10^9 万元
                 sheet.write_number(r, c, value, style)
             elif value:
                 sheet.write_string(r, c, value, style)

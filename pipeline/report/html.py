@@ -18,8 +18,9 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.read.batch import Batch
-from pipeline.money import fmt
+from pipeline.money import show, show_exact
 from pipeline.outputs import sent_name
+from pipeline.vocabulary import UNKNOWN_AMOUNT, unknown_note
 from pipeline.report.changes_view import signed
 from pipeline.report.view import (FAILED, KIND_LABEL, PASSED, WARNED, Bar, ReportView, build_view,
                                   counts_by_label)
@@ -121,8 +122,11 @@ def _environment():
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True, undefined=StrictUndefined)
-    env.filters["money"] = fmt
+    env.filters["money"] = show               # 千分位, two decimals
+    env.filters["exact"] = show_exact         # a difference: never 0.00 for what is not zero
     env.filters["signed"] = signed
+    env.filters["unknown_note"] = unknown_note
+    env.globals["UNKNOWN"] = UNKNOWN_AMOUNT
     return env
 
 

@@ -1,24 +1,28 @@
 """The public tables: projects, indicators and findings as rows, and run.json as a dict.
 
-Column names and keys here are a public interface (documented in docs/outputs.md); amounts are
-万元 strings with two decimals, `source_row` is the 1-based row a spreadsheet program shows.
+Column names and keys here are a public interface (documented in docs/outputs.md). Amounts are plain
+machine decimals in 万元 (no thousands separators): the CSV rows have two decimals, run.json's amounts
+are exact (two decimals, more when the amount has 分 below 0.01 万元). An amount that could not be read
+is an empty cell (null in run.json), and the project row's `unreadable` names its columns.
+`source_row` is the 1-based row a spreadsheet program shows.
 """
 
 from __future__ import annotations
 
 from pipeline.read.batch import Batch
-from pipeline.findings import sort_key
-from pipeline.money import fmt
+from pipeline.findings import ERROR, WARNING, sort_key
+from pipeline.money import fmt, fmt_exact
+from pipeline.vocabulary import status_of
 
 PROJECT_COLUMNS = ["department", "spending_unit", "project", "total", "fiscal", "special_account", "other",
-                   "goal", "indicators", "source_file", "source_sheet", "source_row"]
+                   "goal", "indicators", "source_file", "source_sheet", "source_row", "unreadable"]
 INDICATOR_COLUMNS = ["department", "spending_unit", "project", "seq", "level1_code", "level1", "level2_code",
                      "level2", "name", "period_value", "annual_value", "operator", "target", "unit", "kind",
                      "source_file", "source_sheet", "source_row"]
 FINDING_COLUMNS = ["code", "severity", "file", "sheet", "cell", "department", "project", "message"]
 # columns we compute ourselves (numbers, the operator sign): never neutralised as formula-like text
 SAFE_COLUMNS = {"total", "fiscal", "special_account", "other", "indicators", "seq", "operator", "target",
-                "source_row"}
+                "source_row", "unreadable"}
 
 
 def project_rows(batch: Batch) -> list[dict]:
@@ -27,7 +31,9 @@ def project_rows(batch: Batch) -> list[dict]:
          "total": fmt(p.amounts.total), "fiscal": fmt(p.amounts.fiscal),
          "special_account": fmt(p.amounts.special_account), "other": fmt(p.amounts.other),
          "goal": p.goal, "indicators": len(p.indicators), "source_file": p.source.file,
-         "source_sheet": p.source.sheet, "source_row": p.source.row}
+         "source_sheet": p.source.sheet, "source_row": p.source.row,
+         # the columns whose amount could not be read (left empty above): `fiscal`, `total other`
+         "unreadable": " ".join(p.amounts.unknown)}
         for d in batch.departments for p in d.projects
     ]
 
@@ -48,25 +54,39 @@ def finding_rows(batch: Batch) -> list[dict]:
     return [f.as_dict() for f in sorted(batch.findings, key=sort_key)]
 
 
+def _exact(amount) -> str | None:
+    return None if amount is None else fmt_exact(amount)
+
+
 def department_record(d, failed_checks: set[str], control_total=None) -> dict:
     declared = d.declared_total.total if d.declared_total is not None else None
     return {"name": d.name, "file": d.file, "sheet": d.sheet, "unit": d.unit,
             "spending_units": len(d.spending_units), "projects": len(d.projects),
-            "indicators": len(d.indicators), "total": fmt(d.total),
-            "declared_total": fmt(declared) if declared is not None else None,
-            "reconciled": d.name not in failed_checks,
-            "control_total": fmt(control_total) if control_total is not None else None}
+            "indicators": len(d.indicators), "total": fmt_exact(d.total),
+            "total_unknown": d.total_sum.unknown, "unknown_amounts": d.unknown_amounts,
+            "declared_total": _exact(declared),
+            "reconciled": d.name not in failed_checks and not d.unknown_amounts,
+            "control_total": _exact(control_total)}
+
+
+def run_status(batch: Batch) -> str:
+    """The run's one status: failed (an error finding), warnings (warning findings only) or ok."""
+    severities = [f.severity for f in batch.findings]
+    return status_of(severities.count(ERROR), severities.count(WARNING))
 
 
 def run_record(batch: Batch, period: str, started: str) -> dict:
     """The content of run.json."""
     failed = {c.department for c in batch.checks if not c.passed}
-    failed |= {f.department for f in batch.findings if f.code == "bad_amount"}
+    failed |= {f.department for f in batch.findings if f.code in ("bad_amount", "implausible_amount")}
     return {
         "period": period,
         "started": started,
-        "status": "ok" if batch.ok else "failed",
-        "total": fmt(batch.total),
+        "status": run_status(batch),
+        "total": fmt_exact(batch.total),
+        # projects whose 总计 could not be read, left out of `total`; amount cells not read in any column
+        "total_unknown": sum(d.total_sum.unknown for d in batch.departments),
+        "unknown_amounts": sum(d.unknown_amounts for d in batch.departments),
         "inputs": [{"file": i.file, "sha256": i.sha256, "status": i.status, "reason": i.reason,
                     "rows": i.rows.as_dict()} for i in batch.inputs],
         "departments": [department_record(d, failed, batch.control_totals.get(d.name)) for d in batch.departments],

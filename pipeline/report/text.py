@@ -8,10 +8,13 @@ what to do next.
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
 
 from pipeline.read.batch import Batch
 from pipeline.findings import ERROR, INFO, WARNING, SEVERITY_LABEL, Finding
+from pipeline.model import Sum, grand_total
+from pipeline.money import show, show_exact
+from pipeline.report.record import run_status
+from pipeline.vocabulary import FAILED, UNKNOWN_AMOUNT, WARNINGS, status_label, unknown_note
 
 MAX_DEPARTMENTS = 20   # a city batch lists hundreds: the screen shows the first ones, the reports all
 MAX_FILES = 20
@@ -20,9 +23,9 @@ STATUS = {ERROR: "未通过", WARNING: "有警告", None: "通过"}
 FILE_LEVEL = "（文件）"                              # findings about a file rather than a department
 
 
-def grouped(amount: Decimal | None) -> str:
-    """`1,234,567.89`: 万元 with 千分位, as the reports show it; `—` when there is none."""
-    return "—" if amount is None else f"{amount:,.2f}"
+def amount_text(total: Sum) -> str:
+    """`298.00 万元`, or for a sum that lacks unreadable amounts `298.00 万元（另有 1 个金额无法读取，未计入）`."""
+    return f"{show(total.known)} 万元{unknown_note(total.unknown)}"
 
 
 def summary_lines(batch: Batch, *, max_findings: int = 10) -> list[str]:
@@ -36,12 +39,13 @@ def head_lines(batch: Batch) -> list[str]:
     units = sum(len(d.spending_units) for d in batch.departments)
     projects = sum(len(d.projects) for d in batch.departments)
     indicators = sum(len(d.indicators) for d in batch.departments)
-    declared = [d.declared_total.total for d in batch.departments if d.declared_total is not None]
+    declared = Sum.of(d.declared_total.total for d in batch.departments if d.declared_total is not None)
+    declared_text = "—" if not any(d.declared_total for d in batch.departments) else amount_text(declared)
     left_out = f"；不含拒收的 {statuses['rejected']} 个文件" if statuses["rejected"] else ""
     return [
         f"文件 {len(batch.inputs)} 个：读取成功 {statuses['ok']} 个，拒收 {statuses['rejected']} 个，跳过 {statuses['skipped']} 个",
         f"部门 {len(batch.departments)} 个，资金使用单位 {units} 个，项目 {projects:,} 个，绩效指标 {indicators:,} 条",
-        f"合计 {grouped(batch.total)} 万元（各部门合计行申报 {grouped(sum(declared)) if declared else '—'} 万元{left_out}）",
+        f"合计 {amount_text(grand_total(batch.departments))}（各部门合计行申报 {declared_text}{left_out}）",
     ]
 
 
@@ -56,10 +60,11 @@ def department_lines(batch: Batch) -> list[str]:
         c = counts.get(d.name, Counter())
         worst = _worst(c)
         problems = "".join(f"，{SEVERITY_LABEL[s]} {c[s]} 个" for s in (ERROR, WARNING) if c[s])
-        control = (f"，控制数 {grouped(batch.control_totals[d.name])} 万元" if d.name in batch.control_totals else "")
-        declared = grouped(d.declared_total.total) if d.declared_total is not None else "—"
+        control = (f"，控制数 {show_exact(batch.control_totals[d.name])} 万元" if d.name in batch.control_totals else "")
+        declared = ("—" if d.declared_total is None else UNKNOWN_AMOUNT if d.declared_total.total is None
+                    else amount_text(Sum.of([d.declared_total.total])))
         lines.append(f"  {MARKS[worst]} {d.name}：项目 {len(d.projects)} 个，指标 {len(d.indicators)} 条，"
-                     f"计算 {grouped(d.total)} 万元，申报 {declared} 万元{control}{problems}")
+                     f"计算 {amount_text(d.total_sum)}，申报 {declared}{control}{problems}")
     if len(batch.departments) > MAX_DEPARTMENTS:
         lines.append(f"  ……另有 {len(batch.departments) - MAX_DEPARTMENTS} 个部门，见 report.xlsx 汇总表")
     return lines
@@ -110,8 +115,9 @@ def file_lines(batch: Batch) -> list[str]:
 
 def status_line(batch: Batch) -> str:
     """The verdict, addressed to the clerk who runs the command."""
-    if batch.ok:
-        return "状态：通过"
+    status = run_status(batch)
+    if status != FAILED:
+        return "状态：" + status_label(status)
     resubmit = sorted({f.department or f.file for f in batch.findings if f.severity == ERROR})
     return f"状态：未通过（{len(resubmit)} 个部门或文件有错误，须退回修改后重新报送）"
 
@@ -121,5 +127,6 @@ def next_step(batch: Batch, *, wrote: bool) -> str:
     if not wrote:
         return "下一步：pipeline run（写出本期报告）" if batch.ok else "下一步：请把以上问题告知相关部门，改正后重新检查。"
     if batch.ok:
-        return "下一步：pipeline email --dry-run（先预览邮件），确认后 pipeline email 发出。"
+        warned = "；有警告的部门可按问题清单修改" if run_status(batch) == WARNINGS else ""
+        return f"下一步：pipeline email --dry-run（先预览邮件），确认后 pipeline email 发出{warned}。"
     return "下一步：把 departments/ 中各部门的表发回修改；或 pipeline email --dry-run 预览给科长的邮件。"

@@ -1,9 +1,11 @@
 """The one view of a run that every report shows: report.xlsx, report.html and summary.html.
 
-Every number a report prints is computed here, from the batch and its run.json record, so no report
-can disagree with run.json or with another report. Amounts stay exact `Decimal`s in 万元: the HTML
-shows them through `money.fmt`, the workbook stores them as numbers formatted `#,##0.00`; both show
-the same two decimals as run.json.
+Every number a report prints is computed here, from the batch (its exact `Decimal` amounts, checks,
+findings, control figures and changes) and the run's one status (`record.run_status`); nothing is parsed
+back from run.json's strings, so no report can disagree with run.json or with another report. Amounts
+stay exact `Decimal`s in 万元 (None where an amount could not be read): the HTML shows them through
+`money.show` (千分位, two decimals; differences through `money.show_exact`, so 0.0001 is never 0.00),
+the workbook stores them as numbers formatted `#,##0.00` (differences `#,##0.00####`).
 """
 
 from __future__ import annotations
@@ -14,14 +16,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.read.batch import Batch
-from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, SEVERITY_ORDER, WARNING, location, title_of
-from pipeline.model import ZERO, Indicator, Project
+from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, SEVERITY_ORDER, WARNING, location, sort_key, title_of
+from pipeline.model import ZERO, Indicator, Project, Sum, grand_total
 from pipeline.report.changes_view import ChangesView, changes_view
+from pipeline.report.record import run_status
+from pipeline.vocabulary import MONEY_COLUMNS, STATUS_LABELS, status_label, status_of
 
 MAX_BARS = 20                      # bars in a chart; the rest are summed into one 「其他」 bar
 STATUS_LABEL = {"ok": "读取成功", "rejected": "拒收", "skipped": "跳过"}
 KIND_LABEL = {"quantitative": "定量", "qualitative": "定性"}
-PASSED, WARNED, FAILED = "通过", "有警告", "未通过"
+PASSED, WARNED, FAILED = (STATUS_LABELS[s] for s in ("ok", "warnings", "failed"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +36,14 @@ class DepartmentRow:
     projects: int
     indicators: int
     declared: Decimal | None       # the 合计 row
-    computed: Decimal              # the sum of the projects
+    computed: Decimal              # the sum of the projects (the known part when `unknown`)
     control: Decimal | None        # the approved control figure, when a controls file gave one
-    difference: Decimal | None     # computed − control; computed − declared when there is no control figure
+    difference: Decimal | None     # computed − control; computed − declared when there is no control
+                                   # figure; None when there is neither or the computed total is incomplete
     errors: int
     warnings: int
     status: str                    # 通过 / 有警告 / 未通过
+    unknown: int = 0               # projects whose 总计 could not be read, left out of `computed`
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,19 +51,21 @@ class ProjectRow:
     department: str
     spending_unit: str
     name: str
-    total: Decimal
-    fiscal: Decimal
-    special_account: Decimal
-    other: Decimal
+    total: Decimal | None          # None: the amount could not be read (shown blank and marked)
+    fiscal: Decimal | None
+    special_account: Decimal | None
+    other: Decimal | None
     goal: str
     indicators: list[Indicator]
     findings: int
     where: str                     # file!sheet!A7: the project's name cell
+    unreadable: str = ""           # the columns that could not be read: 「财政拨款、其他资金」
 
 
 @dataclass(frozen=True, slots=True)
 class CheckRow:
     department: str
+    column: str                    # 总计 / 财政拨款 / 财政专户拨款 / 其他资金
     what: str
     expected: Decimal
     actual: Decimal
@@ -89,6 +97,7 @@ class ReportView:
     bars_by: str                   # 部门 or 项目: what the chart's bars are
     projects_by_department: dict[str, list[ProjectRow]]
     changes: ChangesView           # since the latest earlier period, from run.json's `changes`
+
     # department (or file, for a finding about a file) -> its kinds of problem, worst and most frequent first
     problems: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
@@ -131,8 +140,8 @@ class ReportView:
     @property
     def project_sums(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
         """总计, 财政拨款, 财政专户拨款 and 其他资金 over every project, exact."""
-        return (sum((p.total for p in self.projects), ZERO), sum((p.fiscal for p in self.projects), ZERO),
-                sum((p.special_account for p in self.projects), ZERO), sum((p.other for p in self.projects), ZERO))
+        return tuple(Sum.of(getattr(p, column) for p in self.projects).known
+                     for column in ("total", "fiscal", "special_account", "other"))
 
     @property
     def must_resubmit(self) -> int:
@@ -183,50 +192,49 @@ def counts_by_label(findings: list[dict]) -> list[tuple[str, int]]:
     return [(SEVERITY_LABEL[s], counts[s]) for s in (ERROR, WARNING, INFO) if counts[s]]
 
 
-def _amount(text: str | None) -> Decimal | None:
-    return None if text in (None, "") else Decimal(text)
-
-
 def _sum(values: list[Decimal | None]) -> Decimal | None:
     present = [v for v in values if v is not None]
     return sum(present, ZERO) if present else None
 
 
 def _status(errors: int, warnings: int) -> str:
-    return FAILED if errors else WARNED if warnings else PASSED
+    return status_label(status_of(errors, warnings))
 
 
 def build_view(batch: Batch, record: dict) -> ReportView:
-    findings = [{**f, "label": SEVERITY_LABEL[f["severity"]], "where": location(f["file"], f["sheet"], f["cell"]),
-                 "title": title_of(f["code"])} for f in record["findings"]]
+    """The view of a finished run: `record` gives only the period, the start time and the inputs."""
+    findings = [{**f.as_dict(), "label": SEVERITY_LABEL[f.severity], "where": f.where, "title": title_of(f.code)}
+                for f in sorted(batch.findings, key=sort_key)]
     by_department = Counter((f["department"], f["severity"]) for f in findings)
-    entries = {entry["name"]: entry for entry in record["departments"]}
-    departments = [_department_row(d, entries.get(d.name, {}), by_department) for d in batch.departments]
+    departments = [_department_row(d, batch.control_totals.get(d.name), by_department) for d in batch.departments]
     severity = Counter(f["severity"] for f in findings)
     read = [p for d in batch.departments for p in d.projects]
     projects = [
         ProjectRow(p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
                    p.amounts.special_account, p.amounts.other, p.goal, p.indicators,
-                   count, location(p.source.file, p.source.sheet, p.source.cell))
+                   count, location(p.source.file, p.source.sheet, p.source.cell),
+                   "、".join(MONEY_COLUMNS[f] for f in p.amounts.unknown))
         for p, count in zip(read, _finding_counts(read, findings))
     ]
-    checks = [CheckRow(c.department, c.what, c.expected, c.actual, c.difference, location(c.file, c.sheet, c.cell),
-                       c.passed) for c in batch.checks]
+    checks = [CheckRow(c.department, c.column_label, c.what, c.expected, c.actual, c.difference,
+                       location(c.file, c.sheet, c.cell), c.passed) for c in batch.checks]
     inputs = [{**i, "label": STATUS_LABEL.get(i["status"], i["status"])} for i in record["inputs"]]
     statuses = Counter(i["status"] for i in record["inputs"])
+    total = grand_total(batch.departments)
+    status = status_label(run_status(batch))
     totals = DepartmentRow(
         "合计", "", "万元", sum(d.projects for d in departments), sum(d.indicators for d in departments),
-        _sum([d.declared for d in departments]), sum((d.computed for d in departments), ZERO),
+        _sum([d.declared for d in departments]), total.known,
         _sum([d.control for d in departments]),
-        _sum([d.difference for d in departments]), severity[ERROR], severity[WARNING],
-        _status(severity[ERROR], severity[WARNING]))
+        None if total.unknown else _sum([d.difference for d in departments]), severity[ERROR], severity[WARNING],
+        status, total.unknown)
     return ReportView(
-        period=record["period"], started=record["started"], status=totals.status, inputs=inputs,
+        period=record["period"], started=record["started"], status=status, inputs=inputs,
         input_counts={label: statuses[status] for status, label in STATUS_LABEL.items()},
         departments=departments, totals=totals, projects=projects, checks=checks, findings=findings,
         severity_counts={SEVERITY_LABEL[s]: severity[s] for s in (ERROR, WARNING, INFO)},
         bars=_bars(departments, projects), bars_by="项目" if len(departments) == 1 else "部门",
-        projects_by_department=_group(projects), changes=changes_view(record.get("changes"), record["period"]),
+        projects_by_department=_group(projects), changes=changes_view(batch.changes, record["period"]),
         problems=_problems(findings))
 
 
@@ -268,15 +276,15 @@ def _row(cell: str | None) -> int | None:
     return int(digits.group()) if digits else None
 
 
-def _department_row(department, entry: dict, by_department: Counter) -> DepartmentRow:
+def _department_row(department, control: Decimal | None, by_department: Counter) -> DepartmentRow:
     declared = department.declared_total.total if department.declared_total is not None else None
-    control = _amount(entry.get("control_total"))
     reference = control if control is not None else declared
+    computed = department.total_sum
     errors, warnings = by_department[(department.name, ERROR)], by_department[(department.name, WARNING)]
+    difference = None if reference is None or computed.incomplete else computed.known - reference
     return DepartmentRow(department.name, department.file, department.unit, len(department.projects),
-                         len(department.indicators), declared, department.total, control,
-                         None if reference is None else department.total - reference, errors, warnings,
-                         _status(errors, warnings))
+                         len(department.indicators), declared, computed.known, control, difference, errors,
+                         warnings, _status(errors, warnings), computed.unknown)
 
 
 def _group(projects: list[ProjectRow]) -> dict[str, list[ProjectRow]]:
@@ -289,7 +297,7 @@ def _group(projects: list[ProjectRow]) -> dict[str, list[ProjectRow]]:
 def _bars(departments: list[DepartmentRow], projects: list[ProjectRow]) -> list[Bar]:
     """Money by department, or by project when there is one department; largest first."""
     if len(departments) == 1:
-        bars, kind = [Bar(p.name, p.total) for p in projects], "项目"
+        bars, kind = [Bar(p.name, p.total) for p in projects if p.total is not None], "项目"
     else:
         bars, kind = [Bar(d.name, d.computed) for d in departments], "部门"
     bars.sort(key=lambda b: b.amount, reverse=True)

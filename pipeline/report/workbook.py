@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 MONEY = "#,##0.00"
+MONEY_EXACT = "#,##0.00####"       # a difference: 0.0001 shows as 0.0001, never as 0.00
 COUNT = "#,##0"
 FONT = "宋体"
 FONT_SIZE = 10
@@ -44,8 +45,10 @@ class Column:
 
 
 # how wide a column of each kind may grow before its text wraps (character units), and its narrowest
-WIDTH_CAP = {"text": 30, "wrap": 40, "short": 12, "small": 30, "money": 16, "count": 10, "number": 12}
-MIN_WIDTH = {"wrap": 20, "money": 10, "count": 6, "short": 6, "text": 8, "small": 10, "number": 6}
+WIDTH_CAP = {"text": 30, "wrap": 40, "short": 12, "small": 30, "money": 16, "money_exact": 18, "count": 10,
+             "number": 12}
+MIN_WIDTH = {"wrap": 20, "money": 10, "money_exact": 10, "count": 6, "short": 6, "text": 8, "small": 10,
+             "number": 6}
 WRAPPED = {"text", "wrap", "small"}
 SMALL = 0.8                        # an 8-point character is 0.8 the width of a 10-point one
 
@@ -57,6 +60,9 @@ def shown(value: object, kind: str = "text") -> str:
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         if kind == "money":
             return f"{value:,.2f}"
+        if kind == "money_exact":
+            text = f"{value:,.6f}".rstrip("0")
+            return text if len(text.split(".")[1]) >= 2 else f"{value:,.2f}"
         if kind == "count":
             return f"{value:,.0f}"
         return f"{value:,}" if isinstance(value, int) else f"{value}"

@@ -20,14 +20,15 @@ from pipeline.read.batch import Batch
 from pipeline.report.departments import SAFE_WORKBOOK, coded
 from pipeline.findings import location, title_of
 from pipeline.report.view import KIND_LABEL, ReportView, build_view
-from pipeline.report.workbook import (COUNT, MONEY, Column, base_format, column_widths, header_lines, print_setup,
+from pipeline.report.workbook import (COUNT, MONEY, MONEY_EXACT, Column, base_format, column_widths, header_lines, print_setup,
                                       row_lines, row_points, text_width)
 
 WORKBOOK_OPTIONS = SAFE_WORKBOOK
 TITLE = "项目支出绩效目标审核报告"
 SHEETS = ["汇总", "问题清单", "核对", "项目", "绩效指标", "变化", "文件"]
-SUMMARY_HEADER = ["部门", "项目数", "指标数", "合计（申报）", "合计（计算）", "控制数", "差额", "状态"]
-SUMMARY_KINDS = ["text", "count", "count", "money", "money", "money", "money", "short"]
+SUMMARY_HEADER = ["部门", "项目数", "指标数", "合计（申报）", "合计（计算）", "控制数", "差额", "状态",
+                  "未计入的金额（无法读取，个）"]
+SUMMARY_KINDS = ["text", "count", "count", "money", "money", "money_exact", "money_exact", "short", "count"]
 SUMMARY_HEADER_ROW = 5             # title, three lines of status, 单位：万元, then the table
 CHANGES_HEADER_ROW = 7             # 变化: the title, five headline lines, a blank row, then the table
 TITLE_POINTS = 24.0
@@ -66,7 +67,7 @@ def write_workbook(view: ReportView, path: Path) -> None:
         checks = view.checks_failures_first
         sheet = _table_sheet(book, "核对", CHECK_COLUMNS, _check_rows(checks))
         sheet.conditional_format(1, 0, max(len(checks), 1), len(CHECK_COLUMNS) - 1,
-                                 {"type": "formula", "criteria": "=$E2<>0", "format": book.styles["bad"]})
+                                 {"type": "formula", "criteria": "=$F2<>0", "format": book.styles["bad"]})
         _table_sheet(book, "项目", PROJECT_COLUMNS, _project_rows(view), _project_total(view))
         _table_sheet(book, "绩效指标", INDICATOR_COLUMNS, _indicator_rows(view), _indicator_count(view))
         _changes_sheet(book)
@@ -97,16 +98,19 @@ def _styles(workbook) -> dict:
         "small": add({**base, "font_size": 8, "text_wrap": True}),
         "number": add(base),
         "money": add({**base, "num_format": MONEY}),
+        "money_exact": add({**base, "num_format": MONEY_EXACT}),
         "count": add({**base, "num_format": COUNT}),
         "total_text": add({**base, "bold": True, "border": 1, "bottom": 6, "text_wrap": True}),
         "total_short": add({**base, "bold": True, "border": 1, "bottom": 6}),
         "total_money": add({**base, "bold": True, "border": 1, "bottom": 6, "num_format": MONEY}),
+        "total_money_exact": add({**base, "bold": True, "border": 1, "bottom": 6, "num_format": MONEY_EXACT}),
         "total_count": add({**base, "bold": True, "border": 1, "bottom": 6, "num_format": COUNT}),
         # the 汇总 table is small: its cells carry bordered formats instead of printed gridlines
         "cell_text": add({**base, "border": 1, "text_wrap": True}),
         "cell_short": add({**base, "border": 1}),
         "cell_count": add({**base, "border": 1, "num_format": COUNT}),
         "cell_money": add({**base, "border": 1, "num_format": MONEY}),
+        "cell_money_exact": add({**base, "border": 1, "num_format": MONEY_EXACT}),
         "bad": add({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
     }
 
@@ -140,7 +144,8 @@ def _table_sheet(book: Book, name: str, columns: list[Column], rows: list[list],
     if total:
         last = len(rows) + 1
         for c, (column, value) in enumerate(zip(columns, total)):
-            kind = {"money": "money", "count": "count"}.get(column.kind, "text" if c == 0 else "short")
+            kind = {"money": "money", "money_exact": "money_exact", "count": "count"}.get(
+                column.kind, "text" if c == 0 else "short")
             sheet.write(last, c, value, book.styles[f"total_{kind}"])
         _fit_rows(sheet, columns, [total], widths, last, bold=True)
     sheet.freeze_panes(1, 0)
@@ -154,10 +159,10 @@ def _summary_sheet(book: Book) -> None:
     sheet = book.workbook.add_worksheet("汇总")
     columns = [Column(h, k) for h, k in zip(SUMMARY_HEADER, SUMMARY_KINDS)]
     rows = [[d.name, d.projects, d.indicators, _num(d.declared), _num(d.computed), _num(d.control),
-             _num(d.difference), d.status] for d in view.departments]
+             _num(d.difference), d.status, d.unknown] for d in view.departments]
     t = view.totals
     total = ["合计", t.projects, t.indicators, _num(t.declared), _num(t.computed), _num(t.control),
-             _num(t.difference), t.status]
+             _num(t.difference), t.status, t.unknown]
     widths = column_widths(columns, rows + [total], bold_rows={len(rows)})
     for c, width in enumerate(widths):
         sheet.set_column(c, c, width)
@@ -180,6 +185,8 @@ def _summary_sheet(book: Book) -> None:
     _totals_row(sheet, styles, total, top + 1, total_row)
     sheet.conditional_format(top + 1, 6, total_row, 6,
                              {"type": "cell", "criteria": "!=", "value": 0, "format": styles["bad"]})
+    sheet.conditional_format(top + 1, 8, total_row, 8,
+                             {"type": "cell", "criteria": ">", "value": 0, "format": styles["bad"]})
     sheet.freeze_panes(top + 1, 0)
     sheet.autofilter(top, 0, max(total_row - 1, top + 1), last)
     book.setup(sheet, top, gridlines=False)
@@ -227,13 +234,14 @@ def _totals_row(sheet, styles: dict, total: list, first: int, row: int) -> None:
     """The 合计 row: SUM formulas over the rows above, each with its cached value (what every viewer shows)."""
     sheet.write_string(row, 0, total[0], styles["total_text"])
     for col, value in enumerate(total[1:7], start=1):
-        style = styles["total_count" if col <= 2 else "total_money"]
+        style = styles["total_count" if col <= 2 else "total_money_exact" if col >= 5 else "total_money"]
         if value is None or row == first:
             sheet.write(row, col, value, style)
         else:
             letter = chr(ord("A") + col)
             sheet.write_formula(row, col, f"=SUM({letter}{first + 1}:{letter}{row})", style, value)
     sheet.write_string(row, 7, total[7], styles["total_short"])
+    sheet.write_number(row, 8, total[8], styles["total_count"])
 
 
 def _chart(book: Book, sheet, top: int) -> None:
@@ -264,14 +272,15 @@ def _num(value):
 PROJECT_COLUMNS = [Column("部门"), Column("资金使用单位"), Column("项目名称"), Column("总计", "money"),
                    Column("财政拨款", "money"), Column("财政专户拨款", "money"), Column("其他资金", "money"),
                    Column("指标数", "count"), Column("问题数", "count"), Column("绩效目标", "wrap"),
-                   Column("来源", "small", cap=22)]
+                   Column("来源", "small", cap=22), Column("无法读取的金额", "short")]
 INDICATOR_COLUMNS = [Column("部门"), Column("资金使用单位"), Column("项目名称"), Column("序号", "count"),
                      Column("一级指标", "text", cap=14), Column("二级指标", "text", cap=14), Column("三级指标"),
                      Column("实施周期指标值", "wrap", cap=24), Column("年度指标值", "wrap", cap=24),
                      Column("运算符", "short"), Column("目标值", "number"), Column("单位", "short"),
                      Column("类型", "short"), Column("来源", "small", cap=22)]
-CHECK_COLUMNS = [Column("部门"), Column("核对内容", "wrap"), Column("应为（万元）", "money"),
-                 Column("实际（万元）", "money"), Column("差额（万元）", "money"), Column("位置", "small"), Column("结果", "short")]
+CHECK_COLUMNS = [Column("部门"), Column("金额列", "short"), Column("核对内容", "wrap"),
+                 Column("应为（万元）", "money_exact"), Column("实际（万元）", "money_exact"),
+                 Column("差额（万元）", "money_exact"), Column("位置", "small"), Column("结果", "short")]
 FINDING_COLUMNS = [Column("部门", "text", cap=18), Column("资金使用单位", "text", cap=18), Column("项目", "text", cap=18),
                    Column("单元格", "small", cap=22), Column("级别", "short"), Column("问题", "text", cap=14),
                    Column("说明", "wrap", cap=60)]
@@ -284,14 +293,15 @@ FILE_COLUMNS = [Column("文件"), Column("状态", "short"), Column("原因", "w
 
 
 def _project_rows(view: ReportView) -> list[list]:
-    return [[p.department, p.spending_unit, p.name, float(p.total), float(p.fiscal), float(p.special_account),
-             float(p.other), len(p.indicators), p.findings, p.goal, p.where] for p in view.projects]
+    # an amount that could not be read is a blank cell (never 0), named in the last column
+    return [[p.department, p.spending_unit, p.name, _num(p.total), _num(p.fiscal), _num(p.special_account),
+             _num(p.other), len(p.indicators), p.findings, p.goal, p.where, p.unreadable] for p in view.projects]
 
 
 def _project_total(view: ReportView) -> list:
     sums = view.project_sums
     return [f"合计（{len(view.projects):,} 个项目）", "", "", *(float(x) for x in sums),
-            sum(len(p.indicators) for p in view.projects), sum(p.findings for p in view.projects), "", ""]
+            sum(len(p.indicators) for p in view.projects), sum(p.findings for p in view.projects), "", "", ""]
 
 
 def _indicator_rows(view: ReportView) -> list[list]:
@@ -308,7 +318,7 @@ def _indicator_count(view: ReportView) -> list:
 
 
 def _check_rows(checks) -> list[list]:
-    return [[c.department, c.what, float(c.expected), float(c.actual), float(c.difference), c.where,
+    return [[c.department, c.column, c.what, float(c.expected), float(c.actual), float(c.difference), c.where,
              "通过" if c.passed else "不符"] for c in checks]
 
 

@@ -5,14 +5,19 @@ from __future__ import annotations
 from pipeline.findings import with_severities
 from pipeline.read.batch import Batch
 from pipeline.review.controls import Controls, check_controls, check_expected_total, control_totals
+from decimal import Decimal
+
+from pipeline.review.plausibility import check_plausibility
 from pipeline.review.reconcile import reconcile
 from pipeline.review.rules.project import review
-from pipeline.settings import Settings
+from pipeline.settings import DEFAULT_MAX_PROJECT_AMOUNT, Settings
 
 
-def reconcile_batch(batch: Batch) -> Batch:
-    """Check that every department's money adds up; every check is recorded on the batch."""
+def reconcile_batch(batch: Batch, max_project_amount: Decimal = DEFAULT_MAX_PROJECT_AMOUNT) -> Batch:
+    """Check that every department's money adds up; every check is recorded on the batch. Amounts above
+    the ceiling are reported first and taken as unknown, so no check or total uses them."""
     with batch.timings.stage("reconcile"):
+        batch.findings.extend(check_plausibility(batch.departments, max_project_amount))
         for department in batch.departments:
             checks, findings = reconcile(department)
             batch.checks.extend(checks)
@@ -23,7 +28,7 @@ def reconcile_batch(batch: Batch) -> Batch:
 def review_batch(batch: Batch, settings: Settings, controls: Controls | None, label: str) -> None:
     """Reconcile, add the reviewer's rules and the control figures, then the severity overrides.
     `label` names the inputs in an `expected_total_mismatch` when there is not exactly one department."""
-    reconcile_batch(batch)
+    reconcile_batch(batch, settings.max_project_amount)
     with batch.timings.stage("rules"):
         batch.findings.extend(review(batch.departments, settings))
     if controls is not None:
@@ -31,5 +36,6 @@ def review_batch(batch: Batch, settings: Settings, controls: Controls | None, la
         batch.findings.extend(check_controls(batch.departments, controls))
     if settings.expect_total is not None:
         file = batch.departments[0].file if len(batch.departments) == 1 else label
-        batch.findings.extend(check_expected_total(batch.total, settings.expect_total, file=file))
+        batch.findings.extend(check_expected_total(batch.total, settings.expect_total, file=file,
+                                                    incomplete=any(d.incomplete for d in batch.departments)))
     batch.findings = with_severities(batch.findings, dict(settings.severities))

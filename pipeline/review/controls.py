@@ -17,7 +17,8 @@ from pipeline.errors import UsageError
 from pipeline.findings import Finding, finding
 from pipeline.model import ZERO, Department, Source, department_key
 from pipeline.read.discover import TABLE_SUFFIXES
-from pipeline.money import BadAmount, fmt_exact, parse_amount, parse_money_unit, to_wanyuan
+from pipeline.money import (MAX_FIGURE, BadAmount, implausible_figure, parse_amount, parse_money_unit, show, show_exact,
+                            to_wanyuan)
 from pipeline.read.sheets import ReadError, Sheet, read_sheets
 
 _SKIPPED_NAMES = {"合计", "总计", "小计"}
@@ -93,6 +94,10 @@ def _figures(path: Path, sheet: Sheet) -> Controls:
         except BadAmount:
             raise UsageError(f"控制数文件 {path} 第 {r + 1} 行（单元格 {source.cell}）部门「{name}」的控制数"
                              f"「{raw}」不是金额。请填写数字，如 308.00。") from None
+        if implausible_figure(amount):
+            raise UsageError(f"控制数文件 {path} 第 {r + 1} 行（单元格 {source.cell}）部门「{name}」的控制数"
+                             f"「{raw}」{'' if unit == '万元' else unit}超过 {show(MAX_FIGURE)} 万元，不是可信的控制数"
+                             f"（单位是否写错，或误填了编码？）。请改正后重新运行。")
         key = department_key(name)
         if key in figures:
             raise UsageError(f"控制数文件 {path} 中部门「{name}」出现了两次（第 {figures[key].source.row} 行和"
@@ -115,10 +120,13 @@ def check_controls(departments: list[Department], controls: Controls) -> list[Fi
     findings: list[Finding] = []
     totals: dict[str, Decimal] = {}
     first: dict[str, Department] = {}
+    incomplete: set[str] = set()
     for d in departments:  # a department read from several sheets is held to its figure as a whole
         key = department_key(d.name)
         totals[key] = totals.get(key, ZERO) + d.total
         first.setdefault(key, d)
+        if d.incomplete:
+            incomplete.add(key)
     for key, d in first.items():
         figure = controls.figures.get(key)
         cell = d.declared_source.cell if d.declared_source else None
@@ -130,12 +138,14 @@ def check_controls(departments: list[Department], controls: Controls) -> list[Fi
                 department=d.name))
             continue
         difference = totals[key] - figure.amount
+        if key in incomplete:
+            continue  # a total that lacks an unreadable amount (bad_amount) cannot be held to the figure
         if difference:
             direction = "超出" if difference > 0 else "少于"
             findings.append(finding(
                 "control_total_mismatch",
-                f"部门「{d.name}」各项目合计 {fmt_exact(totals[key])} 万元，"
-                f"与控制数 {fmt_exact(figure.amount)} 万元不符，{direction}控制数 {fmt_exact(abs(difference))} 万元"
+                f"部门「{d.name}」各项目合计 {show_exact(totals[key])} 万元，"
+                f"与控制数 {show_exact(figure.amount)} 万元不符，{direction}控制数 {show_exact(abs(difference))} 万元"
                 f"（控制数见 {controls.file} 第 {figure.source.row} 行）。"
                 f"请按批复的控制数调整项目金额后重新报送。", file=d.file, sheet=d.sheet or None, cell=cell,
                 department=d.name))
@@ -143,7 +153,7 @@ def check_controls(departments: list[Department], controls: Controls) -> list[Fi
         if key not in first:
             findings.append(finding(
                 "missing_submission",
-                f"控制数文件中有部门「{figure.department}」（控制数 {fmt_exact(figure.amount)} 万元），"
+                f"控制数文件中有部门「{figure.department}」（控制数 {show_exact(figure.amount)} 万元），"
                 f"但没有收到它的报表。"
                 f"请催报，或核对报表中的部门名称是否与控制数文件一致。",
                 file=controls.file, sheet=figure.source.sheet or None, cell=figure.source.cell,
@@ -151,14 +161,15 @@ def check_controls(departments: list[Department], controls: Controls) -> list[Fi
     return findings
 
 
-def check_expected_total(total: Decimal, expected: Decimal, *, file: str) -> list[Finding]:
-    """expected_total_mismatch: the grand total against `--expect-total`."""
+def check_expected_total(total: Decimal, expected: Decimal, *, file: str, incomplete: bool = False) -> list[Finding]:
+    """expected_total_mismatch: the grand total against `--expect-total` (not when the total lacks an
+    amount that could not be read: the bad_amount error already says so)."""
     difference = total - expected
-    if not difference:
+    if not difference or incomplete:
         return []
     direction = "超出" if difference > 0 else "少于"
     return [finding(
         "expected_total_mismatch",
-        f"全部项目合计 {fmt_exact(total)} 万元，与预期总额 {fmt_exact(expected)} 万元不符，"
-        f"{direction} {fmt_exact(abs(difference))} 万元。"
+        f"全部项目合计 {show_exact(total)} 万元，与预期总额 {show_exact(expected)} 万元不符，"
+        f"{direction} {show_exact(abs(difference))} 万元。"
         f"请核对报表金额，或检查 --expect-total 的数值。", file=file)]

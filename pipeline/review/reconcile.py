@@ -1,8 +1,11 @@
 """Check that the money adds up, and record every check made, passed or not.
 
-On every row 总计 = 财政拨款 + 财政专户拨款 + 其他资金; every spending-unit row = the sum of its
-projects; the 合计 row = the sum of the spending units. Rows whose amounts could not be read
-(already reported as `bad_amount`) are not checked again.
+On every row 总计 = 财政拨款 + 财政专户拨款 + 其他资金; in each of the four money columns, every
+spending-unit row = the sum of its projects, every 小计 and 本页合计 row = the sum of the projects it
+closes, and the 合计 row = the sum of the spending units. Each column is its own check and its own
+finding, at that column's cell: money moved between columns on one row still adds up across, and only
+the column sums catch it. A check that needs an amount that could not be read (already reported as
+`bad_amount`) is not made: its department is then not reconciled.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.findings import Finding, finding
-from pipeline.model import ZERO, Amounts, Department, Source
-from pipeline.money import fmt_exact
+from pipeline.model import AMOUNT_FIELDS, Amounts, Department, Project, Source, Sum
+from pipeline.money import show_in_unit
+from pipeline.vocabulary import MONEY_COLUMNS
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,13 +27,18 @@ class Check:
     actual: Decimal
     file: str
     sheet: str
-    cell: str | None
+    cell: str | None            # the cell of `column` on the checked row
     passed: bool
     code: str                   # the finding code raised when it fails
+    column: str = "total"       # the money column checked: total | fiscal | special_account | other
 
     @property
     def difference(self) -> Decimal:
         return self.actual - self.expected
+
+    @property
+    def column_label(self) -> str:
+        return MONEY_COLUMNS[self.column]
 
 
 def subtotal_groups(unit) -> list[list]:
@@ -44,66 +53,99 @@ def subtotal_groups(unit) -> list[list]:
     return groups
 
 
-def reconcile(department: Department) -> tuple[list[Check], list[Finding]]:
-    checks: list[Check] = []
-    dept = department.name
-    total_col = department.columns.get("total")
+def known(amounts: Amounts | None, ok: bool, column: str) -> Decimal | None:
+    """One amount of a row, None when unknown. A row marked unreadable whose amounts are all present
+    (a reader that left zeros in place of what it could not read) is unknown as a whole."""
+    if amounts is None or (not ok and not amounts.unknown):
+        return None
+    return amounts.get(column)
 
-    def check(code: str, what: str, expected: Decimal, actual: Decimal, source: Source | None,
-              project: str | None, advice: str) -> None:
-        cell = source.at(total_col).cell if source and total_col is not None else (source.cell if source else None)
+
+def projects_sum(projects: list[Project], column: str) -> Decimal | None:
+    return Sum.of(known(p.amounts, p.amounts_ok, column) for p in projects).exact
+
+
+class _Reconciler:
+    def __init__(self, department: Department):
+        self.department = department
+        self.checks: list[Check] = []
+        self.findings: list[Finding] = []
+        self.columns = [c for c in AMOUNT_FIELDS if c in department.columns]
+
+    def check(self, code: str, what: str, column: str, expected: Decimal | None, actual: Decimal | None,
+              source: Source | None, project: str | None, advice: str) -> None:
+        if expected is None or actual is None:
+            return  # an amount it needs could not be read: reported as bad_amount, not checked
+        d = self.department
+        col = d.columns.get(column)
+        cell = (source.at(col).cell if col is not None else source.cell) if source else None
         passed = expected == actual
-        checks.append(Check(dept, what, expected, actual, department.file, department.sheet, cell, passed, code))
+        self.checks.append(Check(d.name, what, expected, actual, d.file, d.sheet, cell, passed, code, column))
         if not passed:
-            message = (f"{what}不符：应为 {fmt_exact(expected)} 万元，实际填报 {fmt_exact(actual)} 万元，"
-                       f"相差 {fmt_exact(actual - expected)} 万元（单元格 {cell}）。{advice}")
-            findings.append(finding(code, message, file=department.file, sheet=department.sheet or None,
-                                    cell=cell, department=dept, project=project))
+            def q(amount: Decimal) -> str:
+                return show_in_unit(amount, d.unit, exact=True)
 
-    findings: list[Finding] = []
-    has_parts = bool(department.columns.keys() & {"fiscal", "special_account", "other"})
+            message = (f"{what}不符：应为 {q(expected)}，实际填报 {q(actual)}，"
+                       f"相差 {q(actual - expected)}（单元格 {cell}）。{advice}")
+            self.findings.append(finding(code, message, file=d.file, sheet=d.sheet or None, cell=cell,
+                                         department=d.name, project=project))
 
-    def row_sum(label: str, amounts: Amounts, source: Source | None, project: str | None) -> None:
-        if has_parts and "total" in department.columns:
-            check("row_sum_mismatch", f"{label}的总计与分项之和", amounts.parts_sum, amounts.total, source, project,
-                  "总计应等于 财政拨款 + 财政专户拨款 + 其他资金，请核对该行各列金额。")
+    def row_sum(self, label: str, amounts: Amounts | None, ok: bool, source: Source | None,
+                project: str | None) -> None:
+        if amounts is None or "total" not in self.department.columns or self.columns == ["total"]:
+            return
+        parts = Sum.of(known(amounts, ok, c) for c in ("fiscal", "special_account", "other")).exact
+        self.check("row_sum_mismatch", f"{label}的总计与分项之和", "total", parts, known(amounts, ok, "total"),
+                   source, project, "总计应等于 财政拨款 + 财政专户拨款 + 其他资金，请核对该行各列金额。")
 
-    if department.declared_total is not None and department.declared_ok:
-        row_sum("合计行", department.declared_total, department.declared_source, None)
-    for unit in department.spending_units:
-        if unit.amounts is not None and unit.amounts_ok:
-            row_sum(f"资金使用单位「{unit.name}」", unit.amounts, unit.source, None)
-        for project in unit.projects:
-            if project.amounts_ok:
-                row_sum(f"项目「{project.name}」", project.amounts, project.source, project.name)
-        for group, (amounts, source, _) in zip(subtotal_groups(unit), unit.subtotals):
-            if all(p.amounts_ok for p in group):
-                summed = sum((p.amounts.total for p in group), ZERO)
-                check("subtotal_mismatch", f"「{unit.name}」的小计行与其所小计的项目合计", summed, amounts.total, source,
-                      None, "小计应等于它所小计的那组项目金额之和，请核对小计行或项目金额。")
-        if unit.amounts is not None and unit.amounts_ok and all(p.amounts_ok for p in unit.projects):
-            projects_sum = sum((p.amounts.total for p in unit.projects), ZERO)
-            check("subtotal_mismatch", f"资金使用单位「{unit.name}」的小计与其项目合计", projects_sum,
-                  unit.amounts.total, unit.source, None,
-                  "单位行金额应等于其下各项目金额之和，请核对单位行或项目金额。")
-    projects = department.projects
-    previous = 0
-    for amounts, source, count in department.page_totals:
-        page = projects[previous:count]
-        previous = count
-        if all(p.amounts_ok for p in page):
-            check("subtotal_mismatch", "本页合计行与本页各项目合计", sum((p.amounts.total for p in page), ZERO),
-                  amounts.total, source, None, "本页合计应等于本页各项目金额之和，请核对。")
-    if department.declared_total is not None and department.declared_ok:
-        units_sum = ZERO
-        for unit in department.spending_units:
-            if unit.amounts is not None:
-                units_sum += unit.amounts.total
-            else:
-                units_sum += sum((p.amounts.total for p in unit.projects), ZERO)
-        if all(u.amounts_ok for u in department.spending_units):
-            totals = [(department.declared_total, department.declared_source), *department.extra_totals]
-            for amounts, source in totals:
-                check("total_mismatch", "合计行与各资金使用单位之和", units_sum, amounts.total, source, None,
-                      "合计应等于各资金使用单位金额之和，请核对合计行。")
-    return checks, findings
+    def unit_rows(self) -> None:
+        for unit in self.department.spending_units:
+            self.row_sum(f"资金使用单位「{unit.name}」", unit.amounts, unit.amounts_ok, unit.source, None)
+            for project in unit.projects:
+                self.row_sum(f"项目「{project.name}」", project.amounts, project.amounts_ok, project.source,
+                             project.name)
+            for column in self.columns:
+                label = MONEY_COLUMNS[column]
+                for group, (amounts, source, _) in zip(subtotal_groups(unit), unit.subtotals):
+                    self.check("subtotal_mismatch", f"「{unit.name}」的小计行{label}与其所小计的项目{label}之和",
+                               column, projects_sum(group, column), known(amounts, True, column), source, None,
+                               "小计应等于它所小计的那组项目金额之和，请核对小计行或项目金额。")
+                if unit.amounts is not None:
+                    self.check("subtotal_mismatch", f"资金使用单位「{unit.name}」的{label}与其各项目{label}之和",
+                               column, projects_sum(unit.projects, column),
+                               known(unit.amounts, unit.amounts_ok, column), unit.source, None,
+                               f"单位行的{label}应等于其下各项目{label}之和，请核对单位行或项目金额。")
+
+    def page_totals(self) -> None:
+        projects = self.department.projects
+        for column in self.columns:
+            label, previous = MONEY_COLUMNS[column], 0
+            for amounts, source, count in self.department.page_totals:
+                page, previous = projects[previous:count], count
+                self.check("subtotal_mismatch", f"本页合计行{label}与本页各项目{label}之和", column,
+                           projects_sum(page, column), known(amounts, True, column), source, None,
+                           "本页合计应等于本页各项目金额之和，请核对。")
+
+    def declared_total(self) -> None:
+        d = self.department
+        if d.declared_total is None:
+            return
+        totals = [(d.declared_total, d.declared_source, d.declared_ok),
+                  *((amounts, source, True) for amounts, source in d.extra_totals)]
+        for column in self.columns:
+            label = MONEY_COLUMNS[column]
+            units = Sum.of(known(u.amounts, u.amounts_ok, column) if u.amounts is not None
+                           else projects_sum(u.projects, column) for u in d.spending_units).exact
+            for amounts, source, ok in totals:
+                self.check("total_mismatch", f"合计行的{label}与各资金使用单位{label}之和", column, units,
+                           known(amounts, ok, column), source, None,
+                           f"合计行的{label}应等于各资金使用单位{label}之和，请核对合计行。")
+
+
+def reconcile(department: Department) -> tuple[list[Check], list[Finding]]:
+    r = _Reconciler(department)
+    r.row_sum("合计行", department.declared_total, department.declared_ok, department.declared_source, None)
+    r.unit_rows()
+    r.page_totals()
+    r.declared_total()
+    return r.checks, r.findings

@@ -17,8 +17,10 @@ def project_finding(code: str, project: Project, cell: str | None, message: str)
                    department=project.department, project=project.name)
 
 
-def indicator_finding(code: str, project: Project, indicator: Indicator, message: str) -> Finding:
-    return project_finding(code, project, indicator.source.cell, message)
+def indicator_finding(code: str, project: Project, indicator: Indicator, message: str,
+                      cell: str | None = None) -> Finding:
+    """A finding on an indicator: at `cell` (a value's cell, `Value.cell`), else at its name's cell."""
+    return project_finding(code, project, cell or indicator.source.cell, message)
 
 
 def project_cell(project: Project) -> str:
@@ -51,6 +53,7 @@ class Value:
     label: str        # 指标值 (实施周期 and 年度 the same), 年度指标值 or 实施周期指标值
     text: str
     target: Target
+    cell: str         # where the value is written: findings on it point here
 
 
 def stored_target(indicator: Indicator) -> Target:
@@ -76,11 +79,13 @@ def period_target(indicator: Indicator) -> Target:
 
 def written_values(indicator: Indicator) -> list[Value]:
     """The distinct non-empty values of an indicator: one when 实施周期 and 年度 agree."""
+    annual_cell, period_cell = indicator.annual_cell, indicator.period_cell
     if indicator.period_value == indicator.annual_value:
-        return [Value("指标值", indicator.annual_value, stored_target(indicator))] if indicator.annual_value else []
+        return [Value("指标值", indicator.annual_value, stored_target(indicator), annual_cell)] \
+            if indicator.annual_value else []
     values = []
     if indicator.annual_value:
-        values.append(Value("年度指标值", indicator.annual_value, stored_target(indicator)))
+        values.append(Value("年度指标值", indicator.annual_value, stored_target(indicator), annual_cell))
     if indicator.period_value:
-        values.append(Value("实施周期指标值", indicator.period_value, period_target(indicator)))
+        values.append(Value("实施周期指标值", indicator.period_value, period_target(indicator), period_cell))
     return values

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 
 from pipeline.findings import Finding
@@ -22,8 +23,9 @@ HUNDRED = Decimal("100")
 _UP, _DOWN = {"≥", ">", "="}, {"≤", "<"}
 
 
-def _head(project: Project, indicator: Indicator) -> str:
-    return f"项目「{project.name}」的指标「{indicator.name}」（{where(indicator.source.cell)}）"
+def _head(project: Project, indicator: Indicator, cell: str | None = None) -> str:
+    """Names the project and indicator, and the cell the finding is about (a value's, else the name's)."""
+    return f"项目「{project.name}」的指标「{indicator.name}」（{where(cell or indicator.source.cell)}）"
 
 
 def vague_target(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
@@ -35,10 +37,12 @@ def vague_target(project: Project, indicator: Indicator, settings: Settings) -> 
         words = [w for w in settings.vague_words if w in value.text]
         if value.target.kind != QUALITATIVE or not words:
             continue
+        example = example_value(indicator.name)
+        advice = f"，如「{example}」" if passes(project, indicator, example, settings) else "（写明运算符、数值和单位）"
         findings.append(indicator_finding(
             "vague_target", project, indicator,
-            f"{_head(project, indicator)}{value.label}为「{value.text}」：指标名称表明应有数值，"
-            f"「{words[0]}」却无法衡量。请写明目标值，如「{example_value(indicator.name)}」。"))
+            f"{_head(project, indicator, value.cell)}{value.label}为「{value.text}」：指标名称表明应有数值，"
+            f"「{words[0]}」却无法衡量。请写明目标值{advice}。", value.cell))
     return findings
 
 
@@ -51,11 +55,13 @@ def missing_unit(project: Project, indicator: Indicator, settings: Settings) -> 
         if value.target.kind != QUANTITATIVE or value.target.unit:
             continue
         number = f"{value.target.operator if value.target.operator != '=' else ''}{value.target.target}"
-        suggestion = f"「{number}%」" if is_rate(indicator.name) else f"「{number}天」「{number}个」或「{number}次」"
+        units = ("%",) if is_rate(indicator.name) else ("天", "个", "次")
+        shown = [f"「{number}{unit}」" for unit in units if passes(project, indicator, f"{number}{unit}", settings)]
+        suggestion = f"，如{'、'.join(shown[:-1])}{'或' if len(shown) > 1 else ''}{shown[-1]}" if shown else ""
         findings.append(indicator_finding(
             "missing_unit", project, indicator,
-            f"{_head(project, indicator)}{value.label}「{value.text}」只有数字，没有单位，看不出衡量的是什么。"
-            f"请写明单位，如{suggestion}。"))
+            f"{_head(project, indicator, value.cell)}{value.label}「{value.text}」只有数字，没有单位，看不出衡量的是什么。"
+            f"请写明单位{suggestion}。", value.cell))
     return findings
 
 
@@ -80,14 +86,14 @@ def percent_range(project: Project, indicator: Indicator, settings: Settings) ->
                        if t.operator == "=" and re.fullmatch(r"2[1-9]\d?(\.\d+)?", digits) else "")
             findings.append(indicator_finding(
                 "percent_out_of_range", project, indicator,
-                f"{_head(project, indicator)}{value.label}「{value.text}」超出 0%～100% 的范围{misread}。"
-                f"百分比目标应在 0 到 100 之间，如「≥95%」。"))
+                f"{_head(project, indicator, value.cell)}{value.label}「{value.text}」超出 0%～100% 的范围{misread}。"
+                f"百分比目标应在 0 到 100 之间，如「≥95%」。", value.cell))
         elif t.target == HUNDRED and t.operator in ("≥", ">"):
             meaning = "只能等于 100%" if t.operator == "≥" else "不可能达到"
             findings.append(indicator_finding(
                 "degenerate_rate", project, indicator,
-                f"{_head(project, indicator)}{value.label}「{value.text}」{meaning}。"
-                f"要求全部完成请写「100%」，否则写出可达到的下限，如「≥95%」。"))
+                f"{_head(project, indicator, value.cell)}{value.label}「{value.text}」{meaning}。"
+                f"要求全部完成请写「100%」，否则写出可达到的下限，如「≥95%」。", value.cell))
     return findings
 
 
@@ -96,16 +102,17 @@ LEFTOVER = re.compile(r"\*\*|(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])|××|……
 
 
 def template_leftover(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
-    fields = [("一级指标", indicator.level1), ("二级指标", indicator.level2), ("指标名称", indicator.name),
-              *((value.label, value.text) for value in written_values(indicator))]
+    fields = [("一级指标", indicator.level1, None), ("二级指标", indicator.level2, None),
+              ("指标名称", indicator.name, None),
+              *((value.label, value.text, value.cell) for value in written_values(indicator))]
     findings = []
-    for label, text in fields:
+    for label, text, cell in fields:
         match = LEFTOVER.search(text or "")
         if match:
             findings.append(indicator_finding(
                 "template_leftover", project, indicator,
-                f"{_head(project, indicator)}的{label}「{text}」含有表样占位符「{match.group()}」，未按实际填写。"
-                f"请换成实际内容，如「≥95%」「30人」。"))
+                f"{_head(project, indicator, cell)}的{label}「{text}」含有表样占位符「{match.group()}」，未按实际填写。"
+                f"请换成实际内容，如「≥95%」「30人」。", cell))
     return findings
 
 
@@ -157,10 +164,34 @@ def period_annual_conflict(project: Project, indicator: Indicator, settings: Set
         problem = "一年期项目的年度目标比实施周期目标更高"
     else:
         return []
+    cells = (f"（实施周期指标值在单元格 {indicator.period_cell}，年度指标值在单元格 {indicator.annual_cell}）"
+             if indicator.period_cell != indicator.annual_cell else "")
     return [indicator_finding(
         "period_annual_conflict", project, indicator,
-        f"{_head(project, indicator)}实施周期指标值「{indicator.period_value}」与年度指标值「{indicator.annual_value}」"
-        f"：{problem}。两者应一致（一年期项目写成相同的值，如都写「{indicator.annual_value}」）。")]
+        f"{_head(project, indicator, indicator.annual_cell)}实施周期指标值「{indicator.period_value}」与年度指标值"
+        f"「{indicator.annual_value}」{cells}：{problem}。两者应一致{_agreed_value(project, indicator, settings)}。",
+        indicator.annual_cell)]
+
+
+def _agreed_value(project: Project, indicator: Indicator, settings: Settings) -> str:
+    """Advice on the value both should take: one of the two as written that no other value rule
+    rejects, never the one without a unit when the other has one; none when neither will do."""
+    candidates = sorted({indicator.annual_value, indicator.period_value},
+                        key=lambda text: (not parse_target(text).unit, text != indicator.annual_value))
+    with_unit = any(parse_target(text).unit for text in candidates)
+    for text in candidates:
+        if (parse_target(text).unit or not with_unit) and passes(project, indicator, text, settings):
+            return f"（一年期项目写成相同的值，如都写「{text}」）"
+    return "：请把两处改为同一个带单位、可达到的目标值"
+
+
+def passes(project: Project, indicator: Indicator, text: str, settings: Settings) -> bool:
+    """Whether `text`, written as both values of the indicator, passes every value rule: advice must
+    never propose a value that another rule would reject."""
+    target = parse_target(text)
+    trial = replace(indicator, period_value=text, annual_value=text, operator=target.operator,
+                    target=target.target, unit=target.unit, kind=target.kind)
+    return not any(rule(project, trial, settings) for rule in VALUE_RULES if rule is not period_annual_conflict)
 
 
 def name_value_conflict(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
@@ -177,9 +208,9 @@ def name_value_conflict(project: Project, indicator: Indicator, settings: Settin
         if t.target != embedded.target or opposite:
             findings.append(indicator_finding(
                 "name_value_conflict", project, indicator,
-                f"{_head(project, indicator)}名称中写明了「{embedded.operator if embedded.operator != '=' else ''}"
+                f"{_head(project, indicator, value.cell)}名称中写明了「{embedded.operator if embedded.operator != '=' else ''}"
                 f"{embedded.target}{embedded.unit}」，{value.label}却是「{value.text}」。请只在指标值中写目标，"
-                f"名称去掉数值（如「达标率」），两处不再矛盾。"))
+                f"名称去掉数值（如「达标率」），两处不再矛盾。", value.cell))
     return findings
 
 
