@@ -132,3 +132,21 @@ def test_libreoffice_prints_every_text_in_full(city, tmp_path):
                 for value in row:
                     if isinstance(value, str) and len(value) > 4:     # every goal, indicator and message in full
                         assert printed_in_full(value, printed), (book.name, ws.title, value[:40])
+
+
+def test_the_screenshots_are_regenerated_by_the_documented_command(tmp_path):
+    from conftest import ROOT
+
+    docs = (ROOT / "docs" / "reports.md").read_text(encoding="utf-8")
+    assert "python tools/screenshots.py" in docs
+    shots = ["report-xlsx.png", "department-xlsx.png", "report-html-390.png", "email-390.png"]
+    assert all(f"screenshots/{name}" in docs and (ROOT / "docs" / "screenshots" / name).is_file() for name in shots)
+    if _soffice() is None or shutil.which("pdftoppm") is None or shutil.which("chromium") is None:
+        pytest.skip("LibreOffice, poppler-utils or Chromium is not installed (.ci/run installs them)")
+    import sys
+
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "screenshots.py"), "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    for name in shots:
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
