@@ -172,3 +172,14 @@ def test_email_without_any_settings_file_says_so(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert "错误：当前文件夹中没有设置文件 pipeline.toml" in result.output
     assert "缺少 [email] host" not in result.output
+
+
+def test_a_department_from_a_subfolder_sorts_by_name(tmp_path):
+    for path, name in ((tmp_path / "zz.csv", "某区第2局"), (tmp_path / "子" / "x.csv", "某区第1局")):
+        path.parent.mkdir(exist_ok=True)
+        dept = education_bureau()
+        dept.name = name
+        write_text(path, published_rows(dept))
+    from pipeline.run import check
+
+    assert [d.name for d in check([tmp_path]).departments] == ["某区第1局", "某区第2局"]

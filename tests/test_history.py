@@ -136,7 +136,7 @@ def test_report_html_and_summary_html_show_the_changes(two_periods):
     summary = (second.folder / "summary.html").read_text(encoding="utf-8")
     lines = re.findall(r'data-change-line="\d+"[^>]*>([^<]*)<', summary)
     assert lines == ["与上期 2026-10 相比：合计由 265.00 万元变为 292.50 万元，增加 27.50 万元。",
-                     "部门：新增 0 个，减少 0 个，金额变动 1 个。", "项目：新增 1 个，删除 1 个，金额变动 1 个。",
+                     "部门：新增 0 个，删除 0 个，金额调整 1 个。", "项目：新增 1 个，删除 1 个，金额调整 1 个。",
                      "绩效指标：新增 0 条，删除 0 条，目标值调整 1 条。", "问题：新发现 0 个，已解决 1 个。"]
 
 
@@ -178,7 +178,7 @@ def test_pipeline_diff_prints_the_changes_in_chinese_and_as_json(two_periods):
     text = invoke("diff", "2026-10", "2026-11", "--db", db)
     assert text.exit_code == 0, text.output
     assert text.output.splitlines()[:2] == ["与上期 2026-10 相比：合计由 265.00 万元变为 292.50 万元，增加 27.50 万元。",
-                                            "部门：新增 0 个，减少 0 个，金额变动 1 个。"]
+                                            "部门：新增 0 个，删除 0 个，金额调整 1 个。"]
     assert "  [指标 目标值调整] 某区教育局 / 某区教育局机关 / 教研活动经费 / 群众满意度：≥85% → ≥90%" in text.output
     as_json = invoke("diff", "2026-10", "2026-11", "--outputs", tmp_path / "outputs", "--format", "json")
     assert as_json.exit_code == 0 and json.loads(as_json.output) == second.record["changes"]

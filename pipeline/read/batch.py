@@ -41,7 +41,10 @@ class Batch:
         return sum((d.total for d in self.departments), ZERO)
 
     def sort(self) -> None:
+        """Findings errors first; departments by name, wherever in the inputs folder their file was
+        (a subfolder's department no longer comes last)."""
         self.findings.sort(key=sort_key)
+        self.departments.sort(key=lambda d: (d.name, d.file))
 
 
 def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress = no_progress) -> Batch:
