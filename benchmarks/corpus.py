@@ -2,13 +2,19 @@
 
 About 20 projects per department with realistic Chinese goals and 3–5 packed indicators each, in
 the published layout; every 7th department in the long layout, every 5th in 元, every 3rd as
-.csv (GB18030) instead of .xlsx. With --broken P, that fraction of files is broken in assorted ways
-(empty, truncated, text renamed .xlsx, header-less, a ZIP bomb, bad amounts).
+.csv (GB18030) instead of .xlsx, every 11th as a web system or office program exports it (an HTML or
+Excel 2003 XML ".xls", Excel's UTF-16 「Unicode 文本」 .txt, a ";" CSV), every 13th named in GBK bytes
+(not UTF-8, as a Windows archive unzipped on Linux gives). With --broken P, that fraction of files is broken in assorted ways
+(empty, random bytes, text renamed .xlsx, header-less, a ZIP bomb, bad amounts, a PDF named .xls, an
+encrypted workbook renamed .xls), then in turn
+each of issue 12's attacks (tests/hostile.py ATTACKS: a far cell, rows merged to XFD, sheets to row
+1,048,576, a repeated ODS row, a CSV of newlines, a sparse 20 GiB file, hidden DTDs).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 from pathlib import Path
@@ -16,7 +22,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from builders import Dept, Proj, long_rows, published_rows, write_text, write_xlsx  # noqa: E402
-from hostile import zip_bomb  # noqa: E402
+from exports import html_bytes, spreadsheetml_bytes, unicode_text_bytes, write  # noqa: E402
+from hostile import ATTACKS, encrypted, newlines_csv, zip_bomb  # noqa: E402
+
+SAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "广州市荔湾区信访局.xlsx"
+KINDS = 8 + len(ATTACKS)
 
 VERBS = ["保障", "推进", "完善", "提升", "加强", "落实", "开展", "规范"]
 OBJECTS = ["信访维稳工作", "基层医疗服务", "义务教育办学条件", "城市道路养护", "社区养老服务", "河道水环境治理",
@@ -54,7 +64,13 @@ def department(index: int, rng: random.Random, projects: int = 20) -> Dept:
 
 
 def broken(path: Path, kind: int, rng: random.Random) -> Path:
-    kind %= 6
+    kind %= KINDS
+    if kind >= 8:
+        name = list(ATTACKS)[kind - 8]
+        target = path.with_suffix(Path(name).suffix)
+        if name == "newlines.csv":
+            return newlines_csv(target, 4_000_000)       # past the row limit, a tenth of the disk
+        return ATTACKS[name][0](SAMPLE, target)
     if kind == 0:
         path = path.with_suffix(".xlsx")
         path.write_bytes(b"")
@@ -68,11 +84,29 @@ def broken(path: Path, kind: int, rng: random.Random) -> Path:
         path = write_text(path.with_suffix(".csv"), [["甲", "1"], ["乙", "2"]])
     elif kind == 4:
         path = zip_bomb(path.with_suffix(".xlsx"), inflated=1 << 30)
-    else:
+    elif kind == 5:
         rows = published_rows(department(999, rng, 5))
         rows[5][2] = "壹佰万"
         path = write_text(path.with_suffix(".csv"), rows, encoding="gb18030")
+    elif kind == 6:  # a scanned PDF saved under a workbook's name
+        path = write(path.with_suffix(".xls"), b"%PDF-1.4\n" + bytes(rng.randrange(256) for _ in range(3000)))
+    else:            # an encrypted workbook renamed .xls
+        plain = write_xlsx(path.with_suffix(".plain"), [{"name": "S", "rows": published_rows(department(998, rng, 3))}])
+        path = encrypted(plain, path.with_suffix(".xls"))
+        plain.unlink()
     return path
+
+
+def exported(stem: Path, rows: list[list], merges: list, kind: int) -> Path:
+    """The table as a web system or office program exports it, named as they name it."""
+    kind %= 4
+    if kind == 0:
+        return write(stem.with_suffix(".xls"), html_bytes(rows, encoding="gbk", merges=merges))
+    if kind == 1:
+        return write(stem.with_suffix(".xls"), spreadsheetml_bytes(rows, merges=merges))
+    if kind == 2:
+        return write(stem.with_suffix(".txt"), unicode_text_bytes(rows))
+    return write_text(stem.with_suffix(".csv"), rows, encoding="gb18030", delimiter=";")
 
 
 def generate(count: int, folder: Path, *, broken_fraction: float = 0.0, projects: int = 20, seed: int = 1) -> list[Path]:
@@ -82,6 +116,8 @@ def generate(count: int, folder: Path, *, broken_fraction: float = 0.0, projects
     paths = []
     for index in range(count):
         stem = folder / f"dept{index:05d}"
+        if index % 13 == 12:  # a name in GBK bytes, as unzipping a Windows archive on Linux gives
+            stem = folder / os.fsdecode(f"部门{index:05d}".encode("gbk"))
         if every and index % every == every - 1:
             paths.append(broken(stem, index // every, rng))
             continue
@@ -91,7 +127,9 @@ def generate(count: int, folder: Path, *, broken_fraction: float = 0.0, projects
             rows, merges = long_rows(dept, style=style)
         else:
             rows, merges = published_rows(dept, style=style), [(0, 0, 0, 6)]
-        if index % 3 == 2:
+        if index % 11 == 10:
+            paths.append(exported(stem, rows, merges, index // 11))
+        elif index % 3 == 2:
             paths.append(write_text(stem.with_suffix(".csv"), rows, encoding="gb18030"))
         else:
             paths.append(write_xlsx(stem.with_suffix(".xlsx"), [{"name": "Sheet1", "rows": rows, "merges": merges}]))

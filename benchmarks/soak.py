@@ -1,8 +1,10 @@
 """Soak test: python benchmarks/soak.py [--sizes 250 500 1000]
 
-Runs `pipeline run` on corpora of N files, 5% of them broken in assorted ways, each in a fresh
-process. Checks that every run completes, that run.json accounts for every file (the broken ones
-rejected with a finding, the rest read), and prints peak memory per N so its growth can be judged.
+Runs `pipeline run` on corpora of N files, 5% of them broken in assorted ways (issue 12's attacks
+among them: see benchmarks/corpus.py), each in a fresh process. Checks that every run completes, that
+run.json accounts for every file (the broken ones rejected with a finding, the rest read), that the
+guard turned every attack away before a reader could crash on it (no `reader_crashed`), and prints
+peak memory per N so its growth can be judged.
 """
 
 from __future__ import annotations
@@ -41,11 +43,13 @@ def soak(count: int, work: Path) -> dict:
     flagged = {f["file"] for f in record["findings"] if f["severity"] == "error"}
     assert len(statuses) == len(paths), (len(statuses), len(paths))
     assert rejected <= flagged, "a rejected file without an error finding"
+    codes = sorted({f["code"] for f in record["findings"] if f["file"] in rejected})
+    assert "reader_crashed" not in codes, "a reader crashed on a file the guard should have refused"
     for entry in record["inputs"]:
         rows = entry["rows"]
         assert rows["read"] == rows["used"] + rows["ignored"] + rows["rejected"], entry["file"]
     return {"files": count, "ok": statuses.count("ok"), "rejected": len(rejected), "seconds": round(seconds, 2),
-            "peak_mib": int(child.stdout.strip().splitlines()[-1]),
+            "peak_mib": int(child.stdout.strip().splitlines()[-1]), "codes": codes,
             "projects": sum(d["projects"] for d in record["departments"])}
 
 
@@ -57,7 +61,8 @@ def main() -> None:
         results = [soak(n, Path(work)) for n in args.sizes]
     for r in results:
         print(f"N={r['files']:5d}  ok={r['ok']:5d}  rejected={r['rejected']:3d}  projects={r['projects']:6d}  "
-              f"{r['seconds']:7.2f} s  peak {r['peak_mib']:5d} MiB  ({r['peak_mib'] / r['files']:.2f} MiB/file)")
+              f"{r['seconds']:7.2f} s  peak {r['peak_mib']:5d} MiB  ({r['peak_mib'] / r['files']:.2f} MiB/file)  "
+              f"rejected as {', '.join(r['codes']) or '-'}")
     first, last = results[0], results[-1]
     growth = (last["peak_mib"] / first["peak_mib"]) / (last["files"] / first["files"])
     print(f"peak memory grew {last['peak_mib'] / first['peak_mib']:.2f}x for {last['files'] / first['files']:.0f}x "

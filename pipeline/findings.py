@@ -16,9 +16,12 @@ SEVERITY_LABEL = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 CODES: dict[str, tuple[str, str]] = {
     # reading and layout
     "unreadable_file": (ERROR, "a file could not be opened as a spreadsheet or text table"),
-    "unsafe_file": (ERROR, "a file was turned away before parsing: too large, a zip bomb, an XML DTD"),
+    "unsafe_file": (ERROR, "a file was turned away before parsing: too large, a zip bomb, an XML DTD, "
+                           "a sheet grid or merged area over the limits"),
+    "reader_crashed": (ERROR, "the reading process died on a file (native crash, out of memory, time limit)"),
     "encrypted_file": (ERROR, "a password-protected workbook; the clerk must save an unencrypted copy"),
     "no_table": (ERROR, "a file holds no 绩效目标表 header on any sheet"),
+    "read_note": (INFO, "how a file was read: by its content under another extension, NUL bytes or Ctrl-Z skipped"),
     "sheet_without_table": (INFO, "a sheet of a workbook that has tables elsewhere holds none"),
     "missing_department_name": (WARNING, "no 部门名称 line; the department was taken from a unit row or the file name"),
     "unknown_money_unit": (WARNING, "the 单位 line names no known money unit; 万元 was assumed"),
@@ -28,6 +31,24 @@ CODES: dict[str, tuple[str, str]] = {
     "duplicate_project": (WARNING, "the same project name twice under one spending unit"),
     "duplicate_sheet": (WARNING, "a sheet repeats a department read from another sheet of the same workbook; not added"),
     "duplicate_department": (WARNING, "the same department came in two files; the newest is used"),
+    # per-project forms (read/forms.py, review/rules/forms.py)
+    "duplicate_form": (WARNING, "the same department's same project came as a form in two files; the newest is used"),
+    "form_table_mismatch": (WARNING, "a form and the department's published table disagree on a project"),
+    "form_missing_name": (WARNING, "a form with no 项目名称 value"),
+    "form_no_money_unit": (WARNING, "a form that states no money unit; 万元 was assumed"),
+    "form_bad_period": (WARNING, "a form's project period or date could not be read"),
+    "form_unread_cell": (WARNING, "a header text of a form that no label took"),
+    "form_empty_block": (WARNING, "one of a form's two indicator value blocks (period, annual) is empty"),
+    "form_blocks_differ": (WARNING, "the period and annual blocks of a form list different indicators on a row"),
+    "form_sum_mismatch": (ERROR, "a form's annual total differs from its parts"),
+    "form_subtotal_mismatch": (ERROR, "a form's 小计 line differs from the sum of its items"),
+    "form_annual_exceeds_period": (ERROR, "a form's annual money exceeds its whole-period money"),
+    "form_period_total_mismatch": (WARNING, "a project within one year whose annual and period money differ"),
+    "form_missing_period_goal": (WARNING, "a multi-year project's form without a period goal"),
+    "form_same_goals": (INFO, "a form whose period and annual goals are identical"),
+    "form_missing_value": (ERROR, "a 三级指标 of a form without a value"),
+    "form_period_reversed": (ERROR, "a form's project start is after its end"),
+    "form_date_outside_period": (WARNING, "a 时效 indicator's date falls outside the project period"),
     # money
     "bad_amount": (ERROR, "an amount cell holds something that is not a number"),
     "formula_without_value": (ERROR, "an amount cell is a formula stored without its computed value"),
@@ -62,6 +83,8 @@ CODES: dict[str, tuple[str, str]] = {
     "missing_submission": (WARNING, "a control figure for a department that sent no table"),
     "no_control_figure": (WARNING, "a department with a table but no control figure"),
     "expected_total_mismatch": (ERROR, "the grand total differs from --expect-total"),
+    # what a workbook cell can hold (review/cell_length.py)
+    "text_too_long": (WARNING, "a text over the 32,767 characters an Excel cell holds; the workbooks shorten it, the CSVs keep it"),
 }
 
 
@@ -85,6 +108,16 @@ TITLES: dict[str, str] = {
     "expected_total_mismatch": "合计与预期金额不符",
     "duplicate_sheet": "工作表重复", "formula_without_value": "公式没有计算结果", "formula_error": "公式结果为错误值",
     "negative_amount": "金额为负数", "implausible_amount": "金额大得不合理",
+    "duplicate_form": "申报表重复报送", "form_annual_exceeds_period": "年度资金超过实施期资金",
+    "form_bad_period": "实施期间无法读取", "form_blocks_differ": "实施期与年度指标不对应",
+    "form_date_outside_period": "时效日期超出实施期", "form_empty_block": "指标值栏空缺",
+    "form_missing_name": "申报表缺少项目名称", "form_missing_period_goal": "缺少实施期目标",
+    "form_missing_value": "指标缺少指标值", "form_no_money_unit": "申报表未写金额单位",
+    "form_period_reversed": "实施期间起止颠倒", "form_period_total_mismatch": "年度与实施期资金不符",
+    "form_same_goals": "实施期与年度目标相同", "form_subtotal_mismatch": "申报表小计不符",
+    "form_sum_mismatch": "申报表资金合计不符", "form_table_mismatch": "申报表与汇总表不符",
+    "form_unread_cell": "申报表有未识别的栏目", "read_note": "读取说明", "reader_crashed": "读取程序中断",
+    "text_too_long": "文字超过单元格上限",
 }
 
 

@@ -159,6 +159,17 @@ class Project:
     columns: dict[str, int]        # field -> 0-based column, to name amount cells in findings
     indicators: list[Indicator] = field(default_factory=list)
     amounts_ok: bool = True        # False when an amount cell was unreadable (reported as bad_amount)
+    # what a per-project form (申报表) carries beyond the published table's row
+    layout: str = "table"          # "table" (a row of a published table) | "form" (a 申报表 of its own)
+    period_total: Decimal | None = None   # whole-period money (资金总额 / 中期…预算) where printed, 万元
+    period_goal: str = ""          # 中期目标 / 实施期绩效目标 / 实施周期总目标
+    period_start: str = ""         # project period as YYYY-MM ("" when not printed or unreadable)
+    period_end: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)  # 项目属性, 项目负责人及电话… label -> value
+    cells: dict[str, Source] = field(default_factory=dict)    # field -> the cell it was read from
+    form_range: str = ""           # the form's cell range on its sheet (A1:H30); "" for a table row
+    # a form's 小计 lines checked against their items: field (fiscal, other) -> the sum of its printed items
+    item_sums: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -186,6 +197,8 @@ class Department:
     extra_totals: list[tuple[Amounts, Source]] = field(default_factory=list)  # 合计 rows after the first
     # 本页合计 rows of a printed table: (amounts, source, how many of the department's projects stood above)
     page_totals: list[tuple[Amounts, Source, int]] = field(default_factory=list)
+    layout: str = "table"          # "form" when compiled from per-project forms (no declared 合计)
+    code: str = ""                 # the department's code where a form prints one ([015001]…)
 
     @property
     def projects(self) -> list[Project]:

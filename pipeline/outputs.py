@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.errors import RunLocked, UsageError
+from pipeline.errors import RunLocked, UsageError, os_cause, shown_path
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # the names a recipient sees for the run folder's reports (e-mail attachments, and the reports' own text)
@@ -64,11 +64,30 @@ def outputs_lock(outputs: Path) -> Iterator[None]:
     except Timeout as exc:
         raise RunLocked(f"另一次运行正在写入输出文件夹 {outputs}，请等它结束后再运行。") from exc
     except OSError as exc:
-        raise UsageError(f"无法写入输出文件夹 {outputs}：{exc.strerror or exc}。请用 --outputs 指定一个可写的文件夹。") from exc
+        raise UsageError(f"无法写入输出文件夹 {shown_path(outputs)}：{os_cause(exc)}。"
+                         "请用 --outputs 指定一个可写的文件夹。") from exc
     try:
         yield
     finally:
         lock.release()
+
+
+@contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C off for the few milliseconds a finished run is swapped in and recorded, so an
+    interrupt never leaves a new run folder without its history record (the run then simply
+    finishes). Only the main thread receives signals; elsewhere this does nothing."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def write_run_folder(outputs: Path, period: str, write: Callable[[Path], None],
@@ -76,32 +95,41 @@ def write_run_folder(outputs: Path, period: str, write: Callable[[Path], None],
     """Call `write(folder)` on a fresh staging folder, then swap it in as `outputs/period`.
 
     `commit` (the history's transaction) runs once the new folder is in place and before the previous
-    one is deleted: when it fails, the previous folder is put back, so neither claims the run."""
+    one is deleted: when it fails, the previous folder is put back, so neither claims the run. The swap
+    and the commit are safe from Ctrl-C (`uninterrupted`)."""
     final = outputs / period
     staging = outputs / f".{period}.staging-{os.getpid()}"
     previous = outputs / f".{period}.previous-{os.getpid()}"
     recover(outputs, period)
     if staging.exists():
         shutil.rmtree(staging)
-    staging.mkdir(parents=True)
     try:
+        staging.mkdir(parents=True)
         write(staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:  # Ctrl-C included: the half-written staging folder goes, whole
+        with uninterrupted():
+            shutil.rmtree(staging, ignore_errors=True)
         raise
-    if final.exists():
-        os.replace(final, previous)
-    os.replace(staging, final)
-    if commit is not None:
+    with uninterrupted():
         try:
-            commit()
-        except BaseException:
-            os.replace(final, staging)
-            if previous.exists():
+            if final.exists():
+                os.replace(final, previous)
+            os.replace(staging, final)
+        except BaseException:  # a failing rename between the two: put the previous run back
+            if previous.exists() and not final.exists():
                 os.replace(previous, final)
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    shutil.rmtree(previous, ignore_errors=True)
+        if commit is not None:
+            try:
+                commit()
+            except BaseException:
+                os.replace(final, staging)
+                if previous.exists():
+                    os.replace(previous, final)
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+        shutil.rmtree(previous, ignore_errors=True)
     return final
 
 

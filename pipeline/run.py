@@ -38,9 +38,9 @@ class RunResult:
     changes: Changes | None = None  # since the latest earlier period (what record["changes"] says)
 
 
-def require_tables(paths: list[Path], advice: str) -> None:
+def require_tables(paths: list[Path], advice: str, exclude: list[Path] = ()) -> None:
     """A usage error when the paths hold no table file at all: nothing to read is never a passing run."""
-    if not discover(paths)[0]:
+    if not discover(paths, exclude)[0]:
         raise UsageError(f"{'、'.join(str(p) for p in paths)} 中没有任何表格文件（.xlsx .xls .ods .csv .txt 等）。{advice}")
 
 
@@ -84,13 +84,13 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
     if not inputs.is_dir():
         raise UsageError(f"输入文件夹 {inputs} 不存在。请先建立它并放入各部门的报表，或用 --inputs 指定。")
     # an empty (or mistyped) folder must not replace a good month's results with an empty run
-    require_tables([inputs], "本期结果未写出，请确认文件夹是否正确。")
+    require_tables([inputs], "本期结果未写出，请确认文件夹是否正确。", [outputs])
     controls = read_controls(settings.controls) if settings.controls else None
     limits = limits_of(settings)
     history_file = history_path(settings, outputs)
     started = datetime.now().astimezone().isoformat(timespec="seconds")
     with outputs_lock(outputs), open_history(history_file) as history:
-        batch = read_batch([inputs], limits, progress)
+        batch = read_batch([inputs], limits, progress, exclude=[outputs])  # outputs inside inputs: not input
         review_batch(batch, settings, controls, str(inputs))
         batch.sort()
         record = run_record(batch, period, started)

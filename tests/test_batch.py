@@ -14,13 +14,17 @@ def test_bad_files_are_rejected_beside_a_good_one(tmp_path):
     batch = read_checked([tmp_path])
     status = {i.file: (i.status, i.rows.read, i.rows.rejected) for i in batch.inputs}
     assert status == {
-        "empty.csv": ("rejected", 0, 0), "empty.xlsx": ("rejected", 0, 0), "fake.xlsx": ("rejected", 0, 0),
+        "empty.csv": ("rejected", 0, 0), "empty.xlsx": ("rejected", 0, 0), "fake.xlsx": ("rejected", 1, 1),
         "good.xlsx": ("ok", 9, 0), "headerless.csv": ("rejected", 2, 2), "truncated.xlsx": ("rejected", 0, 0),
     }
-    codes = {f.file: f.code for f in batch.findings}
-    assert codes == {"empty.csv": "no_table", "empty.xlsx": "unreadable_file", "fake.xlsx": "unreadable_file",
+    # text renamed .xlsx is read as the text it is (with a note saying so), and holds no table
+    (note,) = [f for f in batch.findings if f.code == "read_note"]
+    assert note.file == "fake.xlsx" and "实际是文本表格" in note.message
+    errors = [f for f in batch.findings if f.code != "read_note"]
+    codes = {f.file: f.code for f in errors}
+    assert codes == {"empty.csv": "unreadable_file", "empty.xlsx": "unreadable_file", "fake.xlsx": "no_table",
                      "headerless.csv": "no_table", "truncated.xlsx": "unreadable_file"}
-    for f in batch.findings:
+    for f in errors:
         assert f.message.startswith(f"文件「{f.file}」") and f.severity == "error"
     assert [d.name for d in batch.departments] == ["某区教育局"]
 

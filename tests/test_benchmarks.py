@@ -41,3 +41,12 @@ def test_the_soak_script_accounts_for_every_file():
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "N=   40  ok=   38  rejected=  2" in done.stdout
+
+
+def test_the_hostile_benchmark_bounds_time_and_memory():
+    attacks = ["far_cell.xlsx", "repeated_row.ods", "far_cell.xlsx, grid limit lifted"]
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "hostile.py"), "--attacks", *attacks],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "all 3 cases within" in done.stdout
+    assert "reader_crashed" in done.stdout and done.stdout.count("unsafe_file") == 2

@@ -37,8 +37,10 @@ def test_run_on_the_bundled_sample_writes_the_run_folder(tmp_path, sample):
     projects = (folder / "projects.csv").read_bytes()
     assert projects.startswith("\ufeff".encode())  # BOM so Excel reads the Chinese
     lines = projects.decode("utf-8-sig").splitlines()
+    # the original columns stay first and in order; columns are only added at the end
     assert lines[0] == ("department,spending_unit,project,total,fiscal,special_account,other,goal,indicators,"
-                        "source_file,source_sheet,source_row,unreadable")
+                        "source_file,source_sheet,source_row,unreadable,layout,period_total,period_start,period_end,"
+                        "period_goal,source_range")
     assert len(lines) == 11 and ",100.00,100.00,0.00,0.00," in lines[1]
     indicators = (folder / "indicators.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(indicators) == 34

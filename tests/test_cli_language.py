@@ -107,8 +107,8 @@ def test_each_rejected_file_is_listed_once_with_a_chinese_reason(tmp_path, sampl
     out = result.output
     assert out.count("坏.xlsx") == 1 and out.count("空.xlsx") == 1 and out.count("无表.csv") == 1
     assert "EOCD" not in out and "Zip" not in out
-    assert "[拒收] 空.xlsx：是空文件（0 字节）" in out
-    assert "[拒收] 坏.xlsx：无法作为电子表格打开" in out
+    assert "[拒收] 空.xlsx：无法作为电子表格打开：文件是空的（0 字节）" in out
+    assert "[拒收] 坏.xlsx：" in out
     assert "[拒收] 无表.csv：文件中没有找到项目支出绩效目标表" in out
     assert "：中没有找到" not in out
     assert "不含拒收的 3 个文件" in out

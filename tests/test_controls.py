@@ -78,7 +78,7 @@ def test_a_missing_or_unsupported_controls_file(tmp_path):
     (tmp_path / "控制数.pdf").write_bytes(b"%PDF")
     with pytest.raises(UsageError, match="格式不支持"):
         read_controls(tmp_path / "控制数.pdf")
-    (tmp_path / "坏.xlsx").write_bytes(b"not a workbook")
+    (tmp_path / "坏.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
     with pytest.raises(UsageError, match="无法读取"):
         read_controls(tmp_path / "坏.xlsx")
 

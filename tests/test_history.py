@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from builders import DEFAULT_INDICATORS, Dept, Proj, education_bureau, published_rows, write_xlsx
 from pipeline.cli import app
 from pipeline.errors import UsageError
-from pipeline.history.store import PAUSE_VARIABLE, SCHEMA_VERSION, history_path, open_history
+from pipeline.history.store import SCHEMA_VERSION, history_path, open_history
 from pipeline.report.xlsx import CHANGES_HEADER_ROW
 from pipeline.run import run
 from pipeline.settings import Settings, load_settings
@@ -276,6 +276,26 @@ def big_department(projects: int) -> Dept:
     return Dept("某大局", [("某大局", [Proj(f"项目{n:05d}", fiscal="1.00") for n in range(projects)])])
 
 
+# `pipeline` whose history transaction holds its COMMIT back for a minute after writing its rows, so the
+# test can kill the process at that moment (the hook lives here, not in the product)
+PAUSED_RUN = """
+import contextlib, sys, time
+from pipeline.history import store
+
+original = store.History.transaction
+
+@contextlib.contextmanager
+def paused(self):
+    with original(self) as db:
+        yield db
+        time.sleep(60)
+
+store.History.transaction = paused
+from pipeline.cli import app
+app(sys.argv[1:], prog_name="pipeline")
+"""
+
+
 @pytest.mark.parametrize("period, inputs", [
     ("2026-11", [november()]),                          # re-running a recorded period: its old record must survive
     ("2026-12", [november(), big_department(6_000)]),   # enough rows that SQLite writes pages into the file itself
@@ -289,9 +309,8 @@ def test_a_run_killed_while_recording_leaves_the_database_as_it_was(tmp_path, pe
     before, size = database_content(db), db.stat().st_size
     write_inputs(tmp_path / "inputs", *inputs)
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "run", "-q", "-i", str(tmp_path / "inputs"), "-o",
-         str(tmp_path / "outputs"), "-p", period],
-        env={**os.environ, PAUSE_VARIABLE: "60"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [sys.executable, "-c", PAUSED_RUN, "run", "-q", "-i", str(tmp_path / "inputs"), "-o",
+         str(tmp_path / "outputs"), "-p", period], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     journal = db.with_name(db.name + "-journal")
     deadline = time.monotonic() + 120
     while not journal.exists() and process.poll() is None and time.monotonic() < deadline:

@@ -29,12 +29,16 @@ def rejected(path, limits=Limits()):
 def test_empty_file(tmp_path):
     (tmp_path / "empty.xlsx").write_bytes(b"")
     f = rejected(tmp_path / "empty.xlsx")
-    assert f.code == "unreadable_file" and "是空文件（0 字节）" in f.message
+    assert f.code == "unreadable_file" and "无法作为电子表格打开" in f.message
 
 
-def test_text_renamed_xlsx(tmp_path):
+def test_text_renamed_xlsx_is_read_as_text_and_says_so(tmp_path):
     (tmp_path / "renamed.xlsx").write_text("项目名称,总计\n甲,1\n", encoding="utf-8")
-    assert rejected(tmp_path / "renamed.xlsx").code == "unreadable_file"
+    batch = read_checked([tmp_path / "renamed.xlsx"])
+    assert [i.status for i in batch.inputs] == ["ok"]
+    (note,) = [f for f in batch.findings if f.code == "read_note"]
+    assert note.severity == "info"
+    assert "实际是文本表格" in note.message and "扩展名却是 .xlsx" in note.message
 
 
 def test_truncated_zip(tmp_path, good):
@@ -173,3 +177,224 @@ def test_a_resubmission_is_recognised_whatever_the_spacing_of_the_name(tmp_path)
     batch = read_checked([tmp_path])
     assert [d.file for d in batch.departments] == ["b.csv"]
     assert [f.code for f in batch.findings] == ["duplicate_department"]
+
+
+# ---- issue 12: files that cost a reader far more than their size -------------------------------------
+
+from conftest import SAMPLE  # noqa: E402
+from hostile import ATTACKS, far_cell, overlapping_merges, sparse  # noqa: E402
+
+
+def beside_the_sample(tmp_path, name):
+    """A folder holding a copy of the bundled sample and the attack `name` built from it."""
+    import shutil
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = shutil.copy(SAMPLE, folder / "good.xlsx")
+    build = ATTACKS[name][0]
+    build(good, folder / name)
+    return folder
+
+
+def assert_the_good_file_is_whole(departments):
+    (good,) = [d for d in departments if d["file"] == "good.xlsx"]
+    assert (good["projects"], good["total"], good["reconciled"]) == (10, "308.00", True)
+
+
+@pytest.mark.parametrize("name", ATTACKS)
+def test_each_attack_costs_only_its_own_file_in_pipeline_run(tmp_path, name):
+    import json
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    _, status, code, words = ATTACKS[name]
+    folder = beside_the_sample(tmp_path, name)
+    result = CliRunner().invoke(app, ["run", "-q", "-i", str(folder), "-o", str(tmp_path / "out"), "-p", "2026-11"])
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)   # no crash of the run itself
+    assert result.exit_code == (1 if status == "rejected" else 0), result.output
+    record = json.loads((tmp_path / "out" / "2026-11" / "run.json").read_text(encoding="utf-8"))
+    entry = {i["file"]: i for i in record["inputs"]}
+    assert entry["good.xlsx"]["status"] == "ok" and entry[name]["status"] == status
+    assert_the_good_file_is_whole(record["departments"])
+    errors = [f for f in record["findings"] if f["file"] == name and f["severity"] == "error"]
+    if status == "rejected":
+        (f,) = errors
+        assert f["code"] == code and words in f["message"] and words in entry[name]["reason"]
+    else:
+        assert errors == []
+
+
+@pytest.mark.parametrize("name", ATTACKS)
+def test_each_attack_costs_only_its_own_file_in_pipeline_check(tmp_path, name):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    _, status, code, words = ATTACKS[name]
+    folder = beside_the_sample(tmp_path, name)
+    result = CliRunner().invoke(app, ["check", str(folder)])
+    assert result.exit_code == (1 if status == "rejected" else 0), result.output
+    assert "Traceback" not in result.output
+    assert "广州市荔湾区信访局：项目 10 个，指标 33 条，计算 308.00 万元" in result.output
+    if status == "rejected":
+        assert f"[拒收] {name}：" in result.output and words in result.output
+
+
+def test_the_merged_rows_are_filled_only_inside_the_sheet(tmp_path):
+    from pipeline.read.sheets import read_workbook
+
+    path = ATTACKS["merged_rows.xlsx"][0](SAMPLE, tmp_path / "m.xlsx")
+    (sheet,) = read_workbook(path)
+    assert len(sheet.rows) == 1216 and {len(r) for r in sheet.rows} == {7}
+    assert (20, 6) in sheet.merged_from and len(sheet.merged_from) < 10_000
+
+
+def test_a_native_abort_of_the_reader_rejects_that_file_and_the_batch_goes_on(tmp_path, monkeypatch):
+    """With the grid limit lifted, the far cell reaches calamine, which aborts (SIGABRT) in its worker."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    folder = beside_the_sample(tmp_path, "far_cell.xlsx")
+    (tmp_path / "pipeline.toml").write_text("[limits]\nmax_cells = 1e18\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for command in (["check", str(folder)], ["run", "-q", "-i", str(folder), "-o", str(tmp_path / "out"), "-p", "2026-11"]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+    check = CliRunner().invoke(app, ["check", str(folder)])
+    assert "[拒收] far_cell.xlsx：读取程序在读取本文件时异常终止（信号 SIGABRT" in check.output
+    assert "广州市荔湾区信访局：项目 10 个，指标 33 条，计算 308.00 万元" in check.output
+
+
+def test_the_memory_ceiling_and_the_time_limit_each_cost_one_file(tmp_path):
+    from hostile import far_sheets
+
+    far_sheets(tmp_path / "far.xlsx", sheets=3)
+    overlapping_merges(SAMPLE, tmp_path / "slow.xlsx", count=40_000)
+    batch = read_checked([tmp_path / "far.xlsx", SAMPLE], Limits(max_cells=10 ** 18, max_reader_mb=300))
+    assert [(i.file, i.status) for i in batch.inputs] == [("far.xlsx", "rejected"), (SAMPLE.name, "ok")]
+    assert [f.code for f in batch.findings if f.severity == "error"] == ["reader_crashed"]
+    batch = read_checked([tmp_path / "slow.xlsx"], Limits(max_merged_cells=10 ** 18, max_read_seconds=0.05))
+    (f,) = [f for f in batch.findings if f.severity == "error"]
+    assert f.code == "reader_crashed" and "0.05 秒" in f.message
+
+
+def test_size_is_judged_from_stat_before_a_byte_is_hashed(tmp_path):
+    big = sparse(tmp_path / "big.xlsx")
+    (tmp_path / "link.xlsx").symlink_to(big)              # links are never followed (discover.py)
+    batch = read_checked([tmp_path])
+    status = {i.file: (i.status, i.sha256) for i in batch.inputs}
+    assert status == {"big.xlsx": ("rejected", None), "link.xlsx": ("skipped", None)}
+    (f,) = batch.findings
+    assert f.code == "unsafe_file" and "文件大小 20,480 MB，超过上限 100 MB" in f.message
+
+
+def test_outcomes_come_back_in_file_order_whatever_the_number_of_workers(tmp_path):
+    from pipeline.read.worker import ReaderPool
+
+    paths = [far_cell(SAMPLE, tmp_path / "far.xlsx"), SAMPLE, tmp_path / "missing.xlsx",
+             overlapping_merges(SAMPLE, tmp_path / "merges.xlsx")] * 3
+    lifted = Limits(max_cells=10 ** 18)
+    results = []
+    for workers in (1, 3):
+        with ReaderPool(lifted, workers) as pool:
+            results.append([(o.code, o.sha256, o.sheets and len(o.sheets[0].rows)) for o in pool.read(paths)])
+    assert results[0] == results[1]
+    assert [code for code, _, _ in results[0][:4]] == ["reader_crashed", None, "unreadable_file", "unsafe_file"]
+    assert results[0][1][2] == 15
+
+
+SHEETS = {   # worksheet XML -> (rows, cols, merged) of the grid a reader builds
+    "formatting only at XFD1048576":
+        (b'<worksheet><dimension ref="A1:XFD1048576"/><sheetData><row r="2"><c r="B2" t="s"><v>0</v></c>'
+         b'<c r="C2" s="1"></c><c r="H2" s="1"/></row><row r="3"><c r="C3"><is><t>x</t></is></c></row>'
+         b'<row r="1048576"><c r="XFD1048576" s="1"/></row></sheetData><mergeCells><mergeCell ref="A1:XFD1"/>'
+         b'<mergeCell ref="Z9:Z10"/></mergeCells><extLst><ext><xm:f>Sheet1!A1</xm:f></ext></extLst></worksheet>',
+         (3, 3, 2 + 1)),         # A1:C1 inside the grid fills 2 cells; Z9:Z10 outside counts 1
+    "cells without r, a comment and a PI":
+        (b'<?xml version="1.0"?><!-- a comment --><?pi x?><worksheet><sheetData><row r="2"><c t="s"><v>0</v></c>'
+         b'<c><v>1</v></c><c s="1"/></row><row><c><f>A1</f></c></row></sheetData></worksheet>', (3, 2, 0)),
+    "a prefixed worksheet with the far cell":
+        (b'<x:worksheet xmlns:x="urn:x"><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>'
+         b'<x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>',
+         (1_048_576, 16_384, 0)),
+}
+
+
+@pytest.mark.parametrize("name", SHEETS)
+def test_a_sheet_is_measured_by_its_content_not_its_formatting(name):
+    import io
+
+    from pipeline.read.grid import NeedsExact, scan_part
+
+    xml, expected = SHEETS[name]
+    (exact,) = scan_part(io.BytesIO(xml), "sheet1.xml", exact=True)
+    assert (exact.rows, exact.cols, exact.merged) == expected
+    try:
+        (fast,) = scan_part(io.BytesIO(xml), "sheet1.xml")
+    except NeedsExact:
+        assert b"<c>" in xml or b"x:c" in xml            # the byte scan vouches only for <c r="...">
+    else:
+        assert fast == exact
+
+
+def test_the_byte_scan_agrees_with_expat_across_its_buffer_cuts():
+    import io
+
+    from pipeline.read.grid import scan_part
+
+    cells = "".join(f'<c r="B{r}" s="1"/><c r="C{r}" s="1"></c><c r="{"D" if r % 7 else "AB"}{r}"><v>{r}</v></c>'
+                    for r in range(1, 60_000))
+    xml = f'<worksheet><sheetData>{cells}<c r="Q70000" s="2"/></sheetData></worksheet>'.encode()
+    assert len(xml) > 3 << 20                                # several megabyte buffers
+    (fast,), (exact,) = scan_part(io.BytesIO(xml), "s"), scan_part(io.BytesIO(xml), "s", exact=True)
+    assert fast == exact and (fast.rows, fast.cols) == (59_999, 28)
+
+
+def test_an_ods_is_measured_with_its_repeats_but_not_its_blank_tail(tmp_path):
+    import zipfile
+
+    from hostile import ods_of
+    from pipeline.read.grid import scan_part
+
+    cell = '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+    blank = '<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    rows = (f'<table:table-row table:number-rows-repeated="3"><table:table-cell table:number-columns-repeated="2"/>'
+            f'{cell}<table:table-cell table:number-columns-repeated="4">'
+            f'<text:p>y</text:p></table:table-cell></table:table-row>{blank}')
+    path = ods_of(tmp_path / "t.ods", rows)
+    with zipfile.ZipFile(path) as archive, archive.open("content.xml") as stream:
+        (extent,) = scan_part(stream, "content.xml")
+    assert (extent.sheet, extent.rows, extent.cols) == ("Sheet1", 3, 7)
+
+
+def test_the_100k_row_workbook_passes_the_guard(tmp_path):
+    """The largest real table, as a worksheet part: 100,000 rows of 7 columns with a merged title (the
+    table itself is read whole, as text, by test_a_100k_row_sheet_is_read_whole)."""
+    import io
+
+    from pipeline.read.grid import scan_part
+    from pipeline.read.guard import check_extents
+
+    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{col}{r}"><v>1</v></c>' for col in "ABCDEFG") + "</row>"
+                   for r in range(1, 100_001))
+    xml = f'<worksheet><sheetData>{rows}</sheetData><mergeCells><mergeCell ref="A1:G1"/></mergeCells></worksheet>'
+    extents = scan_part(io.BytesIO(xml.encode()), "sheet1.xml")
+    check_extents(extents, Limits())
+    assert extents[0].cells == 700_000 and Limits().max_cells >= 5 * extents[0].cells
+
+
+def test_the_workers_need_no_fork(tmp_path):
+    """spawn, as on Windows: the same outcomes, a crash included, from fresh interpreters."""
+    from pipeline.read.worker import ReaderPool
+
+    paths = [far_cell(SAMPLE, tmp_path / "far.xlsx"), SAMPLE]
+    with ReaderPool(Limits(max_cells=10 ** 18), 2, start_method="spawn") as pool:
+        far, good = pool.read(paths)
+    assert far.code == "reader_crashed" and "SIGABRT" in far.reason
+    assert good.code is None and [len(s.rows) for s in good.sheets] == [15]

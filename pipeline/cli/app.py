@@ -8,6 +8,7 @@ registered here wrapped in `translated`. Heavy libraries are imported inside the
 from __future__ import annotations
 
 import functools
+import sqlite3
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -51,20 +52,45 @@ def main(ctx: typer.Context,
     ctx.obj = Session(debug=debug)
 
 
+INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C (128 + SIGINT)
+
+
 def translated(command):
-    """Run a command; a PipelineError becomes `错误：…` on stderr and its exit code (the only place)."""
+    """Run a command; what stops it becomes one line on stderr and an exit code, never a traceback (the
+    only place): a PipelineError its own message and code, Ctrl-C 130, a system fault (disk full, no
+    permission, a path too long) or a history database that cannot be written 2. `--debug` shows the
+    traceback."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
         except PipelineError as exc:
-            if getattr(_session(), "debug", False):
-                raise
-            typer.echo(f"错误：{exc.message}", err=True)
-            raise typer.Exit(exc.exit_code) from None
+            _stop(f"错误：{exc.message}", exc.exit_code)
+        except KeyboardInterrupt:
+            _stop("已中断（Ctrl-C）：本次运行没有完成，未写出任何结果；上一次的结果和历史数据库保持原样。", INTERRUPTED)
+        except OSError as exc:
+            _stop(f"错误：{_fault(exc)}", 2)
+        except sqlite3.Error as exc:
+            _stop(f"错误：历史数据库无法读写（{exc}）：可能是磁盘已满或文件只读；以前各期的记录未受影响。", 2)
 
     return wrapper
+
+
+def _stop(line: str, code: int):
+    if getattr(_session(), "debug", False):
+        raise  # noqa: PLE0704 - re-raise the exception being handled, with its traceback
+    typer.echo(line, err=True)
+    raise typer.Exit(code) from None
+
+
+def _fault(exc: OSError) -> str:
+    """A system fault as one line: its cause, the path, and that nothing earlier was harmed."""
+    from pipeline.errors import os_cause, shown_path
+
+    where = f"（{shown_path(exc.filename)}）" if exc.filename else ""
+    return (f"{os_cause(exc)}{where}，本次运行未完成：上一次的结果和历史数据库保持原样。"
+            "请腾出磁盘空间、检查文件夹权限或换一个较短的路径后重新运行。")
 
 
 def _session() -> Session | None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline.history.changes import Changes, compare
-from pipeline.errors import UsageError
+from pipeline.errors import UsageError, os_cause, shown_path
 from pipeline.findings import Finding
 from pipeline.money import EXACT, FEN
 from pipeline.outputs import check_period
@@ -36,8 +35,6 @@ from pipeline.history.snapshot import DepartmentState, IndicatorState, InputStat
 
 DEFAULT_NAME = "history.sqlite"
 HELP = "请参阅 docs/settings.md 的 [history] 一节"
-# seconds to sleep inside the write transaction, before COMMIT: lets a test kill a run at that moment
-PAUSE_VARIABLE = "PIPELINE_HISTORY_PAUSE"
 
 INT64 = 2 ** 63 - 1
 TABLES = ("inputs", "departments", "projects", "indicators", "findings", "runs")  # children before runs
@@ -78,15 +75,17 @@ def history_path(settings: Settings, outputs: Path) -> Path:
 @contextmanager
 def open_history(path: Path, *, create: bool = True) -> Iterator["History"]:
     """The history database at `path`, migrated to the current schema; created when missing and `create`."""
-    if not path.exists():
-        if not create:
-            raise UsageError(f"历史数据库 {path} 不存在：还没有记录过任何一期。请先运行 pipeline run，"
-                             "或用 --db 指定数据库文件。")
-        path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        if not path.exists():
+            if not create:
+                raise UsageError(f"历史数据库 {shown_path(path)} 不存在：还没有记录过任何一期。请先运行 pipeline run，"
+                                 "或用 --db 指定数据库文件。")
+            path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    except OSError as exc:
+        raise UsageError(f"无法建立历史数据库 {shown_path(path)}：{os_cause(exc)}。{WHERE_ELSE}") from None
     except sqlite3.Error as exc:
-        raise UsageError(f"无法打开历史数据库 {path}：{exc}。") from None
+        raise UsageError(f"无法打开历史数据库 {shown_path(path)}：{_sqlite_cause(path, exc)}。{WHERE_ELSE}") from None
     try:
         connection.execute("PRAGMA foreign_keys = ON")
         history = History(connection, path)
@@ -94,6 +93,16 @@ def open_history(path: Path, *, create: bool = True) -> Iterator["History"]:
         yield history
     finally:
         connection.close()
+
+
+WHERE_ELSE = "请在 pipeline.toml 的 [history] path（或 --db）中换一个较短、可写的路径；以前各期的记录未受影响"
+SQLITE_MAX_PATH = 512   # SQLite's unix VFS refuses longer full paths, even where the system accepts them
+
+
+def _sqlite_cause(path: Path, exc: sqlite3.Error) -> str:
+    if len(os.fsencode(os.path.abspath(path))) > SQLITE_MAX_PATH:
+        return f"路径太长（SQLite 只接受 {SQLITE_MAX_PATH} 字节以内的路径）"
+    return f"SQLite 打不开这个文件（{exc}：所在文件夹可能不可写，或磁盘已满）"
 
 
 class History:
@@ -160,9 +169,6 @@ class History:
                     for table, values in rows.items():
                         if values:
                             db.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(values[0]))})", values)
-                    pause = os.environ.get(PAUSE_VARIABLE)
-                    if pause:
-                        time.sleep(float(pause))
             except sqlite3.Error as exc:
                 raise self._failed(exc) from None
 

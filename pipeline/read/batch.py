@@ -6,7 +6,6 @@ that cannot be read is listed as rejected with a finding, and the batch goes on.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -14,11 +13,13 @@ from pathlib import Path
 from pipeline.read.copies import drop_sheet_copies
 from pipeline.read.discover import Candidate, discover
 from pipeline.findings import Finding, finding, has_errors, sort_key
-from pipeline.read.guard import Limits, check_file
+from pipeline.read.form_combine import combine_forms
+from pipeline.read.forms import find_forms, read_form
+from pipeline.read.guard import Limits
 from pipeline.read.layout import find_tables
 from pipeline.model import ZERO, Department, InputFile, RowCount, department_key
 from pipeline.read.normalise import build_department
-from pipeline.read.sheets import ReadError, read_sheets, reader_failed
+from pipeline.read.worker import Outcome, ReaderPool, worker_count
 from pipeline.timing import Progress, Timings, no_progress
 
 
@@ -31,6 +32,7 @@ class Batch:
     control_totals: dict[str, Decimal] = field(default_factory=dict)
     timings: Timings = field(default_factory=Timings)  # department -> 控制数 (controls.py)
     changes: object = None  # history.changes.Changes since the last period, added by the run
+    reader_peak_mib: float = 0.0    # the highest peak memory of a reading process (benchmarks/)
 
     @property
     def ok(self) -> bool:
@@ -47,64 +49,59 @@ class Batch:
         self.departments.sort(key=lambda d: (d.name, d.file))
 
 
-def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress = no_progress) -> Batch:
-    """Read every table file under `paths` into one checked batch."""
-    candidates, skipped = discover(paths)
+def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress = no_progress,
+               exclude: list[Path] = ()) -> Batch:
+    """Read every table file under `paths` into one checked batch; folders in `exclude` (the run's
+    outputs) are listed as skipped, never read.
+
+    The files are read in worker processes (worker.py), so a file that crashes or exhausts the reader
+    costs only itself; their sheets are parsed here, file by file in the order of `discover`.
+    """
+    candidates, skipped = discover(paths, exclude)
     batch = Batch()
-    for done, candidate in enumerate(candidates):
-        progress("read", done, len(candidates), candidate.name)
-        read_file(candidate, batch, limits)
+    with ReaderPool(limits, worker_count(len(candidates))) as pool:
+        outcomes = pool.read([c.path for c in candidates])
+        for done, candidate in enumerate(candidates):
+            progress("read", done, len(candidates), candidate.name)   # the file being read, named
+            with batch.timings.stage("read"):
+                outcome = next(outcomes)
+            read_file(candidate, batch, outcome)
     progress("read", len(candidates), len(candidates), "")
     batch.inputs.extend(skipped)
     supersede_resubmissions(batch)
+    combine_forms(batch)
     return batch
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def read_file(candidate: Candidate, batch: Batch, limits: Limits = Limits()) -> None:
-    """Read one file into the batch; whatever goes wrong, the file is accounted for."""
-    name = candidate.name
-    entry = InputFile(name, None, "ok", None)
+def read_file(candidate: Candidate, batch: Batch, outcome: Outcome) -> None:
+    """Add one file's outcome to the batch; whatever went wrong, the file is accounted for."""
+    entry = InputFile(candidate.name, outcome.sha256, "ok", None)
+    batch.reader_peak_mib = max(batch.reader_peak_mib, outcome.peak_mib)
+    entry.modified = outcome.modified or 0.0
     batch.inputs.append(entry)
-    try:
-        with batch.timings.stage("read"):
-            entry.modified = candidate.path.stat().st_mtime
-            entry.sha256 = sha256_of(candidate.path)
-            check_file(candidate.path, limits)
-            sheets = read_sheets(candidate.path)
-    except ReadError as exc:
-        _reject(batch, entry, exc.code, str(exc))
-        return
-    except OSError as exc:
-        _reject(batch, entry, "unreadable_file", f"无法打开文件：{exc.strerror or exc}")
-        return
-    except BaseException as exc:  # a reader bug or a file no reader expected: reject it, keep the batch going
-        if not reader_failed(exc):
-            raise
-        _reject(batch, entry, "unreadable_file", f"读取时出现意外错误（{type(exc).__name__}），请另存为 .xlsx 后重试")
+    if outcome.sheets is None:
+        _reject(batch, entry, outcome.code or "unreadable_file", outcome.reason or "无法读取")
         return
     with batch.timings.stage("parse"):
-        _parse_sheets(batch, entry, sheets)
+        _parse_sheets(batch, entry, outcome.sheets)
 
 
 def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
     name = entry.file
+    for note in dict.fromkeys(note for sheet in sheets for note in sheet.notes):
+        batch.findings.append(finding("read_note", f"文件「{name}」{note}。", file=name))
     found, empty_sheets, failed = 0, [], []
     parsed = []
     for sheet in sheets:
         try:
-            tables = find_tables(sheet)
-            if not tables:
+            forms = find_forms(sheet)      # before the table detector: a form is never read as a table
+            if forms:
+                results = [read_form(sheet, span, name) for span in forms]
+            elif tables := find_tables(sheet):
+                results = [build_department(sheet, table, name) for table in tables]
+            else:
                 empty_sheets.append(sheet)
                 continue
-            results = [build_department(sheet, table, name) for table in tables]
         except Exception as exc:  # a bug on one sheet must not stop the batch, nor drop the other sheets
             failed.append(sheet)
             entry.rows.add(RowCount(read=len(sheet.rows), rejected=len(sheet.rows)))
@@ -127,7 +124,8 @@ def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
             entry.rows = RowCount(read=read, rejected=read)
             return
         _reject(batch, entry, "no_table",
-                "文件中没有找到项目支出绩效目标表：没有一行表头含「项目名称」及「总计/绩效目标/绩效指标」等列。"
+                "文件中没有找到项目支出绩效目标表：没有一行表头含「项目名称」及「总计/绩效目标/绩效指标」等列，"
+                "也没有「项目名称」「资金情况」栏目下接「一级指标/二级指标/三级指标」的项目申报表。"
                 "请确认文件内容，或使用标准表样重新填报", RowCount(read=read, rejected=read))
         return
     for sheet in empty_sheets:
@@ -151,9 +149,13 @@ def supersede_resubmissions(batch: Batch) -> None:
     The others are dropped with their findings; a file left with no department is listed as skipped,
     and a `duplicate_department` warning names every file involved. Tables of one department within
     one file (a department spread over two sheets) are parts of one submission and are all kept.
+    Per-project forms are not compared here: a department sends one per project, in many files, and
+    `form_combine.combine_forms` groups them (a form is resubmitted only with the same project).
     """
     by_name: dict[str, list[Department]] = {}
     for department in batch.departments:
+        if department.layout == "form":
+            continue                       # forms: one per project, combined by form_combine
         by_name.setdefault(department_key(department.name), []).append(department)
     entries = {i.file: i for i in batch.inputs}
     dropped: list[Department] = []
@@ -183,6 +185,7 @@ def supersede_resubmissions(batch: Batch) -> None:
     for d in dropped:
         entry = entries[d.file]
         if d.file not in still_used and entry.status == "ok":
-            newer = next(k.file for k in batch.departments if department_key(k.name) == department_key(d.name))
+            newer = next(k.file for k in batch.departments
+                         if k.layout == "table" and department_key(k.name) == department_key(d.name))
             entry.status, entry.reason = "skipped", f"部门「{d.name}」已由更新的「{newer}」取代，本文件未采用"
             entry.rows = RowCount()

@@ -13,7 +13,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from pipeline.model import Department, Indicator, column_letter
+from pipeline.excel_cell import fit_cell, pack_indicators
+from pipeline.model import ZERO, Amounts, Department, column_letter
 from pipeline.vocabulary import UNKNOWN_AMOUNT
 from pipeline.report.workbook import (MONEY, Column, base_format, column_widths, header_lines, line_count,
                                       print_setup, row_lines, row_points)
@@ -33,19 +34,6 @@ MAX_STEM_BYTES = 150               # file names are limited to 255 bytes; a CJK 
 # small departments/ workbooks (3.6 s against 1.5 s).
 SAFE_WORKBOOK = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
                  "in_memory": True}
-
-
-def coded(code: str, name: str) -> str:
-    return f"{code}-{name}" if code else name
-
-
-def pack_indicators(indicators: list[Indicator]) -> str:
-    """The packed 绩效指标 cell: `1、1-产出指标；12-质量指标；名称；实施周期指标值:…；年度指标值:…。`"""
-    return "".join(
-        f"{n}、{coded(i.level1_code, i.level1)}；{coded(i.level2_code, i.level2)}；{i.name}；"
-        f"实施周期指标值:{i.period_value}；年度指标值:{i.annual_value}。"
-        for n, i in enumerate(indicators, start=1)
-    )
 
 
 # output column of each field of the published layout, to place a finding on the cell it is about
@@ -81,15 +69,32 @@ def _rows(department: Department) -> list[tuple[str, list, object]]:
         return [None if v is None else float(v) for v in (a.total, a.fiscal, a.special_account, a.other)]
 
     rows = []
-    if department.declared_total is not None:
-        rows.append(("total", ["合计", *amounts(department.declared_total), "", ""], department.declared_source))
+    declared = department.declared_total
+    if declared is None and department.layout == "form":
+        declared = compiled_total(department.projects)    # forms declare no 合计: compiling computes it
+    if declared is not None:
+        rows.append(("total", ["合计", *amounts(declared), "", ""], department.declared_source))
     for unit in department.spending_units:
-        if unit.amounts is not None:
-            rows.append(("unit", [unit.name, *amounts(unit.amounts), "", ""], unit.source))
+        unit_amounts = unit.amounts
+        if unit_amounts is None and department.layout == "form":
+            unit_amounts = compiled_total(unit.projects)
+        if unit_amounts is not None:
+            rows.append(("unit", [fit_cell(unit.name), *amounts(unit_amounts), "", ""], unit.source))
         for project in unit.projects:
-            rows.append(("project", [project.name, *amounts(project.amounts), project.goal,
-                                     pack_indicators(project.indicators)], project))
+            # a text over a cell's limit is shortened and says so (the review reported it: text_too_long)
+            rows.append(("project", [fit_cell(project.name), *amounts(project.amounts), fit_cell(project.goal),
+                                     fit_cell(pack_indicators(project.indicators))], project))
     return rows
+
+
+def compiled_total(projects) -> Amounts:
+    """The column sums of a compiled department's (or unit's) projects; a column with an unknown
+    amount stays unknown (None) rather than becoming a smaller sum."""
+    sums = {}
+    for name in ("total", "fiscal", "special_account", "other"):
+        values = [getattr(p.amounts, name) for p in projects]
+        sums[name] = None if None in values else sum(values, ZERO)
+    return Amounts(**sums)
 
 
 def _formats(workbook) -> dict:
@@ -120,7 +125,7 @@ def _write(workbook, department: Department, period: str | None, findings, made:
         sheet.set_column(col, col, width)
     sheet.merge_range(0, 0, 0, 6, TITLE, styles["title"])
     sheet.set_row(0, 24)
-    sheet.merge_range(1, 0, 1, 3, f"部门名称：{department.name}", styles["meta"])
+    sheet.merge_range(1, 0, 1, 3, fit_cell(f"部门名称：{department.name}"), styles["meta"])
     sheet.merge_range(1, 4, 1, 5, f"期间：{period}" if period else "", styles["meta"])
     sheet.write_string(1, 6, "单位：万元", styles["meta_right"])
     sheet.set_row(1, row_points(max(1, line_count(f"部门名称：{department.name}", sum(widths[:4])))))

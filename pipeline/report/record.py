@@ -15,14 +15,17 @@ from pipeline.money import fmt, fmt_exact
 from pipeline.vocabulary import status_of
 
 PROJECT_COLUMNS = ["department", "spending_unit", "project", "total", "fiscal", "special_account", "other",
-                   "goal", "indicators", "source_file", "source_sheet", "source_row", "unreadable"]
+                   "goal", "indicators", "source_file", "source_sheet", "source_row", "unreadable",
+                   # added with the per-project forms (columns are only ever added at the end)
+                   "layout", "period_total", "period_start", "period_end", "period_goal", "source_range"]
 INDICATOR_COLUMNS = ["department", "spending_unit", "project", "seq", "level1_code", "level1", "level2_code",
                      "level2", "name", "period_value", "annual_value", "operator", "target", "unit", "kind",
-                     "source_file", "source_sheet", "source_row"]
+                     "source_file", "source_sheet", "source_row", "layout", "source_cell"]
 FINDING_COLUMNS = ["code", "severity", "file", "sheet", "cell", "department", "project", "message"]
 # columns we compute ourselves (numbers, the operator sign): never neutralised as formula-like text
 SAFE_COLUMNS = {"total", "fiscal", "special_account", "other", "indicators", "seq", "operator", "target",
-                "source_row", "unreadable"}
+                "source_row", "unreadable", "layout", "period_total", "period_start", "period_end", "source_range",
+                "source_cell"}
 
 
 def project_rows(batch: Batch) -> list[dict]:
@@ -33,7 +36,9 @@ def project_rows(batch: Batch) -> list[dict]:
          "goal": p.goal, "indicators": len(p.indicators), "source_file": p.source.file,
          "source_sheet": p.source.sheet, "source_row": p.source.row,
          # the columns whose amount could not be read (left empty above): `fiscal`, `total other`
-         "unreadable": " ".join(p.amounts.unknown)}
+         "unreadable": " ".join(p.amounts.unknown),
+         "layout": p.layout, "period_total": fmt(p.period_total), "period_start": p.period_start,
+         "period_end": p.period_end, "period_goal": p.period_goal, "source_range": p.form_range}
         for d in batch.departments for p in d.projects
     ]
 
@@ -45,7 +50,7 @@ def indicator_rows(batch: Batch) -> list[dict]:
          "name": i.name, "period_value": i.period_value, "annual_value": i.annual_value,
          "operator": i.operator or "", "target": "" if i.target is None else str(i.target), "unit": i.unit,
          "kind": i.kind, "source_file": i.source.file, "source_sheet": i.source.sheet,
-         "source_row": i.source.row}
+         "source_row": i.source.row, "layout": p.layout, "source_cell": i.source.cell}
         for d in batch.departments for p in d.projects for i in p.indicators
     ]
 
@@ -61,7 +66,7 @@ def _exact(amount) -> str | None:
 def department_record(d, failed_checks: set[str], control_total=None) -> dict:
     declared = d.declared_total.total if d.declared_total is not None else None
     return {"name": d.name, "file": d.file, "sheet": d.sheet, "unit": d.unit,
-            "spending_units": len(d.spending_units), "projects": len(d.projects),
+            "layout": d.layout, "code": d.code, "spending_units": len(d.spending_units), "projects": len(d.projects),
             "indicators": len(d.indicators), "total": fmt_exact(d.total),
             "total_unknown": d.total_sum.unknown, "unknown_amounts": d.unknown_amounts,
             "declared_total": _exact(declared),

@@ -42,9 +42,11 @@ def head_lines(batch: Batch) -> list[str]:
     declared = Sum.of(d.declared_total.total for d in batch.departments if d.declared_total is not None)
     declared_text = "—" if not any(d.declared_total for d in batch.departments) else amount_text(declared)
     left_out = f"；不含拒收的 {statuses['rejected']} 个文件" if statuses["rejected"] else ""
+    forms = sum(1 for d in batch.departments for p in d.projects if p.layout == "form")
     return [
         f"文件 {len(batch.inputs)} 个：读取成功 {statuses['ok']} 个，拒收 {statuses['rejected']} 个，跳过 {statuses['skipped']} 个",
-        f"部门 {len(batch.departments)} 个，资金使用单位 {units} 个，项目 {projects:,} 个，绩效指标 {indicators:,} 条",
+        f"部门 {len(batch.departments)} 个，资金使用单位 {units} 个，项目 {projects:,} 个，绩效指标 {indicators:,} 条"
+        + (f"（其中申报表 {forms} 份）" if forms else ""),
         f"合计 {amount_text(grand_total(batch.departments))}（各部门合计行申报 {declared_text}{left_out}）",
     ]
 
@@ -64,7 +66,8 @@ def department_lines(batch: Batch) -> list[str]:
         declared = ("—" if d.declared_total is None else UNKNOWN_AMOUNT if d.declared_total.total is None
                     else amount_text(Sum.of([d.declared_total.total])))
         lines.append(f"  {MARKS[worst]} {d.name}：项目 {len(d.projects)} 个，指标 {len(d.indicators)} 条，"
-                     f"计算 {amount_text(d.total_sum)}，申报 {declared}{control}{problems}")
+                     f"计算 {amount_text(d.total_sum)}，申报 {declared}{control}{problems}"
+                     + (f"（由 {len(d.projects)} 份申报表汇总）" if d.layout == "form" else ""))
     if len(batch.departments) > MAX_DEPARTMENTS:
         lines.append(f"  ……另有 {len(batch.departments) - MAX_DEPARTMENTS} 个部门，见 report.xlsx 汇总表")
     return lines

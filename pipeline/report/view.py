@@ -212,7 +212,7 @@ def build_view(batch: Batch, record: dict) -> ReportView:
     projects = [
         ProjectRow(p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
                    p.amounts.special_account, p.amounts.other, p.goal, p.indicators,
-                   count, location(p.source.file, p.source.sheet, p.source.cell),
+                   count, location(p.source.file, p.source.sheet, p.form_range or p.source.cell),  # a form: its range
                    "、".join(MONEY_COLUMNS[f] for f in p.amounts.unknown))
         for p, count in zip(read, _finding_counts(read, findings))
     ]

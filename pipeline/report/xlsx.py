@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.read.batch import Batch
+from pipeline.excel_cell import fit_cell, fit_row
 from pipeline.report.departments import SAFE_WORKBOOK
 from pipeline.report.view import ReportView, build_view
 from pipeline.report.xlsx_tables import (CHANGE_COLUMNS, CHECK_COLUMNS, FILE_COLUMNS, FINDING_COLUMNS,
@@ -143,7 +144,7 @@ def _table_sheet(book: Book, name: str, columns: list[Column], rows: list[list],
     _fit_rows(sheet, columns, rows, widths, 1)
     write_row = sheet.write_row
     for r, row in enumerate(rows, start=1):
-        write_row(r, 0, row)
+        write_row(r, 0, fit_row(row))  # over-long text shortened, saying so (reported as text_too_long)
     if total:
         last = len(rows) + 1
         for c, (column, value) in enumerate(zip(columns, total)):
@@ -183,7 +184,7 @@ def _summary_sheet(book: Book) -> None:
     _fit_rows(sheet, columns, rows, widths, top + 1)
     for r, row in enumerate(rows, start=top + 1):
         for c, value in enumerate(row):
-            sheet.write(r, c, value, cell_styles[c])
+            sheet.write(r, c, fit_cell(value), cell_styles[c])
     total_row = top + 1 + len(rows)
     _totals_row(sheet, styles, total, top + 1, total_row)
     sheet.conditional_format(top + 1, 6, total_row, 6,
@@ -227,7 +228,7 @@ def _changes_sheet(book: Book) -> None:
     _header(sheet, book, top, CHANGE_COLUMNS, widths)
     _fit_rows(sheet, CHANGE_COLUMNS, rows, widths, top + 1)
     for r, row in enumerate(rows, start=top + 1):
-        sheet.write_row(r, 0, row)
+        sheet.write_row(r, 0, fit_row(row))
     sheet.freeze_panes(top + 1, 0)
     sheet.autofilter(top, 0, top + max(len(rows), 1), last)
     book.setup(sheet, top)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.findings import location, title_of
-from pipeline.report.departments import coded
+from pipeline.excel_cell import coded
 from pipeline.report.view import KIND_LABEL, ReportView
 from pipeline.report.workbook import Column
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pipeline.findings import with_severities
 from pipeline.read.batch import Batch
+from pipeline.review.cell_length import texts_too_long
 from pipeline.review.controls import Controls, check_controls, check_expected_total, control_totals
 from decimal import Decimal
 
 from pipeline.review.plausibility import check_plausibility
 from pipeline.review.reconcile import reconcile
+from pipeline.review.rules.forms import form_checks, review_forms
 from pipeline.review.rules.project import review
 from pipeline.settings import DEFAULT_MAX_PROJECT_AMOUNT, Settings
 
@@ -22,6 +24,7 @@ def reconcile_batch(batch: Batch, max_project_amount: Decimal = DEFAULT_MAX_PROJ
             checks, findings = reconcile(department)
             batch.checks.extend(checks)
             batch.findings.extend(findings)
+        batch.checks.extend(form_checks(batch.departments))   # a form's annual total and 小计 lines
     return batch
 
 
@@ -31,6 +34,8 @@ def review_batch(batch: Batch, settings: Settings, controls: Controls | None, la
     reconcile_batch(batch, settings.max_project_amount)
     with batch.timings.stage("rules"):
         batch.findings.extend(review(batch.departments, settings))
+        batch.findings.extend(review_forms(batch.departments, settings))
+        batch.findings.extend(texts_too_long(batch.departments))
     if controls is not None:
         batch.control_totals = control_totals(batch.departments, controls)
         batch.findings.extend(check_controls(batch.departments, controls))

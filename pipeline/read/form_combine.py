@@ -1,0 +1,121 @@
+"""Combine a department's forms, which arrive one per file, into one department.
+
+Each form is read as a department of its own with one project. Here they are grouped by department
+(spending units by 实施单位); a form resubmitted (the same department and project in two files) keeps
+the most recently modified file, with a `duplicate_form` warning. When the department also sent its
+published table, the table is the department (counted once) and its forms back it: they are cross-checked
+project by project, with a `form_table_mismatch` finding for every difference.
+"""
+
+from __future__ import annotations
+
+from pipeline.findings import finding
+from pipeline.model import Department, InputFile, Project, RowCount, SpendingUnit, department_key
+from pipeline.money import fmt_exact
+from pipeline.text import compact
+
+_AMOUNT_NAMES = {"total": "总计", "fiscal": "财政拨款", "special_account": "财政专户拨款", "other": "其他资金"}
+
+
+def combine_forms(batch) -> None:
+    forms = [d for d in batch.departments if d.layout == "form"]
+    if not forms:
+        return
+    entries = {i.file: i for i in batch.inputs}
+    kept = _drop_resubmissions(batch, forms, entries)
+    tables = {department_key(d.name): d for d in batch.departments if d.layout == "table"}
+    combined: dict[str, Department] = {}
+    for form in sorted(kept, key=lambda d: (d.file, d.sheet, d.projects[0].source.row)):
+        key = department_key(form.name)
+        if key in tables:
+            _cross_check(batch, tables[key], form)
+            entry = entries[form.file]
+            if entry.status == "ok" and entry.reason is None:
+                entry.reason = f"申报表：部门「{tables[key].name}」以汇总表「{tables[key].file}」为准，本表用于核对"
+            continue
+        department = combined.get(key)
+        if department is None:
+            department = combined[key] = Department(form.name, form.file, form.sheet, "万元", None, None, {},
+                                                    layout="form", code=form.code)
+        _add_project(batch, department, form.projects[0])
+    batch.departments = [d for d in batch.departments if d.layout == "table"] + list(combined.values())
+
+
+def _add_project(batch, department: Department, project: Project) -> None:
+    project.department = department.name
+    unit = next((u for u in department.spending_units if compact(u.name) == compact(project.spending_unit)), None)
+    if unit is None:
+        unit = SpendingUnit(project.spending_unit, None, None)
+        department.spending_units.append(unit)
+    if any(compact(p.name) == compact(project.name) for p in unit.projects):
+        batch.findings.append(finding(
+            "duplicate_project", f"实施单位「{unit.name}」的项目「{project.name}」有两张申报表（同一文件中）。"
+            f"请确认是否重复填报；如是两个项目，请改用不同名称。", file=project.source.file,
+            sheet=project.source.sheet or None, cell=project.source.cell, department=department.name,
+            project=project.name))
+    unit.projects.append(project)
+
+
+def _drop_resubmissions(batch, forms: list[Department], entries: dict[str, InputFile]) -> list[Department]:
+    """The same department's same project in forms of two files: the newest file's form is used."""
+    groups: dict[tuple[str, str], list[Department]] = {}
+    for form in forms:
+        groups.setdefault((department_key(form.name), compact(form.projects[0].name)), []).append(form)
+    dropped: list[Department] = []
+    for copies in groups.values():
+        files = sorted({d.file for d in copies}, key=lambda f: (entries[f].modified, f))
+        if len(files) < 2:
+            continue
+        newest = files[-1]
+        older = [d for d in copies if d.file != newest]
+        dropped.extend(older)
+        kept = next(d for d in copies if d.file == newest)
+        where = "、".join(f"「{d.file}{'!' + d.sheet if d.sheet else ''}」" for d in older)
+        batch.findings.append(finding(
+            "duplicate_form", f"部门「{kept.name}」项目「{kept.projects[0].name}」的申报表报送了不止一份："
+            f"采用最新修改的「{kept.file}」，{where}未采用。如应采用其他版本，请移走不用的文件后重新运行。",
+            file=kept.file, sheet=kept.sheet or None, cell=kept.projects[0].source.cell, department=kept.name,
+            project=kept.projects[0].name))
+    if not dropped:
+        return forms
+    gone = {id(d) for d in dropped}
+    batch.departments = [d for d in batch.departments if id(d) not in gone]
+    names = {(d.file, d.sheet, d.projects[0].name) for d in dropped}
+    batch.findings = [f for f in batch.findings if (f.file, f.sheet or "", f.project) not in names]
+    still_used = {d.file for d in batch.departments}
+    for d in dropped:
+        entry = entries[d.file]
+        if d.file not in still_used and entry.status == "ok":
+            entry.status, entry.reason = "skipped", f"「{d.projects[0].name}」的申报表已由更新的文件取代，本文件未采用"
+            entry.rows = RowCount()
+    return [d for d in forms if id(d) not in gone]
+
+
+def _cross_check(batch, table: Department, form: Department) -> None:
+    """A form backing a published table: the table's project must say what the form says."""
+    project = form.projects[0]
+    match = next((p for p in table.projects if compact(p.name) == compact(project.name)), None)
+
+    def differ(message: str) -> None:
+        batch.findings.append(finding(
+            "form_table_mismatch", f"部门「{table.name}」项目「{project.name}」：{message}请核对申报表与汇总表，改正错误的一处。",
+            file=project.source.file, sheet=project.source.sheet or None, cell=project.source.cell,
+            department=table.name, project=project.name))
+
+    if match is None:
+        differ(f"申报表有此项目，部门汇总表「{table.file}」中却没有。")
+        return
+    for name, label in _AMOUNT_NAMES.items():
+        mine, theirs = getattr(project.amounts, name), getattr(match.amounts, name)
+        if mine is not None and theirs is not None and mine != theirs:
+            differ(f"{label}申报表为 {fmt_exact(mine)} 万元，汇总表（{match.source.cell}）为 {fmt_exact(theirs)} 万元。")
+    values = {compact(i.name): i for i in match.indicators}
+    for indicator in project.indicators:
+        other = values.pop(compact(indicator.name), None)
+        if other is None:
+            differ(f"指标「{indicator.name}」（{indicator.source.cell}）在汇总表中没有。")
+        elif compact(other.annual_value) != compact(indicator.annual_value):
+            differ(f"指标「{indicator.name}」年度指标值申报表为「{indicator.annual_value}」，"
+                   f"汇总表为「{other.annual_value}」。")
+    for other in values.values():
+        differ(f"汇总表的指标「{other.name}」在申报表中没有。")

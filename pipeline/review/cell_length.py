@@ -1,0 +1,44 @@
+"""Texts longer than an Excel cell can hold (32,767 characters): one `text_too_long` finding each.
+
+Computed once from the batch, before any writer runs: the CSV files keep the full text, and the
+workbooks (report.xlsx, departments/*.xlsx) write it shortened, saying so in the cell.
+"""
+
+from __future__ import annotations
+
+from pipeline.excel_cell import EXCEL_CELL_CHARS, pack_indicators
+from pipeline.findings import Finding, finding
+from pipeline.model import Department, Project
+
+
+def texts_too_long(departments: list[Department]) -> list[Finding]:
+    findings = []
+    for department in departments:
+        for project in department.projects:
+            for label, text, field in _texts(project):
+                if len(text) > EXCEL_CELL_CHARS:
+                    findings.append(_finding(department, project, label, text, field))
+    return findings
+
+
+def _texts(project: Project):
+    yield "项目名称", project.name, "name"
+    yield "绩效目标", project.goal, "goal"
+    yield "绩效指标（合并为一格）", pack_indicators(project.indicators), "indicators"
+    for indicator in project.indicators:
+        for label, text in (("指标名称", indicator.name), ("实施周期指标值", indicator.period_value),
+                            ("年度指标值", indicator.annual_value)):
+            yield f"第 {indicator.seq} 条指标的{label}", text, None
+
+
+def _finding(department: Department, project: Project, label: str, text: str, field: str | None) -> Finding:
+    col = project.columns.get(field) if field else None
+    source = project.source.at(col) if col is not None else project.source
+    name = project.name if len(project.name) <= 40 else project.name[:40] + "…"
+    return finding(
+        "text_too_long",
+        f"项目「{name}」的{label}共 {len(text):,} 字，超过 Excel 单元格 {EXCEL_CELL_CHARS:,} 字的上限："
+        f"projects.csv 和 indicators.csv 保留全文，report.xlsx 和 departments/ 下的表中该格已截断并注明。"
+        f"请精简后重新报送，或把内容拆成几项",
+        file=source.file, sheet=source.sheet or None, cell=source.cell, department=department.name,
+        project=project.name)
