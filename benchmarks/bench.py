@@ -132,6 +132,9 @@ def main() -> None:
                 memory_floors[n].append(child(FLOOR, work / f"in{n}", work / f"out{n}" / "2026-11", scratch,
                                               "in_memory"))
         record = json.loads((work / f"out{args.sizes[-1]}" / "2026-11" / "run.json").read_text(encoding="utf-8"))
+        # what a reader downloads: the web report and the e-mail body must stay light for a city
+        weights = {n: {name: (work / f"out{n}" / "2026-11" / name).stat().st_size / 1e6
+                       for name in ("report.html", "summary.html", "report.xlsx")} for n in args.sizes}
     print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
           f"{platform.system()}; rounds: {args.rounds}; medians in seconds")
     print("floor: xlsxwriter with its default options; floor (in_memory): the same with in_memory=True, the")
@@ -158,6 +161,8 @@ def main() -> None:
     for small, large in zip(sizes, sizes[1:]):
         print(f"time(N={large}) / time(N={small}) = {median[large] / median[small]:.2f} "
               f"for {large / small:.0f}x the files")
+    print("Report sizes (MB): " + "; ".join(f"N={n}: " + ", ".join(f"{k} {v:.2f}" for k, v in w.items())
+                                             for n, w in weights.items()))
     print(f"`pipeline --help`: {help_seconds():.3f} s (median of 5)")
 
 

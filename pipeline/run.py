@@ -61,10 +61,17 @@ REPORT_WRITERS: list[Writer] = [write_report_xlsx, write_departments, write_repo
 
 
 def write_tables(folder: Path, batch: Batch, record: dict) -> None:
+    """The tables and run.json (what every run writes, reports or not)."""
     (folder / "projects.csv").write_bytes(csv_bytes(project_rows(batch), PROJECT_COLUMNS, SAFE_COLUMNS))
     (folder / "indicators.csv").write_bytes(csv_bytes(indicator_rows(batch), INDICATOR_COLUMNS, SAFE_COLUMNS))
     (folder / "findings.csv").write_bytes(csv_bytes(finding_rows(batch), FINDING_COLUMNS, set()))
     (folder / "run.json").write_bytes(json_bytes(record))
+
+
+# what the progress bar says each writer is writing
+WRITES: dict[Writer, str] = {write_tables: "projects.csv、indicators.csv、findings.csv、run.json",
+                             write_report_xlsx: "report.xlsx", write_departments: "departments/ 各部门表",
+                             write_report_html: "report.html、summary.html"}
 
 
 def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None = None,
@@ -94,10 +101,11 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
         def write(folder: Path) -> None:
             chosen = [write_tables, *(REPORT_WRITERS if writers is None else writers)]
             with frozen_heap():
-                for done, writer in enumerate(chosen, start=1):
+                for done, writer in enumerate(chosen):
+                    progress("write", done, len(chosen), WRITES.get(writer, writer.__name__))
                     with batch.timings.stage(writer.__name__):
                         writer(folder, batch, record)
-                    progress("write", done, len(chosen))
+                progress("write", len(chosen), len(chosen), "")
             keep_send_record(outputs / period, folder)
 
         # all or nothing: the history rows are made (and checked) first, written once the new folder is

@@ -33,6 +33,7 @@ def test_the_benchmark_script_runs_and_reports_ratios():
     assert done.returncode == 0, done.stderr
     assert "| 4 |" in done.stdout and "pipeline/floor" in done.stdout
     assert "time(N=4) / time(N=2)" in done.stdout and "`pipeline --help`" in done.stdout
+    assert "Report sizes (MB): N=2: report.html" in done.stdout
 
 
 def test_the_soak_script_accounts_for_every_file():

@@ -197,8 +197,8 @@ def test_the_view_lists_each_change_once_in_a_fixed_order():
 def test_the_headline_and_the_diff_lines_in_chinese():
     assert change_lines(changes_view(known_changes(), "2026-11")) == [
         "与上期 2026-10 相比：合计由 265.00 万元变为 292.50 万元，增加 27.50 万元。",
-        "部门：新增 0 个，减少 0 个，金额变动 1 个。",
-        "项目：新增 1 个，删除 1 个，金额变动 1 个。",
+        "部门：新增 0 个，删除 0 个，金额调整 1 个。",
+        "项目：新增 1 个，删除 1 个，金额调整 1 个。",
         "绩效指标：新增 0 条，删除 0 条，目标值调整 1 条。",
         "问题：新发现 0 个，已解决 1 个。",
         "  [部门 金额调整] 某区教育局：265.00 → 292.50 万元（+27.50）",

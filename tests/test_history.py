@@ -114,7 +114,7 @@ def test_the_change_sheet_lists_the_same_changes(two_periods):
         ["项目", "删除", EDU, OFFICE, "课后服务经费", None, None, None, 10, None, -10],
         ["项目", "金额调整", EDU, OFFICE, "教师培训经费", None, None, None, 120.5, 150, 29.5],
         ["指标", "目标值调整", EDU, OFFICE, "教研活动经费", "群众满意度", "≥85%", "≥90%", None, None, None],
-        ["问题", "已解决", EDU, None, "校舍维修经费", "empty_goal", None, None, None, None, None],
+        ["问题", "已解决", EDU, None, "校舍维修经费", "绩效目标空缺", None, None, None, None, None],
     ]
     assert rows[-1][11].startswith("[警告] 00.xlsx!Sheet1!F") and "校舍维修经费" in rows[-1][11]
     assert {ws.cell(header + 1, c).number_format for c in (9, 10, 11)} == {"#,##0.00"}
@@ -136,7 +136,7 @@ def test_report_html_and_summary_html_show_the_changes(two_periods):
     summary = (second.folder / "summary.html").read_text(encoding="utf-8")
     lines = re.findall(r'data-change-line="\d+"[^>]*>([^<]*)<', summary)
     assert lines == ["与上期 2026-10 相比：合计由 265.00 万元变为 292.50 万元，增加 27.50 万元。",
-                     "部门：新增 0 个，减少 0 个，金额变动 1 个。", "项目：新增 1 个，删除 1 个，金额变动 1 个。",
+                     "部门：新增 0 个，删除 0 个，金额调整 1 个。", "项目：新增 1 个，删除 1 个，金额调整 1 个。",
                      "绩效指标：新增 0 条，删除 0 条，目标值调整 1 条。", "问题：新发现 0 个，已解决 1 个。"]
 
 
@@ -178,12 +178,13 @@ def test_pipeline_diff_prints_the_changes_in_chinese_and_as_json(two_periods):
     text = invoke("diff", "2026-10", "2026-11", "--db", db)
     assert text.exit_code == 0, text.output
     assert text.output.splitlines()[:2] == ["与上期 2026-10 相比：合计由 265.00 万元变为 292.50 万元，增加 27.50 万元。",
-                                            "部门：新增 0 个，减少 0 个，金额变动 1 个。"]
+                                            "部门：新增 0 个，删除 0 个，金额调整 1 个。"]
     assert "  [指标 目标值调整] 某区教育局 / 某区教育局机关 / 教研活动经费 / 群众满意度：≥85% → ≥90%" in text.output
     as_json = invoke("diff", "2026-10", "2026-11", "--outputs", tmp_path / "outputs", "--format", "json")
     assert as_json.exit_code == 0 and json.loads(as_json.output) == second.record["changes"]
-    backwards = json.loads(invoke("diff", "2026-11", "2026-10", "--db", db, "--format", "json").output)
-    assert [p["project"] for p in backwards["projects"]["added"]] == ["课后服务经费"]
+    # reversed periods would read every addition as a removal: refused, saying which order is meant
+    backwards = invoke("diff", "2026-11", "2026-10", "--db", db, "--format", "json")
+    assert backwards.exit_code == 2 and "应为 pipeline diff 2026-10 2026-11" in backwards.output
 
 
 @pytest.mark.parametrize("args, message", [

@@ -100,13 +100,20 @@ def test_report_has_an_svg_bar_chart_of_the_same_money(any_run):
 
 def test_report_lists_projects_indicators_findings_and_checks(several):
     page = html(several, "report.html")
+    # every project is a row of its department's table; a project with findings also shows its goal
+    # and indicators (all projects' indicators are in report.xlsx), which keeps a city's page light
     for project in several.csv("projects.csv"):
-        assert re.search(rf"<h3[^>]*>{re.escape(escape(as_text(project['project'])))} <span", page)
+        assert re.search(rf"<td class=\"name\">(<a [^>]*>)?{re.escape(escape(as_text(project['project'])))}<", page)
+    flagged = {(f["department"], f["project"]) for f in several.record["findings"] if f["project"]}
+    assert flagged
     for indicator in several.csv("indicators.csv"):
-        assert re.search(rf"<td[^>]*>{re.escape(escape(indicator['name']))}</td>", page)
+        if (indicator["department"], as_text(indicator["project"])) in flagged:
+            assert re.search(rf"<td[^>]*>{re.escape(escape(indicator['name']))}</td>", page)
+    for department, project in flagged:
+        assert re.search(rf"<h3[^>]*>{re.escape(escape(project))} <span", page)
     for finding in several.record["findings"]:
         assert escape(finding["message"]) in page
-    assert "不符 5 项" in page and "全部核对明细" in page
+    assert "不符 5 项" in page and "见 report.xlsx 的「核对」表" in page
 
 
 # --- summary.html ------------------------------------------------------------------------------------
@@ -127,7 +134,8 @@ def test_summary_quotes_the_most_serious_findings(several):
     page = html(several, "summary.html")
     errors = [f for f in several.record["findings"] if f["severity"] == "error"]
     assert all(escape(f["message"][:50]) in page for f in errors)
-    assert page.index("错误") < page.index("警告")
+    quoted = page[page.index('id="top-findings"'):]
+    assert quoted.index(">错误<") < quoted.index(">警告<")
 
 
 def test_long_lines_fold_without_changing_what_is_shown():

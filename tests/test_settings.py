@@ -199,5 +199,5 @@ def test_cli_help_documents_the_options():
     for command in ("run", "check"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0
-        for option in ("--controls", "--expect-total", "--framework", "--config", "Example:"):
+        for option in ("--controls", "--expect-total", "--framework", "--config", "示例："):
             assert option in result.output

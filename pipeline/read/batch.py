@@ -43,7 +43,10 @@ class Batch:
         return sum((d.total for d in self.departments), ZERO)
 
     def sort(self) -> None:
+        """Findings errors first; departments by name, wherever in the inputs folder their file was
+        (a subfolder's department no longer comes last)."""
         self.findings.sort(key=sort_key)
+        self.departments.sort(key=lambda d: (d.name, d.file))
 
 
 def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress = no_progress,
@@ -58,11 +61,12 @@ def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress 
     batch = Batch()
     with ReaderPool(limits, worker_count(len(candidates))) as pool:
         outcomes = pool.read([c.path for c in candidates])
-        for done, candidate in enumerate(candidates, start=1):
+        for done, candidate in enumerate(candidates):
+            progress("read", done, len(candidates), candidate.name)   # the file being read, named
             with batch.timings.stage("read"):
                 outcome = next(outcomes)
             read_file(candidate, batch, outcome)
-            progress("read", done, len(candidates))
+    progress("read", len(candidates), len(candidates), "")
     batch.inputs.extend(skipped)
     supersede_resubmissions(batch)
     combine_forms(batch)
@@ -120,7 +124,7 @@ def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
             entry.rows = RowCount(read=read, rejected=read)
             return
         _reject(batch, entry, "no_table",
-                "中没有找到项目支出绩效目标表：没有一行表头含「项目名称」及「总计/绩效目标/绩效指标」等列，"
+                "文件中没有找到项目支出绩效目标表：没有一行表头含「项目名称」及「总计/绩效目标/绩效指标」等列，"
                 "也没有「项目名称」「资金情况」栏目下接「一级指标/二级指标/三级指标」的项目申报表。"
                 "请确认文件内容，或使用标准表样重新填报", RowCount(read=read, rejected=read))
         return
@@ -135,7 +139,8 @@ def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
 def _reject(batch: Batch, entry: InputFile, code: str, reason: str, rows: RowCount | None = None) -> None:
     entry.status, entry.reason = "rejected", reason
     entry.rows = rows or RowCount()
-    batch.findings.append(finding(code, f"文件「{entry.file}」{reason}。", file=entry.file))
+    # the reason is a whole sentence on its own (the CLI lists it after the file name)
+    batch.findings.append(finding(code, f"文件「{entry.file}」：{reason}。", file=entry.file))
 
 
 def supersede_resubmissions(batch: Batch) -> None:

@@ -98,10 +98,11 @@ def _headline(c: Changes, old: Decimal, new: Decimal, difference: Decimal) -> li
              f"减少 {show_exact(-difference)} 万元" if difference < 0 else "没有变化")
     return [
         f"与上期 {c.previous_period} 相比：合计由 {show(old)} 万元变为 {show(new)} 万元，{moved}。",
-        f"部门：新增 {len(c.departments_added)} 个，减少 {len(c.departments_removed)} 个，"
-        f"金额变动 {len(c.departments_changed)} 个。",
-        f"项目：新增 {len(c.projects_added)} 个，删除 {len(c.projects_removed)} 个，"
-        f"金额变动 {len(c.projects_changed)} 个。",
+        # the same words as the rows of the table below (新增 / 删除 / 金额调整)
+        f"部门：{ADDED} {len(c.departments_added)} 个，{REMOVED} {len(c.departments_removed)} 个，"
+        f"{AMOUNT} {len(c.departments_changed)} 个。",
+        f"项目：{ADDED} {len(c.projects_added)} 个，{REMOVED} {len(c.projects_removed)} 个，"
+        f"{AMOUNT} {len(c.projects_changed)} 个。",
         f"绩效指标：新增 {len(c.indicators_added)} 条，删除 {len(c.indicators_removed)} 条，"
         f"目标值调整 {len(c.indicators_changed)} 条。",
         f"问题：新发现 {len(c.findings_new)} 个，已解决 {len(c.findings_resolved)} 个。",
