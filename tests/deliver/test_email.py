@@ -27,7 +27,7 @@ from pipeline.run import run
 from pipeline.settings import load_settings
 
 PERIOD = "2026-11"
-SAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "广州市荔湾区信访局.xlsx"
+from conftest import SAMPLE  # noqa: E402
 SENDER = "czj@example.gov.cn"
 TO, CC = ["张三 <zhangsan@example.gov.cn>", "lisi@example.gov.cn"], ["wangwu@example.gov.cn"]
 USER, PASSWORD, PASSWORD_ENV = "czj", "s3cret!", "PIPELINE_TEST_SMTP_PASSWORD"

@@ -4,7 +4,6 @@ checked as text and, where Chromium is installed, in a real headless browser."""
 import re
 import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -13,13 +12,12 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.money import show
 from pipeline.outputs import FORMULA_PREFIXES
+from browser import open_page
 from pipeline.report.html import LINE_LIMIT, fold_long_lines
 from pipeline.run import run
 from report_runs import PERIOD, SCRIPT, Run, run_tables
 
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"]
 
 
 def shown(amount: str) -> str:
@@ -196,42 +194,6 @@ def test_run_open_shows_report_html_in_the_browser(tmp_path, monkeypatch, flag, 
 
 
 # --- in a real browser -------------------------------------------------------------------------------
-
-def chromium() -> str | None:
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium()
-    if executable is None:
-        pytest.skip("no Chromium installed (Debian: apt-get install -y chromium); the browser test needs one")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
-        yield instance
-        instance.close()
-
-
-def open_page(browser, path: Path, width: int = 1200):
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    problems = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-    page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "about:"))
-            else problems.append(f"request: {r.url}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
-    response = page.goto(path.resolve().as_uri(), wait_until="load")
-    assert response is None or response.ok
-    return page, problems
-
 
 @pytest.mark.parametrize("name", ["report.html", "summary.html"])
 def test_pages_load_in_chromium_and_show_run_json_totals(browser, any_run, name):

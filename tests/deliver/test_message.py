@@ -6,13 +6,13 @@ from __future__ import annotations
 import email
 import re
 from email import policy
-from pathlib import Path
 
 import pytest
 
 from pipeline.deliver.email import build_message, read_record
 from pipeline.deliver.settings import MailSettings
 from report_runs import run_tables, several_departments
+from conftest import ROOT
 
 MAIL = MailSettings(host=None, port=25, security="none", sender="czj@example.gov.cn", to=("kz@example.gov.cn",))
 
@@ -107,7 +107,7 @@ def test_the_ceiling_is_a_setting(tmp_path):
     path.write_text('[email]\nhost = "h.example.gov.cn"\nfrom = "a@example.gov.cn"\nto = "b@example.gov.cn"\n'
                     "max_message_mb = 2.5\n", encoding="utf-8")
     assert mail_settings(load_settings(path)).max_message_mb == 2.5
-    assert "max_message_mb" in (Path(__file__).parent.parent / "docs" / "settings.md").read_text(encoding="utf-8")
+    assert "max_message_mb" in (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -121,25 +121,17 @@ def city(tmp_path_factory):
     return run_tables(tmp_path_factory.mktemp("city"), *departments)
 
 
-def test_summary_fits_a_phone_in_chromium(city, several):
-    from test_report_html import open_page
+def test_summary_fits_a_phone_in_chromium(browser, city, several):
+    from browser import open_page
 
-    browser = pytest.importorskip("test_report_html").chromium()
-    if browser is None:
-        pytest.skip("no Chromium installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=browser, args=["--no-sandbox", "--disable-gpu"])
-        for run in (city, several):
-            for name in ("summary.html", "report.html"):
-                shown, problems = open_page(instance, run.folder / name, width=390)
-                assert shown.evaluate("document.documentElement.scrollWidth") <= 390, (run.folder, name)
-                # no header broken one character per line: every <th> is at least two characters wide
-                narrow = shown.evaluate("""[...document.querySelectorAll('th')].filter(th =>
-                    th.getClientRects().length && th.innerText.trim().length > 1 &&
-                    th.getBoundingClientRect().width < 26).length""")
-                assert narrow == 0, name
-                assert problems == []
-                shown.close()
-        instance.close()
+    for run in (city, several):
+        for name in ("summary.html", "report.html"):
+            shown, problems = open_page(browser, run.folder / name, width=390)
+            assert shown.evaluate("document.documentElement.scrollWidth") <= 390, (run.folder, name)
+            # no header broken one character per line: every <th> is at least two characters wide
+            narrow = shown.evaluate("""[...document.querySelectorAll('th')].filter(th =>
+                th.getClientRects().length && th.innerText.trim().length > 1 &&
+                th.getBoundingClientRect().width < 26).length""")
+            assert narrow == 0, name
+            assert problems == []
+            shown.close()
