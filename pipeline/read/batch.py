@@ -19,6 +19,7 @@ from pipeline.read.guard import Limits
 from pipeline.read.layout import find_tables
 from pipeline.model import ZERO, Department, InputFile, RowCount, department_key
 from pipeline.read.normalise import build_department
+from pipeline.read.resubmissions import listed, newest_and_older, skip_unused_files
 from pipeline.read.worker import Outcome, ReaderPool, worker_count
 from pipeline.timing import Progress, Timings, no_progress
 
@@ -159,19 +160,12 @@ def supersede_resubmissions(batch: Batch) -> None:
         by_name.setdefault(department_key(department.name), []).append(department)
     entries = {i.file: i for i in batch.inputs}
     dropped: list[Department] = []
-    for copies in by_name.values():
-        files = sorted({d.file for d in copies}, key=lambda f: (entries[f].modified, f))
-        if len(files) < 2:
-            continue
-        newest = files[-1]
-        kept = next(d for d in copies if d.file == newest)
-        older = [d for d in copies if d.file != newest]
+    for kept, older in newest_and_older(by_name.values(), entries):
         name = kept.name
         dropped.extend(older)
-        where = "、".join(f"「{d.file}{'!' + d.sheet if d.sheet else ''}」" for d in older)
         batch.findings.append(finding(
             "duplicate_department",
-            f"部门「{name}」报送了不止一份表：采用最新修改的「{kept.file}」，{where}未采用。"
+            f"部门「{name}」报送了不止一份表：采用最新修改的「{kept.file}」，{listed(older)}未采用。"
             f"如应采用其他版本，请从输入文件夹中移走不用的文件后重新运行。",
             file=kept.file, sheet=kept.sheet or None, department=name))
     if not dropped:
@@ -181,11 +175,10 @@ def supersede_resubmissions(batch: Batch) -> None:
     batch.findings = [f for f in batch.findings
                       if not any(f.file == file and (f.sheet or "") == sheet and f.department == name
                                  for file, sheet, name in gone)]
-    still_used = {d.file for d in batch.departments}
-    for d in dropped:
-        entry = entries[d.file]
-        if d.file not in still_used and entry.status == "ok":
-            newer = next(k.file for k in batch.departments
-                         if k.layout == "table" and department_key(k.name) == department_key(d.name))
-            entry.status, entry.reason = "skipped", f"部门「{d.name}」已由更新的「{newer}」取代，本文件未采用"
-            entry.rows = RowCount()
+
+    def reason(d: Department) -> str:
+        newer = next(k.file for k in batch.departments
+                     if k.layout == "table" and department_key(k.name) == department_key(d.name))
+        return f"部门「{d.name}」已由更新的「{newer}」取代，本文件未采用"
+
+    skip_unused_files(batch.departments, dropped, entries, reason)

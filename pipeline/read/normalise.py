@@ -38,22 +38,14 @@ def split_code(text: str) -> tuple[str, str]:
 def build_department(sheet: Sheet, table: Table, file: str) -> SheetResult:
     """Build one department from a table that `layout.find_tables` found on a sheet."""
     builder = _Builder(sheet, table, file)
+    # what each kind of row adds to the department (ignored and meta rows add nothing)
+    handlers = {"total": builder.total, "subtotal": builder.subtotal, "page_total": builder.page_total,
+                "unit": builder.unit, "project": builder.project, "indicator": builder.long_indicator,
+                "rejected": builder.rejected}
     for row in table.rows:
-        cells = sheet.rows[row.index]
-        if row.kind == "total":
-            builder.total(row.index, cells)
-        elif row.kind == "subtotal":
-            builder.subtotal(row.index, cells)
-        elif row.kind == "page_total":
-            builder.page_total(row.index, cells)
-        elif row.kind == "unit":
-            builder.unit(row.index, cells)
-        elif row.kind == "project":
-            builder.project(row.index, cells)
-        elif row.kind == "indicator":
-            builder.long_indicator(row.index, cells)
-        elif row.kind == "rejected":
-            builder.rejected(row.index, cells)
+        handler = handlers.get(row.kind)
+        if handler is not None:
+            handler(row.index, sheet.rows[row.index])
     adopt_projects_without_text(builder.department)
     counts = RowCount(read=table.end - table.start)
     for row in table.rows:
