@@ -195,3 +195,22 @@ def test_the_history_keeps_which_projects_came_from_forms(tmp_path, sample):
     assert {(d.name, d.layout) for d in snapshot.departments} == {(FARM, "form"), ("广州市荔湾区信访局", "table")}
     assert sorted(p.name for p in snapshot.projects if p.layout == "form") == ["农田水利", "高标准农田"]
     assert (recorded.projects, recorded.form_projects) == (12, 2)
+
+
+def test_level_names_beyond_the_framework_are_mapped_in_indicators_csv(tmp_path):
+    """Forms print 项目完成指标 or 社会公众或服务对象满意度指标: indicators.csv keeps them as printed and names
+    the framework's level beside them; a name the framework does not know maps to nothing."""
+    indicators = [("项目完成指标", "数量指标", "硬化里程", "≥100公里", "≥100公里"),
+                  ("效益指标", "社会公众或服务对象满意度指标", "群众满意度", "≥90%", "≥90%"),
+                  ("其他指标", "杂项", "某事", "完成", "完成")]
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    form_file(inputs / "1.xlsx", Form(name="高标准农田", total=854, fiscal=854, indicators=indicators))
+    result = run(inputs, tmp_path / "outputs", "2026-11")
+    with (result.folder / "indicators.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["level1"], r["level2"], r["level1_framework"], r["level2_framework"]) for r in rows] == [
+        ("项目完成指标", "数量指标", "产出指标", "数量指标"),
+        ("效益指标", "社会公众或服务对象满意度指标", "效益指标", "服务对象满意度"),
+        ("其他指标", "杂项", "", ""),
+    ]
