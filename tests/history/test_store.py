@@ -87,7 +87,9 @@ def test_two_periods_find_exactly_the_known_differences(two_periods):
             "removed": [{**WHERE, "project": "课后服务经费", "old": "10.00", "new": None, "difference": "-10.00"}],
             "changed": [{**WHERE, "project": "教师培训经费", "old": "120.50", "new": "150.00", "difference": "29.50"}]},
         "indicators": {"added": [], "removed": [], "changed": [
-            {**WHERE, "project": "教研活动经费", "indicator": "群众满意度", "old": "≥85%", "new": "≥90%"}]},
+            {**WHERE, "project": "教研活动经费", "indicator": "群众满意度", "old": "≥85%", "new": "≥90%"}],
+            # the three indicators of the added and of the removed project, counted with their project
+            "with_added_projects": 3, "with_removed_projects": 3},
         "findings": {"new": [], "resolved": first.record["findings"]},
     }
     on_disk = json.loads((second.folder / "run.json").read_text(encoding="utf-8"))
@@ -137,7 +139,8 @@ def test_report_html_and_summary_html_show_the_changes(two_periods):
     lines = re.findall(r'data-change-line="\d+"[^>]*>([^<]*)<', summary)
     assert lines == ["与上期 2026-10 相比：合计由 265.00 万元变为 292.50 万元，增加 27.50 万元。",
                      "部门：新增 0 个，删除 0 个，金额调整 1 个。", "项目：新增 1 个，删除 1 个，金额调整 1 个。",
-                     "绩效指标：新增 0 条，删除 0 条，目标值调整 1 条。", "问题：新发现 0 个，已解决 1 个。"]
+                     "绩效指标：新增 0 条（另有 3 条随新增的项目一并新增），删除 0 条（另有 3 条随删除的项目一并删除），"
+                     "目标值调整 1 条。", "问题：新发现 0 个，已解决 1 个。"]
 
 
 def test_the_database_holds_what_the_run_had(two_periods):
