@@ -32,7 +32,8 @@ def history(outputs: OutputsOption = Path("outputs"), db: DbOption = None, confi
     with open_history(path, create=False) as store:
         runs = store.runs()
     echo([f"历史数据库 {path}：已记录 {len(runs)} 期"] + [
-        f"  {r.period}  运行于 {r.started.replace('T', ' ')[:16]}  部门 {r.departments} 个  项目 {r.projects:,} 个  "
+        f"  {r.period}  运行于 {r.started.replace('T', ' ')[:16]}  部门 {r.departments} 个  项目 {r.projects:,} 个"
+        + (f"（其中申报表 {r.form_projects:,} 个）" if r.form_projects else "") + "  "
         f"合计 {show(r.total) or '—'} 万元  {status_label(r.status)}" + (f"（错误 {r.errors} 个）" if r.errors else "")
         for r in runs])
 

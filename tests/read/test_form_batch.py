@@ -195,6 +195,12 @@ def test_the_history_keeps_which_projects_came_from_forms(tmp_path, sample):
     assert {(d.name, d.layout) for d in snapshot.departments} == {(FARM, "form"), ("广州市荔湾区信访局", "table")}
     assert sorted(p.name for p in snapshot.projects if p.layout == "form") == ["农田水利", "高标准农田"]
     assert (recorded.projects, recorded.form_projects) == (12, 2)
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    listed = CliRunner().invoke(app, ["history", "--outputs", str(tmp_path / "outputs")])
+    assert "部门 2 个  项目 12 个（其中申报表 2 个）" in listed.output
 
 
 def test_level_names_beyond_the_framework_are_mapped_in_indicators_csv(tmp_path):
