@@ -170,6 +170,8 @@ def measure(n: int, pairs: int, work: Path) -> dict:
     pipeline_run(inputs, outputs)           # once to learn what the writers write (and warm the disk cache)
     folder = outputs / PERIOD
     record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    # what a reader downloads: the web report and the e-mail body must stay light for a city
+    weights = {name: (folder / name).stat().st_size / 1e6 for name in ("report.html", "summary.html", "report.xlsx")}
     cells_file = work / f"cells{n}.pickle"
     save_cells(folder, cells_file)
     runs, floors = [], []
@@ -182,7 +184,7 @@ def measure(n: int, pairs: int, work: Path) -> dict:
             "pipeline": statistics.median(r["seconds"] for r in runs),
             "floor": statistics.median(f["seconds"] for f in floors),
             "ratios": ratios, "peak": max(r["peak_mib"] for r in runs),
-            "floor_peak": max(f["peak_mib"] for f in floors)}
+            "floor_peak": max(f["peak_mib"] for f in floors), "weights": weights}
 
 
 def report(results: list[dict], pairs: int) -> None:
@@ -200,6 +202,8 @@ def report(results: list[dict], pairs: int) -> None:
         print(f"N {small['n']} -> {large['n']}: time x{large['pipeline'] / small['pipeline']:.2f} for "
               f"x{large['n'] / small['n']:.0f} the files; marginal memory "
               f"{(large['peak'] - small['peak']) / (large['n'] - small['n']):.3f} MiB per department")
+    print("Report sizes (MB): " + "; ".join(f"N={r['n']}: " + ", ".join(f"{k} {v:.2f}" for k, v in r["weights"].items())
+                                             for r in results))
     print(f"`pipeline --help`: {help_seconds():.3f} s (median of 5)")
 
 

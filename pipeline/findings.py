@@ -88,6 +88,44 @@ CODES: dict[str, tuple[str, str]] = {
 }
 
 
+# code -> the short Chinese name a clerk reads in the 问题 column (report.xlsx, report.html, the e-mail);
+# every code in CODES has one (tests/test_findings_titles.py)
+TITLES: dict[str, str] = {
+    "unreadable_file": "文件无法打开", "unsafe_file": "文件不安全或过大", "encrypted_file": "文件设有密码",
+    "no_table": "没有绩效目标表", "sheet_without_table": "工作表中没有表", "missing_department_name": "缺少部门名称",
+    "unknown_money_unit": "金额单位不明", "money_unit_conflict": "金额单位矛盾", "no_amount_columns": "缺少金额列",
+    "unrecognised_row": "无法识别的行", "duplicate_project": "项目重复", "duplicate_department": "部门重复报送",
+    "bad_amount": "金额无法读取", "row_sum_mismatch": "总计与分项不符", "subtotal_mismatch": "单位小计与项目之和不符",
+    "total_mismatch": "合计与各单位之和不符", "bad_indicator": "指标无法读取",
+    "missing_output_indicator": "缺少产出指标", "missing_benefit_indicator": "缺少效益指标",
+    "missing_satisfaction_indicator": "缺少满意度指标", "missing_cost_indicator": "缺少成本指标",
+    "too_few_indicators": "指标过少", "unknown_level": "指标层级不明", "level_synonym": "指标层级用了别名",
+    "level_code_mismatch": "指标层级与编码不符", "duplicate_indicator": "指标重复", "vague_target": "指标值含糊",
+    "missing_unit": "指标值缺少单位", "percent_out_of_range": "百分比超出范围", "degenerate_rate": "比率目标无意义",
+    "template_leftover": "模板占位符未替换", "period_annual_conflict": "实施周期与年度指标值矛盾",
+    "name_value_conflict": "指标名称与指标值矛盾", "empty_goal": "绩效目标空缺",
+    "control_total_mismatch": "合计与控制数不符", "missing_submission": "未报送", "no_control_figure": "没有控制数",
+    "expected_total_mismatch": "合计与预期金额不符",
+    "duplicate_sheet": "工作表重复", "formula_without_value": "公式没有计算结果", "formula_error": "公式结果为错误值",
+    "negative_amount": "金额为负数", "implausible_amount": "金额大得不合理",
+    "duplicate_form": "申报表重复报送", "form_annual_exceeds_period": "年度资金超过实施期资金",
+    "form_bad_period": "实施期间无法读取", "form_blocks_differ": "实施期与年度指标不对应",
+    "form_date_outside_period": "时效日期超出实施期", "form_empty_block": "指标值栏空缺",
+    "form_missing_name": "申报表缺少项目名称", "form_missing_period_goal": "缺少实施期目标",
+    "form_missing_value": "指标缺少指标值", "form_no_money_unit": "申报表未写金额单位",
+    "form_period_reversed": "实施期间起止颠倒", "form_period_total_mismatch": "年度与实施期资金不符",
+    "form_same_goals": "实施期与年度目标相同", "form_subtotal_mismatch": "申报表小计不符",
+    "form_sum_mismatch": "申报表资金合计不符", "form_table_mismatch": "申报表与汇总表不符",
+    "form_unread_cell": "申报表有未识别的栏目", "read_note": "读取说明", "reader_crashed": "读取程序中断",
+    "text_too_long": "文字超过单元格上限",
+}
+
+
+def title_of(code: str) -> str:
+    """The Chinese name of a finding code (the code itself for one added without a title)."""
+    return TITLES.get(code, code)
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     code: str

@@ -7,7 +7,8 @@
 `read_tables` reads and reviews files or folders as `pipeline check` does and returns four DataFrames:
 `projects`, `indicators`, `findings` and `inputs`. Amounts are exact `decimal.Decimal` values in 万元 (object
 columns, so sums stay exact to the 分); every project and indicator row carries its provenance
-(`source_file`, `source_sheet`, `source_row`, `source_cell`), every finding its file, sheet and cell.
+(`source_file`, `source_sheet`, `source_row`, `source_cell`; projects also `layout`: table or
+form), every finding its file, sheet and cell.
 Nothing is written and nothing is printed.
 """
 
@@ -23,7 +24,7 @@ from pipeline.run import check
 from pipeline.settings import Settings
 
 PROJECT_COLUMNS = ["department", "spending_unit", "project", "total", "fiscal", "special_account", "other",
-                   "goal", "indicators", "source_file", "source_sheet", "source_row", "source_cell"]
+                   "goal", "indicators", "source_file", "source_sheet", "source_row", "source_cell", "layout"]
 INDICATOR_COLUMNS = ["department", "spending_unit", "project", "seq", "level1_code", "level1", "level2_code",
                      "level2", "name", "period_value", "annual_value", "operator", "target", "unit", "kind",
                      "source_file", "source_sheet", "source_row", "source_cell"]
@@ -48,7 +49,7 @@ def tables_of(batch: Batch) -> Tables:
     """The four tables of a batch already read and reviewed."""
     projects = [(p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
                  p.amounts.special_account, p.amounts.other, p.goal, len(p.indicators), p.source.file,
-                 p.source.sheet, p.source.row, p.source.cell)
+                 p.source.sheet, p.source.row, p.source.cell, p.layout)
                 for d in batch.departments for p in d.projects]
     indicators = [(p.department, p.spending_unit, p.name, i.seq, i.level1_code, i.level1, i.level2_code, i.level2,
                    i.name, i.period_value, i.annual_value, i.operator, i.target, i.unit, i.kind, i.source.file,

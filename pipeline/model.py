@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.text import compact
+from pipeline.vocabulary import AMOUNT_FIELDS
 
 ZERO = Decimal("0")
 
@@ -45,7 +46,6 @@ class Source:
         return Source(self.file, self.sheet, self.row, col)
 
 
-AMOUNT_FIELDS = ("total", "fiscal", "special_account", "other")
 
 
 def add_known(a: Decimal | None, b: Decimal | None) -> Decimal | None:
@@ -129,6 +129,10 @@ class Indicator:
     # (the packed 绩效指标 cell of the published layout). Columns, not Sources: 20,000 rows read faster
     annual_col: int | None = None
     period_col: int | None = None
+    # the levels as the indicator framework names them (`项目完成指标` → 产出指标), set by the review
+    # (review/rules/kit.map_levels, with the settings' framework and code map); "" when unknown
+    level1_framework: str = ""
+    level2_framework: str = ""
 
     @property
     def annual_source(self) -> Source:

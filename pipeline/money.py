@@ -10,6 +10,7 @@ import re
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from pipeline.text import compact
+from pipeline.vocabulary import MONEY_UNIT_NAMES
 
 ZERO = Decimal("0")
 FEN = Decimal("0.000001")          # one 分 expressed in 万元
@@ -131,7 +132,7 @@ def show_in_unit(amount: Decimal, unit: str, exact: bool = False) -> str:
 def parse_money_unit(text: str) -> str | None:
     """`单位：万元` / `金额单位：元` -> the unit, or None when no known unit is named."""
     norm = compact(text)
-    match = re.search(r"单位[:：]?(?:人民币)?(万元|千元|元)", norm)
+    match = re.search(rf"单位[:：]?(?:人民币)?({MONEY_UNIT_NAMES})", norm)
     return match.group(1) if match else None
 
 

@@ -19,6 +19,15 @@ from pathlib import Path
 from pipeline.errors import RunLocked, UsageError, os_cause, shown_path
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# the names a recipient sees for the run folder's reports (e-mail attachments, and the reports' own text)
+SENT_NAMES = {"report.xlsx": "项目支出绩效目标审核报告_{period}.xlsx",
+              "report.html": "项目支出绩效目标审核报告_{period}.html",
+              "departments": "各部门绩效目标表_{period}.zip"}
+
+
+def sent_name(file: str, period: str) -> str:
+    """`report.xlsx` -> `项目支出绩效目标审核报告_2026-11.xlsx`."""
+    return SENT_NAMES[file].format(period=period)
 LOCK_NAME = ".pipeline.lock"
 
 
@@ -182,8 +191,17 @@ def recover(outputs: Path, period: str) -> None:
 
 
 def check_period(period: str) -> str:
+    """`YYYY-MM`, or a usage error that says exactly what is wrong with it (not just "format")."""
     import re
 
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
-        raise UsageError(f"期间「{period}」格式不对，应为 YYYY-MM，例如 2026-11。")
+    shape = re.fullmatch(r"(\d{4})-(\d{1,2})", period)
+    if shape is None:
+        raise UsageError(f"期间「{period}」格式不对，应为 YYYY-MM（四位年份、短横线、两位月份），例如 2026-11。")
+    year, month = int(shape.group(1)), int(shape.group(2))
+    if not 1 <= month <= 12:
+        raise UsageError(f"期间「{period}」的月份 {shape.group(2)} 不存在：月份应为 01 到 12，例如 {year}-11。")
+    if len(shape.group(2)) != 2:
+        raise UsageError(f"期间「{period}」的月份应写两位：{year}-{month:02d}。")
+    if not 2000 <= year <= 2100:
+        raise UsageError(f"期间「{period}」的年份 {year} 不合理：应在 2000 到 2100 之间，例如 2026-11。")
     return period

@@ -13,7 +13,6 @@ from pipeline.history.changes import Changes, compare
 from pipeline.review.batch import review_batch
 from pipeline.review.controls import read_controls
 from pipeline.errors import UsageError
-from pipeline.read.guard import limits_of
 from pipeline.read.worker import ReaderPool, worker_count
 from pipeline.history.store import history_path, open_history
 from pipeline.deliver.email import keep_send_record
@@ -51,7 +50,7 @@ def check(paths: list[Path], settings: Settings = Settings()) -> Batch:
         raise UsageError(f"找不到：{'、'.join(missing)}。请检查路径。")
     require_tables(paths, "请确认路径是否正确。")
     controls = read_controls(settings.controls) if settings.controls else None
-    batch = read_batch(paths, limits_of(settings))
+    batch = read_batch(paths, settings.limits)
     review_batch(batch, settings, controls, "、".join(str(p) for p in paths))
     batch.sort()
     return batch
@@ -85,11 +84,18 @@ REPORT_WRITERS: list[Writer] = [write_report_xlsx, write_departments, write_repo
 
 
 def write_tables(folder: Path, batch: Batch, record: dict) -> None:
+    """The tables and run.json (what every run writes, reports or not)."""
     # streamed: a table is written as its rows are made, never held whole (docs/performance.md)
     write_csv(folder / "projects.csv", project_rows(batch), PROJECT_COLUMNS, SAFE_COLUMNS)
     write_csv(folder / "indicators.csv", indicator_rows(batch), INDICATOR_COLUMNS, SAFE_COLUMNS)
     write_csv(folder / "findings.csv", record["findings"], FINDING_COLUMNS, set())
     write_json(folder / "run.json", record)
+
+
+# what the progress bar says each writer is writing
+WRITES: dict[Writer, str] = {write_tables: "projects.csv、indicators.csv、findings.csv、run.json",
+                             write_report_xlsx: "report.xlsx", write_departments: "departments/ 各部门表",
+                             write_report_html: "report.html、summary.html"}
 
 
 def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None = None,
@@ -103,7 +109,7 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
     # an empty (or mistyped) folder must not replace a good month's results with an empty run
     count = require_tables([inputs], "本期结果未写出，请确认文件夹是否正确。", [outputs])
     controls = read_controls(settings.controls) if settings.controls else None
-    limits = limits_of(settings)
+    limits = settings.limits
     history_file = history_path(settings, outputs)
     started = datetime.now().astimezone().isoformat(timespec="seconds")
     pool = ReaderPool(limits, worker_count(count)).start()     # read_batch waits for it, uses and closes it
@@ -132,10 +138,11 @@ def _run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None,
     def write(folder: Path) -> None:
         chosen = [write_tables, *(REPORT_WRITERS if writers is None else writers)]
         with frozen_heap():
-            for done, writer in enumerate(chosen, start=1):
+            for done, writer in enumerate(chosen):
+                progress("write", done, len(chosen), WRITES.get(writer, writer.__name__))
                 with batch.timings.stage(writer.__name__):
                     writer(folder, batch, record)
-                progress("write", done, len(chosen))
+            progress("write", len(chosen), len(chosen), "")
         keep_send_record(outputs / period, folder)
 
     # all or nothing: the history rows are made (and checked) first, written once the new folder is

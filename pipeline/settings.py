@@ -1,8 +1,10 @@
-"""Settings: the review framework, code map, thresholds, severity overrides and control figures.
+"""Settings: the review framework, code map, thresholds, severity overrides, control figures, the reading
+limits and the history's path.
 
-`load_settings` reads `pipeline.toml` (docs/settings.md). The keys below are checked strictly (an unknown
-key or a wrong type is a `UsageError` naming the file and line); any other `[section]` belongs to another
-feature and is left alone: the whole parsed document stays on `Settings.raw` for it to read.
+`load_settings` reads `pipeline.toml` (docs/settings.md). Every section is checked here, strictly (an
+unknown key or a wrong type is a `UsageError` naming the file and line), except `[email]`, which only
+`pipeline email` needs and `deliver/settings.py` checks when it is used: the whole parsed document stays
+on `Settings.raw` for it.
 Command-line options override the file through `Settings.with_options`.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -27,9 +29,24 @@ DEFAULT_VAGUE_WORDS = ("及时", "按时", "稳步提高", "高质量完成", "�
                        "较好", "较高", "良好", "有效", "不断", "持续", "大幅", "提高", "提升", "改善", "加强", "基本")
 
 TOP_LEVEL_KEYS = ("framework", "controls", "expect_total")
-MY_SECTIONS = {"review": ("min_indicators", "vague_words", "max_project_amount"), "code_map": None, "severity": None}
 # 万元: a project amount above it is implausible_amount (an ID number pasted into a 元 column)
 DEFAULT_MAX_PROJECT_AMOUNT = Decimal("1000000")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_file_mb: float = 100
+    max_uncompressed_mb: float = 200
+    max_ratio: float = 100
+    max_cells: int = 5_000_000           # a 100,000-row table of 11 columns is 1.1 million
+    max_merged_cells: int = 1_000_000
+    max_rows: int = 1_048_576            # Excel's own limit
+    max_reader_mb: float = 2048          # the reading process's address space (POSIX)
+    max_read_seconds: float = 300
+
+
+MY_SECTIONS = {"review": ("min_indicators", "vague_words", "max_project_amount"), "code_map": None, "severity": None,
+               "limits": tuple(f.name for f in fields(Limits)), "history": ("path",)}
 
 
 def parse_figure(value: object, bounded: bool = True) -> Decimal | None:
@@ -54,6 +71,8 @@ class Settings:
     controls: Path | None = None
     expect_total: Decimal | None = None
     max_project_amount: Decimal = DEFAULT_MAX_PROJECT_AMOUNT
+    limits: Limits = field(default_factory=Limits)  # [limits]: what a file may cost to read
+    history: Path | None = None                    # [history] path, relative to the settings file's folder
     file: Path | None = None                       # the pipeline.toml that was read, if any
     raw: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # the whole document
 
@@ -152,7 +171,28 @@ class _Reader:
         if "code_map" in doc:
             values["code_map"] = MappingProxyType(self.code_map(doc["code_map"]))
         values["severities"] = MappingProxyType(self.severities(doc.get("severity", {})))
+        values["limits"] = self.limits(doc.get("limits", {}))
+        values["history"] = self.history(doc.get("history", {}))
         return Settings(**values)
+
+    def limits(self, section: dict) -> Limits:
+        for key, value in section.items():
+            if key not in MY_SECTIONS["limits"]:
+                raise self.fail("limits", key, f"不是已知的设置项（可用：{'、'.join(MY_SECTIONS['limits'])}）")
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+                raise self.fail("limits", key, f"应为正数，现为 {value!r}")
+        return Limits(**section)
+
+    def history(self, section: dict) -> Path | None:
+        unknown = [key for key in section if key != "path"]
+        if unknown:
+            raise self.fail("history", unknown[0], "不是已知的设置项（可用：path）")
+        if "path" not in section:
+            return None
+        value = section["path"]
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail("history", "path", "应为数据库文件的路径，如 path = \"历史/history.sqlite\"")
+        return self.path.parent / value.strip()
 
     def amount(self, value: Any) -> Decimal:
         amount = parse_figure(value)

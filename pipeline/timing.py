@@ -11,11 +11,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from time import perf_counter
 
-# progress(stage, done, total): stage is "read" (files) or "write" (outputs)
-Progress = Callable[[str, int, int], None]
+# progress(stage, done, total, item): stage is "read" (files) or "write" (outputs); called before each
+# item with `item` naming it (the file being read, the output being written), and once at the end
+Progress = Callable[[str, int, int, str], None]
 
 
-def no_progress(stage: str, done: int, total: int) -> None:
+def no_progress(stage: str, done: int, total: int, item: str = "") -> None:
     return None
 
 

@@ -134,6 +134,33 @@ def grid_field(text: str) -> str | None:
 
 # The four money columns of the table, in order, as the model names them and as the table heads them.
 MONEY_COLUMNS = {"total": "总计", "fiscal": "财政拨款", "special_account": "财政专户拨款", "other": "其他资金"}
+# the money units a table may be written in (money.UNIT_FACTORS converts them), as one regex alternation
+MONEY_UNIT_NAMES = "万元|千元|元"
+
+# field -> the column titles departments use for it in the published table (compared after text.compact)
+COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("项目名称", "项目名称(资金使用单位)", "项目名称(单位名称)", "项目(单位)名称", "单位/项目名称"),
+    "total": ("总计", "合计", "金额合计", "资金总额", "项目金额", "金额", "预算金额", "预算数", "项目预算"),
+    "fiscal": ("财政拨款", "一般公共预算拨款", "财政拨款资金", "一般公共预算"),
+    "special_account": ("财政专户拨款", "财政专户管理资金", "财政专户资金"),
+    "other": ("其他资金", "其他"),
+    "goal": ("绩效目标", "年度绩效目标", "项目绩效目标"),
+    "indicators": ("绩效指标",),
+    "level1": ("一级指标",),
+    "level2": ("二级指标",),
+    "level3": ("三级指标", "指标名称"),
+    "value": ("指标值",),
+    "period_value": ("实施周期指标值",),
+    "annual_value": ("年度指标值",),
+    "nature": ("指标性质",),
+    "measure_unit": ("度量单位", "计量单位"),
+}
+AMOUNT_FIELDS = tuple(MONEY_COLUMNS)      # total, fiscal, special_account, other
+LONG_FIELDS = ("level1", "level2", "level3", "value", "period_value", "annual_value", "nature", "measure_unit")
+TOTAL_NAMES = {"合计", "总计", "合计数", "部门合计", "总合计"}
+SUBTOTAL_NAMES = {"小计", "单位小计"}
+PAGE_TOTAL_NAMES = {"本页合计", "本页小计", "本页合计数"}
+
 
 # The one status a run (and each department) has, in the words of every output: run.json and the history
 # keep the key, the CLI, the reports and the e-mail show the label. A run fails on any error finding

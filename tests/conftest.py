@@ -36,3 +36,20 @@ def sample_run(tmp_path_factory):
 @pytest.fixture(params=["several", "sample_run"])
 def any_run(request):
     return request.getfixturevalue(request.param)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from browser import BROWSER_ARGS, chromium
+
+    executable = chromium()
+    if executable is None:
+        pytest.skip("no Chromium installed (Debian: apt-get install -y chromium); the browser test needs one")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
+        yield instance
+        instance.close()

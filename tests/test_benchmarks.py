@@ -34,6 +34,7 @@ def test_the_benchmark_script_runs_and_reports_ratios():
     assert "| 4 |" in done.stdout and "pipeline/floor min / median / max" in done.stdout
     assert "N 2 -> 4: time x" in done.stdout and "MiB per department" in done.stdout
     assert "`pipeline --help`" in done.stdout
+    assert "Report sizes (MB): N=2: report.html" in done.stdout
 
 
 def test_the_soak_script_accounts_for_every_file():

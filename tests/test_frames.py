@@ -19,6 +19,7 @@ def test_the_sample_as_dataframes(sample):
     import python_calamine
     rows = python_calamine.CalamineWorkbook.from_path(str(sample)).get_sheet_by_name(first["source_sheet"]).to_python()
     assert rows[first["source_row"] - 1][0] == first["project"]
+    assert set(projects["layout"]) == {"table"}
     assert len(tables.indicators) == 33
     assert set(tables.indicators["project"]) == set(projects["project"])
     assert list(tables.findings["severity"]).count("warning") == 6

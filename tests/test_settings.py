@@ -79,11 +79,25 @@ template_leftover = "warning"
     assert s.file == path
 
 
-def test_other_features_sections_are_kept_for_them(tmp_path):
-    path = write(tmp_path, '[limits]\nmax_file_mb = 50\n\n[email]\nto = ["a@b.c"]\n\n[history]\nkeep = 12\n')
+def test_every_section_is_read_here_but_email_which_deliver_checks(tmp_path):
+    path = write(tmp_path, '[limits]\nmax_file_mb = 50\n\n[email]\nto = ["a@b.c"]\n\n[history]\npath = "h/db.sqlite"\n')
     s = load_settings(path)
-    assert s.raw["limits"] == {"max_file_mb": 50} and s.raw["email"]["to"] == ["a@b.c"]
-    assert s.framework == "2015"
+    assert (s.limits.max_file_mb, s.limits.max_cells) == (50, 5_000_000)
+    assert s.history == tmp_path / "h" / "db.sqlite"
+    assert s.raw["email"]["to"] == ["a@b.c"] and s.framework == "2015"
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("[limits]\nmax_ratio = -1\n", 2, "[limits] 中的 max_ratio 应为正数，现为 -1"),
+    ("[limits]\nmax_ratoi = 5\n", 2, "[limits] 中的 max_ratoi 不是已知的设置项"),
+    ('[limits]\nmax_cells = "many"\n', 2, "[limits] 中的 max_cells 应为正数"),
+    ("limits = 3\n", 1, "limits 应为一节"),
+])
+def test_malformed_limits_name_the_line(tmp_path, text, line, words):
+    path = write(tmp_path, text)
+    with pytest.raises(UsageError) as error:
+        load_settings(path)
+    assert f"第 {line} 行" in error.value.message and words in error.value.message
 
 
 @pytest.mark.parametrize("text, line, words", [
@@ -185,5 +199,5 @@ def test_cli_help_documents_the_options():
     for command in ("run", "check"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0
-        for option in ("--controls", "--expect-total", "--framework", "--config", "Example:"):
+        for option in ("--controls", "--expect-total", "--framework", "--config", "示例："):
             assert option in result.output

@@ -16,9 +16,6 @@ import hashlib
 import io
 import json
 import os
-import smtplib
-import socket
-import ssl
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,13 +23,15 @@ from decimal import Decimal
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid
+from html import escape
 from pathlib import Path
 
-from pipeline.errors import MailError, UsageError
+from pipeline.errors import UsageError
 from pipeline.findings import ERROR, SEVERITY_LABEL, WARNING
 from pipeline.deliver.settings import MailSettings
+from pipeline.deliver.smtp import send
 from pipeline.money import show
-from pipeline.outputs import check_period, json_bytes, outputs_lock
+from pipeline.outputs import SENT_NAMES, check_period, json_bytes, outputs_lock
 from pipeline.vocabulary import FAILED, status_label, unknown_note
 
 SENT, MESSAGE = "sent.json", "message.eml"
@@ -41,11 +40,10 @@ TOP_FINDINGS = 10
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # run-folder file -> (name the recipient sees, ASCII fallback, content type, what it is)
 REPORTS = {
-    "report.xlsx": ("项目支出绩效目标审核报告_{period}.xlsx", "report-{period}.xlsx", XLSX, "Excel 报告"),
-    "report.html": ("项目支出绩效目标审核报告_{period}.html", "report-{period}.html", "text/html",
-                    "网页报告，用浏览器打开"),
+    "report.xlsx": (SENT_NAMES["report.xlsx"], "report-{period}.xlsx", XLSX, "Excel 报告"),
+    "report.html": (SENT_NAMES["report.html"], "report-{period}.html", "text/html", "网页报告，用浏览器打开"),
 }
-DEPARTMENTS = ("各部门绩效目标表_{period}.zip", "departments-{period}.zip", "application/zip",
+DEPARTMENTS = (SENT_NAMES["departments"], "departments-{period}.zip", "application/zip",
                "各部门的标准格式表，压缩包")
 
 
@@ -92,7 +90,7 @@ def subject_line(record: dict, template: str) -> str:
     return FAILED_PREFIX + subject if record["status"] == FAILED else subject
 
 
-def text_body(record: dict, attachments: list[Attachment]) -> str:
+def text_body(record: dict, attachments: list[Attachment], notes: list[str] = ()) -> str:
     """The plain-text part, for clients that show no HTML and for quoting in a reply."""
     fields = subject_fields(record)
     failed = record["status"] == FAILED
@@ -113,6 +111,7 @@ def text_body(record: dict, attachments: list[Attachment]) -> str:
         for f in shown:
             lines.append(f"  [{SEVERITY_LABEL[f['severity']]}] {f['message']}")  # the message says where
     lines += ["", "附件："] + [f"  {a.name}（{a.description}）" for a in attachments]
+    lines += [f"注意：{note}" for note in notes]
     lines += ["", f"运行时间 {record['started']}。本邮件由 pipeline 根据本期运行结果自动生成。"]
     return "\n".join(lines) + "\n"
 
@@ -128,6 +127,29 @@ def attachments(folder: Path, period: str, *, with_departments: bool = False) ->
     return found
 
 
+MB = 1024 * 1024
+LEFT_OUT_FIRST = "report.html"       # the web report duplicates the workbook: the first to go
+
+
+def within_ceiling(folder: Path, files: list[Attachment], ceiling_mb: float) -> tuple[list[Attachment], list[str]]:
+    """The attachments that keep the message under `[email] max_message_mb`, and a note for what was left
+    out. Sizes are counted as sent: base64 adds a third."""
+    def size(items: list[Attachment]) -> int:
+        body = (folder / "summary.html").stat().st_size * 2
+        return (body + sum(len(a.data) for a in items)) * 4 // 3
+
+    if size(files) <= ceiling_mb * MB:
+        return files, []
+    web = REPORTS[LEFT_OUT_FIRST][0].format(period=folder.name)
+    kept = [a for a in files if a.name != web]
+    notes = [f"邮件超过 {ceiling_mb:g} MB 上限（[email] max_message_mb），未附 {web}"
+             f"（{sum(len(a.data) for a in files if a.name == web) / MB:.1f} MB），它在 {folder} 中，可用浏览器打开。"]
+    if size(kept) > ceiling_mb * MB:
+        notes.append(f"去掉网页报告后邮件仍有 {size(kept) / MB:.1f} MB，超过上限：邮件服务器可能拒收，"
+                     "可去掉 --with-departments，或把各部门的表另行发送。")
+    return kept, notes
+
+
 def zip_folder(folder: Path) -> bytes:
     """The folder's files, by their Chinese names (zipfile marks them UTF-8), in name order."""
     files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
@@ -140,10 +162,15 @@ def zip_folder(folder: Path) -> bytes:
     return buffer.getvalue()
 
 
+NOTES_SLOT = "<!--notes-->"          # where summary.html takes the notes on what was left out
+
+
 def build_message(folder: Path, record: dict, mail: MailSettings, *, with_departments: bool = False,
-                  now: datetime | None = None) -> EmailMessage:
-    """The whole message: headers, text and HTML alternatives, the attachments."""
-    files = attachments(folder, record["period"], with_departments=with_departments)
+                  now: datetime | None = None) -> tuple[EmailMessage, list[str]]:
+    """The whole message (headers, text and HTML alternatives, the attachments) and the notes on what
+    was left out to keep it under the size ceiling."""
+    files, notes = within_ceiling(folder, attachments(folder, record["period"], with_departments=with_departments),
+                                  mail.max_message_mb)
     message = EmailMessage(policy=policy.SMTP)
     message["Subject"] = subject_line(record, mail.subject)
     message["From"] = mail.sender
@@ -154,79 +181,19 @@ def build_message(folder: Path, record: dict, mail: MailSettings, *, with_depart
     # the sender's domain, not socket.getfqdn(): no DNS lookup, and a Message-ID the server recognises
     message["Message-ID"] = make_msgid(domain=getaddresses([mail.sender])[0][1].rpartition("@")[2])
     # base64: Chinese text passes any server, 8BITMIME or not, and long lines need no folding
-    message.set_content(text_body(record, files), cte="base64")
-    message.add_alternative((folder / "summary.html").read_text(encoding="utf-8"), subtype="html", cte="base64")
+    message.set_content(text_body(record, files, notes), cte="base64")
+    html = (folder / "summary.html").read_text(encoding="utf-8")
+    note_html = "".join(f'<p class="note" data-note style="color:#9c0006;font-weight:bold">{escape(n)}</p>'
+                        for n in notes)
+    message.add_alternative(html.replace(NOTES_SLOT, note_html, 1) if notes else html, subtype="html", cte="base64")
     for item in files:
         maintype, subtype = item.content_type.split("/")
         message.add_attachment(item.data, maintype=maintype, subtype=subtype, filename=item.name)
         part = list(message.iter_attachments())[-1]
         part.set_param("name", item.fallback)  # Content-Type name: what clients without RFC 2231 show
-    return message
-
-
-STEPS = {"connect": "连接", "starttls": "建立加密连接（STARTTLS）", "login": "登录（AUTH）", "send": "发送"}
-
-
-def send(message: EmailMessage, mail: MailSettings, password: str | None) -> dict[str, tuple[int, bytes]]:
-    """Hand the message to the server; return the recipients it refused (the others got it).
-    Every way the connection, TLS or login can fail is a `MailError` with the Chinese reason."""
-    server = f"{mail.host}:{mail.port}"
-    context = ssl.create_default_context(cafile=str(mail.cafile) if mail.cafile else None)
-    step, client = "connect", None
-    try:
-        if mail.security == "ssl":
-            client = smtplib.SMTP_SSL(mail.host, mail.port, timeout=mail.timeout, context=context)
-        else:
-            client = smtplib.SMTP(mail.host, mail.port, timeout=mail.timeout)
-        if mail.security == "starttls":
-            step = "starttls"
-            client.starttls(context=context)
-        if mail.username is not None:
-            step = "login"
-            client.login(mail.username, password or "")
-        step = "send"
-        return client.send_message(message, getaddresses([mail.sender])[0][1], mail.recipients)
-    except smtplib.SMTPAuthenticationError as exc:
-        raise MailError(f"邮件服务器 {server} 拒绝了用户名 {mail.username} 或密码（{_reply(exc)}）。"
-                        f"请检查 [email] username 和环境变量 {mail.password_env} 中的密码。邮件未发出。") from exc
-    except smtplib.SMTPNotSupportedError as exc:
-        raise MailError(f"邮件服务器 {server} 不支持{STEPS[step]}。请检查 [email] security 和 port"
-                        "（ssl 通常为 465，starttls 通常为 587）。邮件未发出。") from exc
-    except smtplib.SMTPRecipientsRefused as exc:
-        raise MailError(f"邮件服务器 {server} 拒收了全部收件人：{'、'.join(exc.recipients)}。邮件未发出。") from exc
-    except smtplib.SMTPSenderRefused as exc:
-        raise MailError(f"邮件服务器 {server} 拒绝了发件人 {exc.sender}（{_reply(exc)}）。"
-                        "请检查 [email] from。邮件未发出。") from exc
-    except smtplib.SMTPResponseException as exc:
-        raise MailError(f"邮件服务器 {server} 在{STEPS[step]}时拒绝（{_reply(exc)}）。邮件未发出。") from exc
-    except ssl.SSLCertVerificationError as exc:
-        raise MailError(f"邮件服务器 {server} 的证书无法验证（{exc.verify_message}）。如果服务器使用自签名证书，"
-                        "请在 [email] cafile 中指定它的证书文件。邮件未发出。") from exc
-    except ssl.SSLError as exc:
-        raise MailError(f"与邮件服务器 {server} 建立加密连接失败（{exc.reason or exc}）。请检查 [email] security "
-                        "与 port 是否配套（ssl 通常为 465，starttls 通常为 587）。邮件未发出。") from exc
-    except socket.gaierror as exc:
-        raise MailError(f"找不到邮件服务器 {mail.host}（域名无法解析）。请检查 [email] host 和网络连接。") from exc
-    except (smtplib.SMTPException, OSError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
-        raise MailError(f"与邮件服务器 {server} {STEPS[step]}时出错（{reason}）。请检查 [email] host、port "
-                        "和网络连接。邮件未发出。") from exc
-    finally:
-        if client is not None:
-            _close(client)
-
-
-def _close(client: smtplib.SMTP) -> None:
-    """QUIT politely; a server that answers QUIT badly does not undo a message it has accepted."""
-    try:
-        client.quit()
-    except (smtplib.SMTPException, OSError):
-        client.close()
-
-
-def _reply(exc: smtplib.SMTPResponseException) -> str:
-    text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-    return f"{exc.smtp_code} {text}".strip()
+        if maintype == "text":
+            part.set_param("charset", "utf-8")  # the reports are UTF-8; without it a client may guess GBK
+    return message, notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +201,7 @@ class Outcome:
     message: EmailMessage
     path: Path                                # sent.json, or message.eml after a dry run
     refused: dict[str, tuple[int, bytes]]     # recipients the server refused (the others got the message)
+    notes: tuple[str, ...] = ()               # what was left out to stay under the size ceiling
 
 
 def email_period(outputs: Path, period: str, mail: MailSettings, password: str | None, *, dry_run: bool = False,
@@ -246,11 +214,11 @@ def email_period(outputs: Path, period: str, mail: MailSettings, password: str |
         record = read_record(folder)
         if not dry_run and not resend:
             refuse_if_sent(folder)
-        message = build_message(folder, record, mail, with_departments=with_departments)
+        message, notes = build_message(folder, record, mail, with_departments=with_departments)
         if dry_run:
-            return Outcome(message, write_atomically(folder / MESSAGE, message.as_bytes()), {})
+            return Outcome(message, write_atomically(folder / MESSAGE, message.as_bytes()), {}, tuple(notes))
         refused = send(message, mail, password)
-        return Outcome(message, record_sent(folder, message, mail, refused), refused)
+        return Outcome(message, record_sent(folder, message, mail, refused), refused, tuple(notes))
 
 
 def refuse_if_sent(folder: Path) -> None:

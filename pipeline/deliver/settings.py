@@ -24,13 +24,14 @@ DEFAULT_SUBJECT = "【项目支出绩效目标】{period} 汇总：{departments}
 # what a subject template may use, all computed from run.json (mail.subject_fields)
 SUBJECT_FIELDS = ("period", "status", "departments", "projects", "indicators", "total", "errors", "warnings")
 KEYS = ("host", "port", "security", "username", "password_env", "from", "to", "cc", "subject", "cafile",
-        "timeout")
+        "timeout", "max_message_mb")
+DEFAULT_MAX_MESSAGE_MB = 10          # many government mail servers refuse more; phones struggle with it
 HELP = "请参阅 docs/settings.md 的 [email] 一节"
 
 
 @dataclass(frozen=True)
 class MailSettings:
-    host: str
+    host: str | None               # None only for a dry run, which connects to nothing
     port: int
     security: str                          # starttls, ssl or none
     sender: str                            # the From address (`from` in the file)
@@ -41,6 +42,7 @@ class MailSettings:
     subject: str = DEFAULT_SUBJECT         # a template over SUBJECT_FIELDS
     cafile: Path | None = None             # a CA or self-signed certificate to trust besides the system's
     timeout: float = 30.0                  # seconds per network operation
+    max_message_mb: float = DEFAULT_MAX_MESSAGE_MB  # above it report.html is left out (and said so)
 
     @property
     def recipients(self) -> list[str]:
@@ -48,9 +50,15 @@ class MailSettings:
         return list(dict.fromkeys(address for _, address in getaddresses([*self.to, *self.cc])))
 
 
-def mail_settings(settings: Settings, *, to: list[str] | None = None, cc: list[str] | None = None) -> MailSettings:
-    """The checked [email] section; `--to` and `--cc` given on the command line replace the file's lists."""
-    where = f"设置文件 {settings.file or DEFAULT_FILE}"
+def mail_settings(settings: Settings, *, to: list[str] | None = None, cc: list[str] | None = None,
+                  dry_run: bool = False) -> MailSettings:
+    """The checked [email] section; `--to` and `--cc` given on the command line replace the file's lists.
+    A dry run only writes the message, so it needs no server (`host`) and no password."""
+    if settings.file is None:
+        raise UsageError(f"当前文件夹中没有设置文件 {DEFAULT_FILE}（也没有用 --config 指定）。发送或预览邮件需要在其中"
+                         f"写明 [email] 一节：发件人 from、收件人 to，发送时还要邮件服务器 host。可复制 "
+                         f"pipeline.toml.example 为 {DEFAULT_FILE} 后改写，{HELP}。")
+    where = f"设置文件 {settings.file}"
     section = settings.raw.get("email", {})
     if not isinstance(section, Mapping):
         raise UsageError(f"{where}：email 应为一节（[email]），不是单个值。{HELP}。")
@@ -68,7 +76,7 @@ def mail_settings(settings: Settings, *, to: list[str] | None = None, cc: list[s
     if password_env and not username:
         raise check.missing("username", "登录邮件服务器的用户名（设置了 password_env 时必填）")
     return MailSettings(
-        host=check.text("host"),
+        host=check.text("host", required=not dry_run),
         port=int(check.number("port", DEFAULT_PORTS[security], integer=True, largest=65535)),
         security=security,
         sender=check.addresses("from", None, single=True)[0],
@@ -79,6 +87,7 @@ def mail_settings(settings: Settings, *, to: list[str] | None = None, cc: list[s
         subject=check.template("subject"),
         cafile=check.path("cafile", settings.file),
         timeout=float(check.number("timeout", 30.0, integer=False, largest=3600)),
+        max_message_mb=float(check.number("max_message_mb", DEFAULT_MAX_MESSAGE_MB, integer=False, largest=1000)),
     )
 
 

@@ -80,6 +80,10 @@ class Changes:
     indicators_changed: tuple[IndicatorChange, ...] = ()
     findings_new: tuple[Finding, ...] = ()
     findings_resolved: tuple[Finding, ...] = ()
+    # indicators that came with an added project or department and went with a removed one: not listed one
+    # by one (the project is), but counted, so a headline never says 删除 0 条 when 12 went with their project
+    indicators_with_added: int = 0
+    indicators_with_removed: int = 0
 
     def as_dict(self) -> dict:
         def listed(items) -> list[dict]:
@@ -98,7 +102,9 @@ class Changes:
             "projects": {"added": listed(self.projects_added), "removed": listed(self.projects_removed),
                          "changed": listed(self.projects_changed)},
             "indicators": {"added": listed(self.indicators_added), "removed": listed(self.indicators_removed),
-                           "changed": listed(self.indicators_changed)},
+                           "changed": listed(self.indicators_changed),
+                           "with_added_projects": self.indicators_with_added,
+                           "with_removed_projects": self.indicators_with_removed},
             "findings": {"new": listed(self.findings_new), "resolved": listed(self.findings_resolved)},
         }
 
@@ -114,7 +120,18 @@ def compare(previous: Snapshot | None, current: Snapshot) -> Changes:
         *_departments(previous, current), *_projects(previous, current), *_indicators(previous, current),
         findings_new=tuple(f for key, f in new_findings.items() if key not in old_findings),
         findings_resolved=tuple(f for key, f in old_findings.items() if key not in new_findings),
+        **_indicators_with_projects(previous, current),
     )
+
+
+def _indicators_with_projects(previous: Snapshot, current: Snapshot) -> dict[str, int]:
+    """How many indicators belong to projects (or departments) only one of the two periods has."""
+    kept = {_project_names(p) for p in previous.projects} & {_project_names(p) for p in current.projects}
+
+    def outside(indicators) -> int:
+        return sum(1 for i in indicators if (i.department, i.spending_unit, i.project) not in kept)
+
+    return {"indicators_with_added": outside(current.indicators), "indicators_with_removed": outside(previous.indicators)}
 
 
 def _departments(previous: Snapshot, current: Snapshot) -> tuple[tuple[AmountChange, ...], ...]:

@@ -71,4 +71,9 @@ MIGRATIONS.append((
     "DROP TABLE projects",
     "ALTER TABLE projects_v2 RENAME TO projects",
 ))
+# 3: whether a department and a project came from the published table or from per-project forms
+MIGRATIONS.append((
+    "ALTER TABLE departments ADD COLUMN layout TEXT NOT NULL DEFAULT 'table'",
+    "ALTER TABLE projects ADD COLUMN layout TEXT NOT NULL DEFAULT 'table'",
+))
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -35,6 +35,7 @@ class DepartmentState:
     reconciled: bool
     total_unknown: int = 0         # projects whose 总计 could not be read (left out of `total`)
     unknown_amounts: int = 0       # project amount cells that could not be read, any column
+    layout: str = "table"          # table (the published table) or form (compiled from per-project forms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,7 @@ class ProjectState:
     source_file: str
     source_sheet: str
     source_row: int
+    layout: str = "table"          # table or form
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +95,12 @@ def snapshot_of(batch: Batch, record: dict) -> Snapshot:
             DepartmentState(d.name, d.file, d.sheet, d.unit, d.total,
                             d.declared_total.total if d.declared_total is not None else None,
                             batch.control_totals.get(d.name), reconciled.get(d.name, True),
-                            d.total_sum.unknown, d.unknown_amounts)
+                            d.total_sum.unknown, d.unknown_amounts, d.layout)
             for d in batch.departments),
         projects=tuple(
             ProjectState(p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
                          p.amounts.special_account, p.amounts.other, p.goal, p.source.file, p.source.sheet,
-                         p.source.row)
+                         p.source.row, p.layout)
             for d in batch.departments for p in d.projects),
         indicators=tuple(
             IndicatorState(p.department, p.spending_unit, p.name, i.seq, i.level1, i.level2, i.name,

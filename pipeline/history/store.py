@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,12 +29,11 @@ from pipeline.errors import UsageError, os_cause, shown_path
 from pipeline.findings import Finding
 from pipeline.money import EXACT, FEN
 from pipeline.outputs import check_period
-from pipeline.settings import DEFAULT_FILE, Settings
+from pipeline.settings import Settings
 from pipeline.history.schema import MIGRATIONS, SCHEMA_VERSION
 from pipeline.history.snapshot import DepartmentState, IndicatorState, InputState, ProjectState, Snapshot
 
 DEFAULT_NAME = "history.sqlite"
-HELP = "请参阅 docs/settings.md 的 [history] 一节"
 
 INT64 = 2 ** 63 - 1
 TABLES = ("inputs", "departments", "projects", "indicators", "findings", "runs")  # children before runs
@@ -53,23 +52,12 @@ class RecordedRun:
     indicators: int
     errors: int
     total: Decimal
+    form_projects: int = 0         # projects read from per-project forms rather than a published table
 
 
 def history_path(settings: Settings, outputs: Path) -> Path:
     """`[history] path` from pipeline.toml (relative to its folder), else OUTPUTS/history.sqlite."""
-    where = f"设置文件 {settings.file or DEFAULT_FILE}"
-    section = settings.raw.get("history", {})
-    if not isinstance(section, Mapping):
-        raise UsageError(f"{where}：history 应为一节（[history]），不是单个值。{HELP}。")
-    unknown = [key for key in section if key != "path"]
-    if unknown:
-        raise UsageError(f"{where}：[history] 中的 {unknown[0]} 不是已知的设置项（可用：path）。{HELP}。")
-    if "path" not in section:
-        return outputs / DEFAULT_NAME
-    value = section["path"]
-    if not isinstance(value, str) or not value.strip():
-        raise UsageError(f"{where}：[history] 中的 path 应为数据库文件的路径，如 path = \"历史/history.sqlite\"。{HELP}。")
-    return (settings.file.parent if settings.file else Path(".")) / value.strip()
+    return settings.history if settings.history is not None else outputs / DEFAULT_NAME
 
 
 @contextmanager
@@ -191,9 +179,10 @@ class History:
                       (SELECT count(*) FROM projects WHERE period = r.period),
                       (SELECT count(*) FROM indicators WHERE period = r.period),
                       (SELECT count(*) FROM findings WHERE period = r.period AND severity = 'error'),
-                      r.total_fen
+                      r.total_fen,
+                      (SELECT count(*) FROM projects WHERE period = r.period AND layout = 'form')
                FROM runs AS r ORDER BY r.period""").fetchall()
-        return [RecordedRun(*row[:-1], from_fen(row[-1])) for row in rows]
+        return [RecordedRun(*row[:8], from_fen(row[8]), row[9]) for row in rows]
 
     def latest_before(self, period: str) -> Snapshot | None:
         """The latest period recorded before `period` (YYYY-MM sorts as text), or None."""
@@ -228,14 +217,14 @@ class History:
             inputs=tuple(InputState(*r) for r in rows("inputs", "file, sha256, status, reason")),
             departments=tuple(
                 DepartmentState(name, file, sheet, unit, from_fen(total), from_fen(declared), from_fen(control),
-                                bool(reconciled), total_unknown, unknown)
-                for name, file, sheet, unit, total, declared, control, reconciled, total_unknown, unknown in rows(
-                    "departments", "name, file, sheet, unit, total_fen, declared_total_fen, control_total_fen, "
-                                   "reconciled, total_unknown, unknown_amounts")),
+                                bool(reconciled), total_unknown, unknown, layout)
+                for name, file, sheet, unit, total, declared, control, reconciled, total_unknown, unknown, layout
+                in rows("departments", "name, file, sheet, unit, total_fen, declared_total_fen, control_total_fen, "
+                                       "reconciled, total_unknown, unknown_amounts, layout")),
             projects=tuple(
                 ProjectState(*r[:3], *(from_fen(v) for v in r[3:7]), *r[7:])
                 for r in rows("projects", "department, spending_unit, name, total_fen, fiscal_fen, special_account_fen, "
-                                          "other_fen, goal, source_file, source_sheet, source_row")),
+                                          "other_fen, goal, source_file, source_sheet, source_row, layout")),
             indicators=tuple(IndicatorState(*r) for r in rows(
                 "indicators", "department, spending_unit, project, seq, level1, level2, name, period_value, "
                               "annual_value, source_file, source_sheet, source_row")),
@@ -253,11 +242,11 @@ def _rows(snapshot: Snapshot, recorded: str) -> dict[str, list[tuple]]:
                   snapshot.total_unknown, snapshot.unknown_amounts)],
         "inputs": [(period, n, i.file, i.sha256, i.status, i.reason) for n, i in enumerate(snapshot.inputs)],
         "departments": [(period, n, d.name, d.file, d.sheet, d.unit, to_fen(d.total), to_fen(d.declared_total),
-                         to_fen(d.control_total), int(d.reconciled), d.total_unknown, d.unknown_amounts)
+                         to_fen(d.control_total), int(d.reconciled), d.total_unknown, d.unknown_amounts, d.layout)
                         for n, d in enumerate(snapshot.departments)],
         "projects": [(period, n, p.department, p.spending_unit, p.name, to_fen(p.total), to_fen(p.fiscal),
                       to_fen(p.special_account), to_fen(p.other), p.goal, p.source_file, p.source_sheet,
-                      p.source_row) for n, p in enumerate(snapshot.projects)],
+                      p.source_row, p.layout) for n, p in enumerate(snapshot.projects)],
         "indicators": [(period, n, i.department, i.spending_unit, i.project, i.seq, i.level1, i.level2, i.name,
                         i.period_value, i.annual_value, i.source_file, i.source_sheet, i.source_row)
                        for n, i in enumerate(snapshot.indicators)],

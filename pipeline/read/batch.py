@@ -19,6 +19,7 @@ from pipeline.read.guard import Limits
 from pipeline.read.layout import find_tables
 from pipeline.model import ZERO, Department, InputFile, RowCount, department_key
 from pipeline.read.normalise import build_department
+from pipeline.read.resubmissions import listed, newest_and_older, skip_unused_files
 from pipeline.read.worker import Outcome, ReaderPool, worker_count
 from pipeline.timing import Progress, Timings, no_progress
 
@@ -43,7 +44,10 @@ class Batch:
         return sum((d.total for d in self.departments), ZERO)
 
     def sort(self) -> None:
+        """Findings errors first; departments by name, wherever in the inputs folder their file was
+        (a subfolder's department no longer comes last)."""
         self.findings.sort(key=sort_key)
+        self.departments.sort(key=lambda d: (d.name, d.file))
 
 
 def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress = no_progress,
@@ -59,11 +63,12 @@ def read_batch(paths: list[Path], limits: Limits = Limits(), progress: Progress 
     batch = Batch()
     with pool or ReaderPool(limits, worker_count(len(candidates))) as pool:
         outcomes = pool.read([c.path for c in candidates])
-        for done, candidate in enumerate(candidates, start=1):
+        for done, candidate in enumerate(candidates):
+            progress("read", done, len(candidates), candidate.name)   # the file being read, named
             with batch.timings.stage("read"):
                 outcome = next(outcomes)
             read_file(candidate, batch, outcome)
-            progress("read", done, len(candidates))
+    progress("read", len(candidates), len(candidates), "")
     batch.inputs.extend(skipped)
     supersede_resubmissions(batch)
     combine_forms(batch)
@@ -121,7 +126,7 @@ def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
             entry.rows = RowCount(read=read, rejected=read)
             return
         _reject(batch, entry, "no_table",
-                "中没有找到项目支出绩效目标表：没有一行表头含「项目名称」及「总计/绩效目标/绩效指标」等列，"
+                "文件中没有找到项目支出绩效目标表：没有一行表头含「项目名称」及「总计/绩效目标/绩效指标」等列，"
                 "也没有「项目名称」「资金情况」栏目下接「一级指标/二级指标/三级指标」的项目申报表。"
                 "请确认文件内容，或使用标准表样重新填报", RowCount(read=read, rejected=read))
         return
@@ -136,7 +141,8 @@ def _parse_sheets(batch: Batch, entry: InputFile, sheets: list) -> None:
 def _reject(batch: Batch, entry: InputFile, code: str, reason: str, rows: RowCount | None = None) -> None:
     entry.status, entry.reason = "rejected", reason
     entry.rows = rows or RowCount()
-    batch.findings.append(finding(code, f"文件「{entry.file}」{reason}。", file=entry.file))
+    # the reason is a whole sentence on its own (the CLI lists it after the file name)
+    batch.findings.append(finding(code, f"文件「{entry.file}」：{reason}。", file=entry.file))
 
 
 def supersede_resubmissions(batch: Batch) -> None:
@@ -155,19 +161,12 @@ def supersede_resubmissions(batch: Batch) -> None:
         by_name.setdefault(department_key(department.name), []).append(department)
     entries = {i.file: i for i in batch.inputs}
     dropped: list[Department] = []
-    for copies in by_name.values():
-        files = sorted({d.file for d in copies}, key=lambda f: (entries[f].modified, f))
-        if len(files) < 2:
-            continue
-        newest = files[-1]
-        kept = next(d for d in copies if d.file == newest)
-        older = [d for d in copies if d.file != newest]
+    for kept, older in newest_and_older(by_name.values(), entries):
         name = kept.name
         dropped.extend(older)
-        where = "、".join(f"「{d.file}{'!' + d.sheet if d.sheet else ''}」" for d in older)
         batch.findings.append(finding(
             "duplicate_department",
-            f"部门「{name}」报送了不止一份表：采用最新修改的「{kept.file}」，{where}未采用。"
+            f"部门「{name}」报送了不止一份表：采用最新修改的「{kept.file}」，{listed(older)}未采用。"
             f"如应采用其他版本，请从输入文件夹中移走不用的文件后重新运行。",
             file=kept.file, sheet=kept.sheet or None, department=name))
     if not dropped:
@@ -177,11 +176,10 @@ def supersede_resubmissions(batch: Batch) -> None:
     batch.findings = [f for f in batch.findings
                       if not any(f.file == file and (f.sheet or "") == sheet and f.department == name
                                  for file, sheet, name in gone)]
-    still_used = {d.file for d in batch.departments}
-    for d in dropped:
-        entry = entries[d.file]
-        if d.file not in still_used and entry.status == "ok":
-            newer = next(k.file for k in batch.departments
-                         if k.layout == "table" and department_key(k.name) == department_key(d.name))
-            entry.status, entry.reason = "skipped", f"部门「{d.name}」已由更新的「{newer}」取代，本文件未采用"
-            entry.rows = RowCount()
+
+    def reason(d: Department) -> str:
+        newer = next(k.file for k in batch.departments
+                     if k.layout == "table" and department_key(k.name) == department_key(d.name))
+        return f"部门「{d.name}」已由更新的「{newer}」取代，本文件未采用"
+
+    skip_unused_files(batch.departments, dropped, entries, reason)

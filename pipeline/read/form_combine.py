@@ -10,11 +10,12 @@ project by project, with a `form_table_mismatch` finding for every difference.
 from __future__ import annotations
 
 from pipeline.findings import finding
-from pipeline.model import Department, InputFile, Project, RowCount, SpendingUnit, department_key
+from pipeline.model import Department, InputFile, Project, SpendingUnit, department_key
 from pipeline.money import fmt_exact
+from pipeline.read.resubmissions import listed, newest_and_older, skip_unused_files
 from pipeline.text import compact
+from pipeline.vocabulary import MONEY_COLUMNS
 
-_AMOUNT_NAMES = {"total": "总计", "fiscal": "财政拨款", "special_account": "财政专户拨款", "other": "其他资金"}
 
 
 def combine_forms(batch) -> None:
@@ -62,18 +63,11 @@ def _drop_resubmissions(batch, forms: list[Department], entries: dict[str, Input
     for form in forms:
         groups.setdefault((department_key(form.name), compact(form.projects[0].name)), []).append(form)
     dropped: list[Department] = []
-    for copies in groups.values():
-        files = sorted({d.file for d in copies}, key=lambda f: (entries[f].modified, f))
-        if len(files) < 2:
-            continue
-        newest = files[-1]
-        older = [d for d in copies if d.file != newest]
+    for kept, older in newest_and_older(groups.values(), entries):
         dropped.extend(older)
-        kept = next(d for d in copies if d.file == newest)
-        where = "、".join(f"「{d.file}{'!' + d.sheet if d.sheet else ''}」" for d in older)
         batch.findings.append(finding(
             "duplicate_form", f"部门「{kept.name}」项目「{kept.projects[0].name}」的申报表报送了不止一份："
-            f"采用最新修改的「{kept.file}」，{where}未采用。如应采用其他版本，请移走不用的文件后重新运行。",
+            f"采用最新修改的「{kept.file}」，{listed(older)}未采用。如应采用其他版本，请移走不用的文件后重新运行。",
             file=kept.file, sheet=kept.sheet or None, cell=kept.projects[0].source.cell, department=kept.name,
             project=kept.projects[0].name))
     if not dropped:
@@ -82,12 +76,8 @@ def _drop_resubmissions(batch, forms: list[Department], entries: dict[str, Input
     batch.departments = [d for d in batch.departments if id(d) not in gone]
     names = {(d.file, d.sheet, d.projects[0].name) for d in dropped}
     batch.findings = [f for f in batch.findings if (f.file, f.sheet or "", f.project) not in names]
-    still_used = {d.file for d in batch.departments}
-    for d in dropped:
-        entry = entries[d.file]
-        if d.file not in still_used and entry.status == "ok":
-            entry.status, entry.reason = "skipped", f"「{d.projects[0].name}」的申报表已由更新的文件取代，本文件未采用"
-            entry.rows = RowCount()
+    skip_unused_files(batch.departments, dropped, entries,
+                      lambda d: f"「{d.projects[0].name}」的申报表已由更新的文件取代，本文件未采用")
     return [d for d in forms if id(d) not in gone]
 
 
@@ -105,7 +95,7 @@ def _cross_check(batch, table: Department, form: Department) -> None:
     if match is None:
         differ(f"申报表有此项目，部门汇总表「{table.file}」中却没有。")
         return
-    for name, label in _AMOUNT_NAMES.items():
+    for name, label in MONEY_COLUMNS.items():
         mine, theirs = getattr(project.amounts, name), getattr(match.amounts, name)
         if mine is not None and theirs is not None and mine != theirs:
             differ(f"{label}申报表为 {fmt_exact(mine)} 万元，汇总表（{match.source.cell}）为 {fmt_exact(theirs)} 万元。")

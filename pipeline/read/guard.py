@@ -14,12 +14,11 @@ from __future__ import annotations
 import os
 import stat
 import zipfile
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
 from pathlib import Path
 from xml.parsers import expat
 
 from pipeline.read.grid import Extent, NeedsExact, XmlRefused, local, scan_part
+from pipeline.settings import Limits
 from pipeline.read.sheets import ReadError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -28,44 +27,6 @@ MB = 1024 * 1024
 RATIO_FLOOR = 1 * MB          # only entries this large can be bombs worth refusing on their ratio
 TEXT_CHUNK = 1 * MB
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    max_file_mb: float = 100
-    max_uncompressed_mb: float = 200
-    max_ratio: float = 100
-    max_cells: int = 5_000_000           # a 100,000-row table of 11 columns is 1.1 million
-    max_merged_cells: int = 1_000_000
-    max_rows: int = 1_048_576            # Excel's own limit
-    max_reader_mb: float = 2048          # the reading process's address space (POSIX)
-    max_read_seconds: float = 300
-
-    @classmethod
-    def from_table(cls, table: dict) -> "Limits":
-        """The `[limits]` section of pipeline.toml."""
-        known = {f.name for f in fields(cls)}
-        unknown = set(table) - known
-        if unknown:
-            raise ValueError(f"[limits] 中有未知的设置：{'、'.join(sorted(unknown))}（可用：{'、'.join(sorted(known))}）")
-        for key, value in table.items():
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
-                raise ValueError(f"[limits] {key} 应为正数，现为 {value!r}")
-        return cls(**table)
-
-
-def limits_of(settings) -> Limits:
-    """The checked `[limits]` section of the settings (defaults when absent); a bad one is a usage error."""
-    from pipeline.errors import UsageError
-
-    section = settings.raw.get("limits", {})
-    where = f"设置文件 {settings.file or 'pipeline.toml'}"
-    if not isinstance(section, Mapping):
-        raise UsageError(f"{where}：limits 应为一节（[limits]），不是单个值。")
-    try:
-        return Limits.from_table(dict(section))
-    except ValueError as exc:
-        raise UsageError(f"{where}：{exc}。请参阅 docs/settings.md 的 [limits] 一节。") from None
 
 
 def unsafe(message: str) -> ReadError:

@@ -19,33 +19,12 @@ from pipeline.money import parse_money_unit
 from pipeline.read.footers import footer_reason
 from pipeline.read.sheets import Cell, Sheet
 from pipeline.text import compact
+from pipeline.vocabulary import (AMOUNT_FIELDS, COLUMN_SYNONYMS, LONG_FIELDS, MONEY_UNIT_NAMES, PAGE_TOTAL_NAMES,
+                                 SUBTOTAL_NAMES, TOTAL_NAMES)
 
-# field -> the column titles departments use for it (compared after `normalise_title`)
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "name": ("项目名称", "项目名称(资金使用单位)", "项目名称(单位名称)", "项目(单位)名称", "单位/项目名称"),
-    "total": ("总计", "合计", "金额合计", "资金总额", "项目金额", "金额", "预算金额", "预算数", "项目预算"),
-    "fiscal": ("财政拨款", "一般公共预算拨款", "财政拨款资金", "一般公共预算"),
-    "special_account": ("财政专户拨款", "财政专户管理资金", "财政专户资金"),
-    "other": ("其他资金", "其他"),
-    "goal": ("绩效目标", "年度绩效目标", "项目绩效目标"),
-    "indicators": ("绩效指标",),
-    "level1": ("一级指标",),
-    "level2": ("二级指标",),
-    "level3": ("三级指标", "指标名称"),
-    "value": ("指标值",),
-    "period_value": ("实施周期指标值",),
-    "annual_value": ("年度指标值",),
-    "nature": ("指标性质",),
-    "measure_unit": ("度量单位", "计量单位"),
-}
-AMOUNT_FIELDS = ("total", "fiscal", "special_account", "other")
-LONG_FIELDS = ("level1", "level2", "level3", "value", "period_value", "annual_value", "nature", "measure_unit")
-TOTAL_NAMES = {"合计", "总计", "合计数", "部门合计", "总合计"}
-SUBTOTAL_NAMES = {"小计", "单位小计"}
-PAGE_TOTAL_NAMES = {"本页合计", "本页小计", "本页合计数"}
 _SUM_LABELS = TOTAL_NAMES | SUBTOTAL_NAMES | PAGE_TOTAL_NAMES
 _TITLE_MAX = 40                   # characters: longer than any name-column title with spaces and a unit
-_UNIT_SUFFIX = re.compile(r"\((?:单位[:：])?(?:人民币)?(万元|千元|元)\)$")
+_UNIT_SUFFIX = re.compile(rf"\((?:单位[:：])?(?:人民币)?({MONEY_UNIT_NAMES})\)$")
 _SEPARATOR = re.compile(r"^[-—–=_─━·.\s]{2,}$")
 _LOOKUP = {}
 
@@ -55,7 +34,7 @@ def normalise_title(text: str) -> str:
     return compact(text)
 
 
-for _field, _names in SYNONYMS.items():
+for _field, _names in COLUMN_SYNONYMS.items():
     for _name in _names:
         _LOOKUP[normalise_title(_name)] = _field
 

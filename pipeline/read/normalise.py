@@ -10,12 +10,12 @@ from pathlib import PurePosixPath
 from pipeline.findings import Finding, finding
 from pipeline.read.formulas import UnvaluedFormula
 from pipeline.read.indicators import Target, parse_packed, parse_target
-from pipeline.read.layout import AMOUNT_FIELDS, Table, cell_text
-from pipeline.model import ZERO, Amounts, Sum, add_known, Department, Indicator, Project, RowCount, Source, SpendingUnit
+from pipeline.read.layout import Table, cell_text
+from pipeline.model import Amounts, Sum, add_known, Department, Indicator, Project, RowCount, Source, SpendingUnit
 from pipeline.money import BadAmount, parse_amount, show_in_unit, to_wanyuan
 from pipeline.read.sheets import Sheet
+from pipeline.vocabulary import AMOUNT_FIELDS, MONEY_COLUMNS
 
-AMOUNT_LABELS = {"total": "总计", "fiscal": "财政拨款", "special_account": "财政专户拨款", "other": "其他资金"}
 _CODED = re.compile(r"^\s*(\d+)\s*[-－.、]\s*(.+?)\s*$")
 _QUALITATIVE_NATURE = {"定性", "定性指标"}
 _VALUE_FIELDS = ("period_value", "value", "annual_value")
@@ -38,22 +38,14 @@ def split_code(text: str) -> tuple[str, str]:
 def build_department(sheet: Sheet, table: Table, file: str) -> SheetResult:
     """Build one department from a table that `layout.find_tables` found on a sheet."""
     builder = _Builder(sheet, table, file)
+    # what each kind of row adds to the department (ignored and meta rows add nothing)
+    handlers = {"total": builder.total, "subtotal": builder.subtotal, "page_total": builder.page_total,
+                "unit": builder.unit, "project": builder.project, "indicator": builder.long_indicator,
+                "rejected": builder.rejected}
     for row in table.rows:
-        cells = sheet.rows[row.index]
-        if row.kind == "total":
-            builder.total(row.index, cells)
-        elif row.kind == "subtotal":
-            builder.subtotal(row.index, cells)
-        elif row.kind == "page_total":
-            builder.page_total(row.index, cells)
-        elif row.kind == "unit":
-            builder.unit(row.index, cells)
-        elif row.kind == "project":
-            builder.project(row.index, cells)
-        elif row.kind == "indicator":
-            builder.long_indicator(row.index, cells)
-        elif row.kind == "rejected":
-            builder.rejected(row.index, cells)
+        handler = handlers.get(row.kind)
+        if handler is not None:
+            handler(row.index, sheet.rows[row.index])
     adopt_projects_without_text(builder.department)
     counts = RowCount(read=table.end - table.start)
     for row in table.rows:
@@ -150,11 +142,11 @@ class _Builder:
                 values[fld] = to_wanyuan(self._parse_cell(index, col, raw), unit)
             except BadAmount as exc:
                 values[fld] = None
-                self._unreadable_amount(exc, f"{label}的「{AMOUNT_LABELS[fld]}」单元格 {cell}", raw, cell, project)
+                self._unreadable_amount(exc, f"{label}的「{MONEY_COLUMNS[fld]}」单元格 {cell}", raw, cell, project)
                 continue
             if values[fld] < 0:
                 self._add("negative_amount",
-                          f"{label}的「{AMOUNT_LABELS[fld]}」单元格 {cell} 为负数「{cell_text(raw)}」"
+                          f"{label}的「{MONEY_COLUMNS[fld]}」单元格 {cell} 为负数「{cell_text(raw)}」"
                           f"，即 {show_in_unit(values[fld], unit, exact=True)}。预算金额通常不为负，"
                           f"请核对是否误录（如括号或减号）；确为调减的，请在说明中注明。", cell=cell, project=project)
         if "total" not in self.cols:   # no 总计 column: the total is the sum of the sources

@@ -109,7 +109,9 @@ def read_workbook(path: Path, by_content: bool = False) -> list[Sheet]:
     except BaseException as exc:  # calamine raises several types for a non-workbook; all mean the same
         if not reader_failed(exc):
             raise
-        raise ReadError(f"无法作为电子表格打开（文件损坏、被截断或并非真正的表格文件）：{_short(exc)}") from exc
+        # the reader's own (English) reason stays out of the clerk's message: it says nothing they can act on
+        raise ReadError("无法作为电子表格打开：文件已损坏、被截断，或并不是真正的表格文件（如改了扩展名）。"
+                        "请在 Excel 或 WPS 中打开后另存为 .xlsx 再放入") from exc
     sheets: list[Sheet] = []
     unvalued = formula_cells(path)
     try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pipeline.findings import SEVERITY_LABEL, Finding
+from pipeline.findings import SEVERITY_LABEL, Finding, title_of
 from pipeline.history.changes import AmountChange, Changes, IndicatorChange
 from pipeline.money import ZERO, show, show_exact
 
@@ -98,14 +98,21 @@ def _headline(c: Changes, old: Decimal, new: Decimal, difference: Decimal) -> li
              f"减少 {show_exact(-difference)} 万元" if difference < 0 else "没有变化")
     return [
         f"与上期 {c.previous_period} 相比：合计由 {show(old)} 万元变为 {show(new)} 万元，{moved}。",
-        f"部门：新增 {len(c.departments_added)} 个，减少 {len(c.departments_removed)} 个，"
-        f"金额变动 {len(c.departments_changed)} 个。",
-        f"项目：新增 {len(c.projects_added)} 个，删除 {len(c.projects_removed)} 个，"
-        f"金额变动 {len(c.projects_changed)} 个。",
-        f"绩效指标：新增 {len(c.indicators_added)} 条，删除 {len(c.indicators_removed)} 条，"
-        f"目标值调整 {len(c.indicators_changed)} 条。",
+        # the same words as the rows of the table below (新增 / 删除 / 金额调整)
+        f"部门：{ADDED} {len(c.departments_added)} 个，{REMOVED} {len(c.departments_removed)} 个，"
+        f"{AMOUNT} {len(c.departments_changed)} 个。",
+        f"项目：{ADDED} {len(c.projects_added)} 个，{REMOVED} {len(c.projects_removed)} 个，"
+        f"{AMOUNT} {len(c.projects_changed)} 个。",
+        f"绩效指标：{ADDED} {len(c.indicators_added)} 条{_along(c.indicators_with_added, ADDED)}，"
+        f"{REMOVED} {len(c.indicators_removed)} 条{_along(c.indicators_with_removed, REMOVED)}，"
+        f"{TARGET} {len(c.indicators_changed)} 条。",
         f"问题：新发现 {len(c.findings_new)} 个，已解决 {len(c.findings_resolved)} 个。",
     ]
+
+
+def _along(count: int, change: str) -> str:
+    """`（另有 12 条随删除的项目一并删除）`: indicators counted with their project, not listed one by one."""
+    return f"（另有 {count} 条随{change}的项目一并{change}）" if count else ""
 
 
 def _amount_rows(category: str, groups: tuple[tuple[AmountChange, ...], ...]) -> list[ChangeRow]:
@@ -124,6 +131,6 @@ def _finding_rows(groups: tuple[tuple[Finding, ...], ...]) -> list[ChangeRow]:
     def note(f: Finding) -> str:
         return f"[{SEVERITY_LABEL.get(f.severity, f.severity)}] {f.where}：{f.message}"
 
-    return [ChangeRow("问题", change, f.department or "", "", f.project or "", f.code, "", "",
+    return [ChangeRow("问题", change, f.department or "", "", f.project or "", title_of(f.code), "", "",
                       None, None, None, note(f))
             for change, group in zip((NEW, RESOLVED), groups) for f in group]

@@ -14,14 +14,15 @@ import unicodedata
 from pathlib import Path
 
 from pipeline.excel_cell import fit_cell, pack_indicators
-from pipeline.model import ZERO, Amounts, Department
+from pipeline.model import ZERO, Amounts, Department, column_letter
 from pipeline.vocabulary import UNKNOWN_AMOUNT
+from pipeline.report.workbook import (MONEY, Column, base_format, column_widths, header_lines, line_count,
+                                      print_setup, row_lines, row_points)
 
 TITLE = "项目支出绩效目标表（含转移支付项目）"
 HEADER = ["项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标"]
-WIDTHS = [30, 12, 12, 12, 12, 45, 70]
 DEPARTMENTS_FOLDER = "departments"
-UNKNOWN_NOTE = f"{UNKNOWN_AMOUNT}：原表此单元格不是金额，见 report.xlsx 问题清单（bad_amount）。此处留空，未按 0 计。"
+UNKNOWN_NOTE = f"{UNKNOWN_AMOUNT}：原表此单元格不是金额，见 report.xlsx 问题清单（金额无法读取）。此处留空，未按 0 计。"
 # path separators and the characters Windows forbids in a file name
 _FORBIDDEN = re.compile(r'[/\\:*?"<>|]')
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
@@ -35,73 +36,55 @@ SAFE_WORKBOOK = {"strings_to_formulas": False, "strings_to_urls": False, "string
                  "in_memory": True}
 
 
-def write_department_workbook(department: Department, path: Path | str) -> None:
+# output column of each field of the published layout, to place a finding on the cell it is about
+FIELD_COLUMN = {"name": 0, "total": 1, "fiscal": 2, "special_account": 3, "other": 4, "goal": 5, "indicators": 6}
+CODE_COLUMN = {"empty_goal": 5, "bad_amount": 1, "row_sum_mismatch": 1, "subtotal_mismatch": 1, "total_mismatch": 1,
+               "control_total_mismatch": 1, "duplicate_project": 0}
+ADVICE_COLUMNS = [Column("序号", "count"), Column("项目", "text", cap=20), Column("本表单元格", "short"),
+                  Column("级别", "short"), Column("问题", "text", cap=14), Column("修改意见", "wrap", cap=60),
+                  Column("原表位置", "small", cap=24)]
+TABLE_COLUMNS = [Column(HEADER[0], "text", cap=28), *(Column(h, "money") for h in HEADER[1:5]),
+                 Column(HEADER[5], "wrap", cap=36), Column(HEADER[6], "wrap", cap=56)]
+
+
+def write_department_workbook(department: Department, path: Path | str, *, period: str | None = None,
+                              findings: list[dict] = (), made: str = "") -> None:
+    """The department's table; with findings, the cells they are about highlighted and a second sheet
+    修改意见 that says what to change where (a 退回修改 document). Without, the clean table."""
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(str(path), SAFE_WORKBOOK)
     try:
-        _write(workbook, department)
+        marks = _write(workbook, department, period, findings, made)
+        if findings:
+            _advice_sheet(workbook, department, period, findings, marks, made)
     finally:
         workbook.close()
 
 
-def _write(workbook, department: Department) -> None:
-    sheet = workbook.add_worksheet("项目支出绩效目标表")
-    title = workbook.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"})
-    meta = workbook.add_format({"font_size": 11})
-    meta_right = workbook.add_format({"font_size": 11, "align": "right"})
-    head = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center",
-                                "valign": "vcenter", "text_wrap": True})
-    text = workbook.add_format({"border": 1, "valign": "top", "text_wrap": True})
-    bold_text = workbook.add_format({"border": 1, "valign": "top", "bold": True})
-    money = workbook.add_format({"border": 1, "valign": "top", "num_format": "#,##0.00"})
-    bold_money = workbook.add_format({"border": 1, "valign": "top", "num_format": "#,##0.00", "bold": True})
-    for col, width in enumerate(WIDTHS):
-        sheet.set_column(col, col, width)
-    sheet.merge_range(0, 0, 0, 6, TITLE, title)
-    sheet.merge_range(1, 0, 1, 4, fit_cell(f"部门名称：{department.name}"), meta)
-    sheet.merge_range(1, 5, 1, 6, "单位：万元", meta_right)
-    sheet.write_row(2, 0, HEADER, head)
-    row = 3
+def _rows(department: Department) -> list[tuple[str, list, object]]:
+    """(kind, cells, source) of every written row: 合计, each spending unit, then its projects."""
+    def amounts(a) -> list:
+        # None: could not be read, written blank (never 0.00) with a note on the cell
+        return [None if v is None else float(v) for v in (a.total, a.fiscal, a.special_account, a.other)]
 
-    def amounts_row(label: str, amounts, fmt_text, fmt_money) -> None:
-        sheet.write_string(row, 0, fit_cell(label), fmt_text)
-        for col, value in enumerate((amounts.total, amounts.fiscal, amounts.special_account, amounts.other), 1):
-            if value is None:  # could not be read: blank (never 0.00), and a note on the cell says why
-                sheet.write_blank(row, col, None, fmt_money)
-                sheet.write_comment(row, col, UNKNOWN_NOTE)
-                continue
-            # xlsxwriter stores numbers as doubles: exact for amounts to the 分 below 10^9 万元
-            sheet.write_number(row, col, float(value), fmt_money)
-        sheet.write_blank(row, 5, None, fmt_text)
-        sheet.write_blank(row, 6, None, fmt_text)
-
+    rows = []
     declared = department.declared_total
     if declared is None and department.layout == "form":
         declared = compiled_total(department.projects)    # forms declare no 合计: compiling computes it
     if declared is not None:
-        amounts_row("合计", declared, bold_text, bold_money)
-        row += 1
+        rows.append(("total", ["合计", *amounts(declared), "", ""], department.declared_source))
     for unit in department.spending_units:
         unit_amounts = unit.amounts
         if unit_amounts is None and department.layout == "form":
             unit_amounts = compiled_total(unit.projects)
         if unit_amounts is not None:
-            amounts_row(unit.name, unit_amounts, bold_text, bold_money)
-            row += 1
+            rows.append(("unit", [fit_cell(unit.name), *amounts(unit_amounts), "", ""], unit.source))
         for project in unit.projects:
-            amounts_row(project.name, project.amounts, text, money)
             # a text over a cell's limit is shortened and says so (the review reported it: text_too_long)
-            sheet.write_string(row, 5, fit_cell(project.goal), text)
-            sheet.write_string(row, 6, fit_cell(pack_indicators(project.indicators)), text)
-            row += 1
-    sheet.freeze_panes(3, 1)
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(2)
-    sheet.set_footer("&C第 &P 页，共 &N 页")
-    workbook.set_properties({"title": f"{department.name} {TITLE}", "comments": "由 pipeline 生成"})
+            rows.append(("project", [fit_cell(project.name), *amounts(project.amounts), fit_cell(project.goal),
+                                     fit_cell(pack_indicators(project.indicators))], project))
+    return rows
 
 
 def compiled_total(projects) -> Amounts:
@@ -112,6 +95,126 @@ def compiled_total(projects) -> Amounts:
         values = [getattr(p.amounts, name) for p in projects]
         sums[name] = None if None in values else sum(values, ZERO)
     return Amounts(**sums)
+
+
+def _formats(workbook) -> dict:
+    base = base_format()
+    add = workbook.add_format
+    cell = {**base, "border": 1}
+    bad = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
+    return {
+        "title": add({**base, "bold": True, "font_size": 16, "align": "center", "valign": "vcenter"}),
+        "meta": add({**base, "font_size": 11}), "meta_right": add({**base, "font_size": 11, "align": "right"}),
+        "head": add({**cell, "bold": True, "bg_color": "#DDEBF7", "align": "center", "valign": "vcenter",
+                     "text_wrap": True}),
+        "project": add({**cell, "text_wrap": True}), "project_money": add({**cell, "num_format": MONEY}),
+        "total": add({**cell, "bold": True, "text_wrap": True}), "total_money": add({**cell, "bold": True, "num_format": MONEY}),
+        "bad_project": add({**cell, **bad, "text_wrap": True}), "bad_project_money": add({**cell, **bad, "num_format": MONEY}),
+        "bad_total": add({**cell, **bad, "bold": True, "text_wrap": True}),
+        "bad_total_money": add({**cell, **bad, "bold": True, "num_format": MONEY}),
+    }
+
+
+def _write(workbook, department: Department, period: str | None, findings, made: str) -> dict:
+    """Sheet 1; returns each finding's cell in it (index of the finding -> `G7`), where one was found."""
+    sheet = workbook.add_worksheet("项目支出绩效目标表")
+    styles = _formats(workbook)
+    rows = _rows(department)
+    widths = column_widths(TABLE_COLUMNS, [r[1] for r in rows], bold_rows={i for i, r in enumerate(rows) if r[0] != "project"})
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    sheet.merge_range(0, 0, 0, 6, TITLE, styles["title"])
+    sheet.set_row(0, 24)
+    sheet.merge_range(1, 0, 1, 3, fit_cell(f"部门名称：{department.name}"), styles["meta"])
+    sheet.merge_range(1, 4, 1, 5, f"期间：{period}" if period else "", styles["meta"])
+    sheet.write_string(1, 6, "单位：万元", styles["meta_right"])
+    sheet.set_row(1, row_points(max(1, line_count(f"部门名称：{department.name}", sum(widths[:4])))))
+    sheet.write_row(2, 0, HEADER, styles["head"])
+    sheet.set_row(2, row_points(header_lines(TABLE_COLUMNS, widths)))
+    marks = _marks(department, rows, findings)
+    for r, (kind, cells, _) in enumerate(rows, start=3):
+        lines = row_lines(TABLE_COLUMNS, cells, widths, bold=kind != "project")
+        if lines > 1:
+            sheet.set_row(r, row_points(lines))
+        prefix = "project" if kind == "project" else "total"
+        for c, value in enumerate(cells):
+            bad = "bad_" if (r - 3, c) in marks.values() else ""
+            style = styles[f"{bad}{prefix}_money" if 1 <= c <= 4 else f"{bad}{prefix}"]
+            if 1 <= c <= 4 and value is None:
+                sheet.write_blank(r, c, None, style)
+                sheet.write_comment(r, c, UNKNOWN_NOTE)
+            elif 1 <= c <= 4:
+                # xlsxwriter stores numbers as doubles: exact for amounts to the 分 below 10^9 万元
+                sheet.write_number(r, c, value, style)
+            elif value:
+                sheet.write_string(r, c, value, style)
+            else:
+                sheet.write_blank(r, c, None, style)
+    sheet.freeze_panes(3, 1)
+    print_setup(sheet, title=f"{department.name} {TITLE}", period=period or "", made=made, header_row=2)
+    workbook.set_properties({"title": f"{department.name} {TITLE}", "comments": "由 pipeline 生成"})
+    return {n: f"{column_letter(c)}{r + 4}" for n, (r, c) in marks.items()}
+
+
+def _marks(department: Department, rows, findings) -> dict[int, tuple[int, int]]:
+    """finding index -> (row index among `rows`, column) of the written cell it is about."""
+    by_source = {(s.file, s.sheet, s.row): i for i, (kind, _, s) in enumerate(rows)
+                 if kind != "project" and s is not None}
+    by_project: dict[str, list[int]] = {}
+    for i, (kind, _, project) in enumerate(rows):
+        if kind == "project":
+            by_source[(project.source.file, project.source.sheet, project.source.row)] = i
+            by_project.setdefault(project.name, []).append(i)
+    fields = {col: name for name, col in department.columns.items()}
+    marks = {}
+    for n, f in enumerate(findings):
+        row = _cell_row(f["cell"])
+        index = by_source.get((f["file"], f["sheet"] or department.sheet, row))
+        if index is None and f["project"] in by_project:
+            index = by_project[f["project"]][0]
+        if index is None:
+            continue
+        column = CODE_COLUMN.get(f["code"], FIELD_COLUMN.get(fields.get(_cell_col(f["cell"])), 6))
+        marks[n] = (index, column)
+    return marks
+
+
+def _cell_row(cell: str | None) -> int | None:
+    digits = "".join(ch for ch in (cell or "") if ch.isdigit())
+    return int(digits) if digits else None
+
+
+def _cell_col(cell: str | None) -> int | None:
+    letters = "".join(ch for ch in (cell or "") if ch.isalpha())
+    if not letters:
+        return None
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return col - 1
+
+
+def _advice_sheet(workbook, department: Department, period: str | None, findings, marks: dict, made: str) -> None:
+    """修改意见: each finding with the cell of this workbook it is about and what to do."""
+    sheet = workbook.add_worksheet("修改意见")
+    styles = {"head": workbook.add_format({**base_format(), "bold": True, "bg_color": "#DDEBF7", "border": 1,
+                                           "align": "center", "valign": "vcenter", "text_wrap": True}),
+              "text": workbook.add_format({**base_format(), "text_wrap": True}),
+              "small": workbook.add_format({**base_format(), "font_size": 8, "text_wrap": True})}
+    rows = [[n + 1, f["project"] or "", marks.get(n, ""), f["label"], f["title"], f["text"], f["where"]]
+            for n, f in enumerate(findings)]
+    widths = column_widths(ADVICE_COLUMNS, rows)
+    for c, (column, width) in enumerate(zip(ADVICE_COLUMNS, widths)):
+        sheet.set_column(c, c, width, styles["small" if column.kind == "small" else "text"])
+    sheet.write_row(0, 0, [c.header for c in ADVICE_COLUMNS], styles["head"])
+    sheet.set_row(0, row_points(header_lines(ADVICE_COLUMNS, widths)))
+    for r, row in enumerate(rows, start=1):
+        sheet.write_row(r, 0, row)
+        lines = row_lines(ADVICE_COLUMNS, row, widths)
+        if lines > 1:
+            sheet.set_row(r, row_points(lines))
+    sheet.freeze_panes(1, 0)
+    print_setup(sheet, title=f"{department.name} 修改意见", period=period or "", made=made, header_row=0)
 
 
 def safe_stem(name: str) -> str:
@@ -147,12 +250,18 @@ def department_file_names(names: list[str]) -> list[str]:
 
 
 def write_departments(folder: Path, batch, record: dict) -> None:
-    """Writer: departments/<部门名称>.xlsx, each department's table in the published layout."""
+    """Writer: departments/<部门名称>.xlsx, each department's table in the published layout; a department
+    with findings gets them marked and listed (修改意见), ready to send back."""
+    from pipeline.report.view import department_findings
+
     target = folder / DEPARTMENTS_FOLDER
     target.mkdir(exist_ok=True)
     root = target.resolve()
+    by_department = department_findings(record)
+    made = record["started"].replace("T", " ")[:16]
     for department, file_name in zip(batch.departments, department_file_names([d.name for d in batch.departments])):
         path = target / file_name
         if path.resolve().parent != root:  # pragma: no cover - safe_stem makes this impossible
             raise ValueError(f"department file name leaves {target}: {file_name!r}")
-        write_department_workbook(department, path)
+        write_department_workbook(department, path, period=record["period"],
+                                  findings=by_department.get(department.name, []), made=made)

@@ -19,9 +19,11 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.read.batch import Batch
 from pipeline.money import show, show_exact
+from pipeline.outputs import sent_name
 from pipeline.vocabulary import UNKNOWN_AMOUNT, unknown_note
 from pipeline.report.changes_view import signed
-from pipeline.report.view import FAILED, KIND_LABEL, PASSED, WARNED, Bar, ReportView, build_view
+from pipeline.report.view import (FAILED, KIND_LABEL, PASSED, WARNED, Bar, ReportView, build_view,
+                                  counts_by_label)
 
 # the repository's top-level templates/ is where people edit them; a wheel ships them inside the
 # package as pipeline/report/templates (pyproject.toml maps the folder), a checkout reads them in place
@@ -29,6 +31,9 @@ _HERE = Path(__file__).resolve().parent
 TEMPLATES = _HERE / "templates" if (_HERE / "templates").is_dir() else _HERE.parent.parent / "templates"
 LINE_LIMIT = 998                   # bytes per line in an e-mail, CRLF excluded (RFC 5322 §2.1.1)
 TOP_FINDINGS = 10                  # findings quoted in the e-mail
+OPEN_FINDINGS = 30                 # report.html opens the findings' groups when there are no more than this
+OPEN_CHANGES = 30                  # ... and the list of changes
+EMAIL_DEPARTMENTS = 30             # departments listed under 需修改的部门 in the e-mail (the rest: report.xlsx)
 MESSAGE_LIMIT = 200                # characters of a finding's message quoted in the e-mail
 STATUS_CLASS = {"report": {PASSED: "status-ok", WARNED: "status-warn", FAILED: "status-fail"},
                 "email": {PASSED: "ok", WARNED: "warn", FAILED: "fail"}}
@@ -62,14 +67,16 @@ def write_report_html(folder: Path, batch: Batch, record: dict) -> None:
 def render_report(view: ReportView) -> str:
     html = _environment().get_template("report.html.j2").render(
         v=view, chart=bar_chart(view.bars), failed_checks=[c for c in view.checks if not c.passed],
-        status_class=STATUS_CLASS["report"], kind_label=KIND_LABEL, version=__version__)
+        status_class=STATUS_CLASS["report"], kind_label=KIND_LABEL, version=__version__,
+        count_labels=counts_by_label, open_findings=OPEN_FINDINGS, open_changes=OPEN_CHANGES)
     return html
 
 
 def render_summary(view: ReportView) -> str:
     html = _environment().get_template("email.html.j2").render(
         v=view, top_findings=view.top_findings(TOP_FINDINGS), message_limit=MESSAGE_LIMIT,
-        status_class=STATUS_CLASS["email"], version=__version__)
+        max_departments=EMAIL_DEPARTMENTS, sent_name=sent_name, status_class=STATUS_CLASS["email"],
+        version=__version__)
     return fold_long_lines(_inliner().inline(html))
 
 

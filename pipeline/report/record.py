@@ -22,7 +22,8 @@ PROJECT_COLUMNS = ["department", "spending_unit", "project", "total", "fiscal", 
                    "layout", "period_total", "period_start", "period_end", "period_goal", "source_range"]
 INDICATOR_COLUMNS = ["department", "spending_unit", "project", "seq", "level1_code", "level1", "level2_code",
                      "level2", "name", "period_value", "annual_value", "operator", "target", "unit", "kind",
-                     "source_file", "source_sheet", "source_row", "layout", "source_cell"]
+                     "source_file", "source_sheet", "source_row", "layout", "source_cell", "level1_framework",
+                     "level2_framework"]
 FINDING_COLUMNS = ["code", "severity", "file", "sheet", "cell", "department", "project", "message"]
 # columns we compute ourselves (numbers, the operator sign): never neutralised as formula-like text
 SAFE_COLUMNS = {"total", "fiscal", "special_account", "other", "indicators", "seq", "operator", "target",
@@ -53,7 +54,8 @@ def indicator_rows(batch: Batch) -> Iterator[dict]:
          "name": i.name, "period_value": i.period_value, "annual_value": i.annual_value,
          "operator": i.operator or "", "target": "" if i.target is None else str(i.target), "unit": i.unit,
          "kind": i.kind, "source_file": i.source.file, "source_sheet": i.source.sheet,
-         "source_row": i.source.row, "layout": p.layout, "source_cell": i.source.cell}
+         "source_row": i.source.row, "layout": p.layout, "source_cell": i.source.cell,
+         "level1_framework": i.level1_framework, "level2_framework": i.level2_framework}
         for d in batch.departments for p in d.projects for i in p.indicators
     )
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.read.batch import Batch
-from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, WARNING, location, sort_key
-from pipeline.model import ZERO, Indicator, Project, grand_total
+from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, SEVERITY_ORDER, WARNING, location, sort_key, title_of
+from pipeline.model import ZERO, Indicator, Project, Sum, grand_total
 from pipeline.report.changes_view import ChangesView, changes_view
 from pipeline.report.record import run_status
 from pipeline.vocabulary import MONEY_COLUMNS, STATUS_LABELS, status_label, status_of
@@ -98,6 +98,63 @@ class ReportView:
     projects_by_department: dict[str, list[ProjectRow]]
     changes: ChangesView           # since the latest earlier period, from run.json's `changes`
 
+    # department (or file, for a finding about a file) -> its kinds of problem, worst and most frequent first
+    problems: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+    @property
+    def to_fix(self) -> list[DepartmentRow]:
+        """Departments with errors (they must resubmit), then those with warnings only; most errors first."""
+        flagged = [d for d in self.departments if d.errors or d.warnings]
+        return sorted(flagged, key=lambda d: (-d.errors, -d.warnings, d.name))
+
+    @property
+    def findings_by_owner(self) -> list[tuple[str, list[dict]]]:
+        """Findings grouped by department (a file's own findings under the file), errors first within
+        each, groups with errors first, the same order as `to_fix`."""
+        groups: dict[str, list[dict]] = {}
+        for f in self.findings:
+            groups.setdefault(f["department"] or f["file"], []).append(f)
+        rank = {d.name: n for n, d in enumerate(self.to_fix)}
+        worst = {owner: min(SEVERITY_ORDER[f["severity"]] for f in items) for owner, items in groups.items()}
+        return sorted(groups.items(), key=lambda item: (worst[item[0]], rank.get(item[0], len(rank)), item[0]))
+
+    @property
+    def findings_grouped(self) -> list[dict]:
+        """For 问题清单: by department (by name; a file's own findings last) and spending unit, errors first
+        within each, each with its spending unit and its message without the location it ends with."""
+        units: dict[tuple[str, str], set[str]] = {}
+        for p in self.projects:
+            units.setdefault((p.department, p.name), set()).add(p.spending_unit)
+        rows = []
+        for f in self.findings:
+            found = units.get((f["department"], f["project"]), set())
+            unit = next(iter(found)) if len(found) == 1 else ""
+            rows.append({**f, "spending_unit": unit, "text": f["message"].removesuffix(f"（位置：{f['where']}）")})
+        return sorted(rows, key=lambda f: (f["department"] is None, f["department"] or f["file"], f["spending_unit"],
+                                           SEVERITY_ORDER[f["severity"]]))
+
+    @property
+    def checks_failures_first(self) -> list[CheckRow]:
+        return sorted(self.checks, key=lambda c: c.passed)
+
+    @property
+    def project_sums(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+        """总计, 财政拨款, 财政专户拨款 and 其他资金 over every project, exact."""
+        return tuple(Sum.of(getattr(p, column) for p in self.projects).known
+                     for column in ("total", "fiscal", "special_account", "other"))
+
+    @property
+    def must_resubmit(self) -> int:
+        return sum(1 for d in self.departments if d.errors)
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for d in self.departments if not d.errors and not d.warnings)
+
+    @property
+    def rejected(self) -> int:
+        return self.input_counts.get("拒收", 0)
+
     @property
     def started_label(self) -> str:
         """`2026-11-25 18:00:00+08:00`: run.json's ISO time, easier to read."""
@@ -116,6 +173,25 @@ class ReportView:
         return [f for f in self.findings if f["severity"] != INFO][:limit]
 
 
+def department_findings(record: dict) -> dict[str, list[dict]]:
+    """run.json's findings of each department (errors first), as departments/ workbooks list them:
+    with 级别, 问题 (the code's Chinese name), 位置, and the message without the location it ends with."""
+    grouped: dict[str, list[dict]] = {}
+    for f in record["findings"]:
+        if f["department"]:
+            where = location(f["file"], f["sheet"], f["cell"])
+            grouped.setdefault(f["department"], []).append(
+                {**f, "label": SEVERITY_LABEL[f["severity"]], "title": title_of(f["code"]), "where": where,
+                 "text": f["message"].removesuffix(f"（位置：{where}）")})
+    return grouped
+
+
+def counts_by_label(findings: list[dict]) -> list[tuple[str, int]]:
+    """`[("错误", 2), ("警告", 1)]` for a group of findings, in severity order, zeros left out."""
+    counts = Counter(f["severity"] for f in findings)
+    return [(SEVERITY_LABEL[s], counts[s]) for s in (ERROR, WARNING, INFO) if counts[s]]
+
+
 def _sum(values: list[Decimal | None]) -> Decimal | None:
     present = [v for v in values if v is not None]
     return sum(present, ZERO) if present else None
@@ -127,7 +203,7 @@ def _status(errors: int, warnings: int) -> str:
 
 def build_view(batch: Batch, record: dict) -> ReportView:
     """The view of a finished run: `record` gives only the period, the start time and the inputs."""
-    findings = [{**f.as_dict(), "label": SEVERITY_LABEL[f.severity], "where": f.where}
+    findings = [{**f.as_dict(), "label": SEVERITY_LABEL[f.severity], "where": f.where, "title": title_of(f.code)}
                 for f in sorted(batch.findings, key=sort_key)]
     by_department = Counter((f["department"], f["severity"]) for f in findings)
     departments = [_department_row(d, batch.control_totals.get(d.name), by_department) for d in batch.departments]
@@ -158,7 +234,18 @@ def build_view(batch: Batch, record: dict) -> ReportView:
         departments=departments, totals=totals, projects=projects, checks=checks, findings=findings,
         severity_counts={SEVERITY_LABEL[s]: severity[s] for s in (ERROR, WARNING, INFO)},
         bars=_bars(departments, projects), bars_by="项目" if len(departments) == 1 else "部门",
-        projects_by_department=_group(projects), changes=changes_view(batch.changes, record["period"]))
+        projects_by_department=_group(projects), changes=changes_view(batch.changes, record["period"]),
+        problems=_problems(findings))
+
+
+def _problems(findings: list[dict]) -> dict[str, list[tuple[str, int]]]:
+    """Each department's errors and warnings by kind (the code's Chinese title) with how many of each."""
+    counts: dict[str, Counter] = {}
+    for f in findings:
+        if f["severity"] != INFO:
+            counts.setdefault(f["department"] or f["file"], Counter())[(SEVERITY_ORDER[f["severity"]], f["title"])] += 1
+    return {owner: [(title, n) for (_, title), n in sorted(c.items(), key=lambda item: (item[0][0], -item[1]))]
+            for owner, c in counts.items()}
 
 
 def _finding_counts(projects: list[Project], findings: list[dict]) -> list[int]:

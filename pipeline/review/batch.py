@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pipeline.findings import with_severities
 from pipeline.read.batch import Batch
 from pipeline.review.cell_length import texts_too_long
 from pipeline.review.controls import Controls, check_controls, check_expected_total, control_totals
-from decimal import Decimal
-
 from pipeline.review.plausibility import check_plausibility
 from pipeline.review.reconcile import reconcile
 from pipeline.review.rules.forms import form_checks, review_forms
+from pipeline.review.rules.kit import map_levels
 from pipeline.review.rules.project import review
 from pipeline.settings import DEFAULT_MAX_PROJECT_AMOUNT, Settings
 
@@ -33,6 +34,7 @@ def review_batch(batch: Batch, settings: Settings, controls: Controls | None, la
     `label` names the inputs in an `expected_total_mismatch` when there is not exactly one department."""
     reconcile_batch(batch, settings.max_project_amount)
     with batch.timings.stage("rules"):
+        map_levels((p for d in batch.departments for p in d.projects), settings)
         batch.findings.extend(review(batch.departments, settings))
         batch.findings.extend(review_forms(batch.departments, settings))
         batch.findings.extend(texts_too_long(batch.departments))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pipeline.errors import UsageError
 from pipeline.findings import Finding, finding
+from pipeline.vocabulary import MONEY_UNIT_NAMES
 from pipeline.model import ZERO, Department, Source, department_key
 from pipeline.read.discover import TABLE_SUFFIXES
 from pipeline.money import (MAX_FIGURE, BadAmount, implausible_figure, parse_amount, parse_money_unit, show, show_exact,
@@ -22,7 +23,7 @@ from pipeline.money import (MAX_FIGURE, BadAmount, implausible_figure, parse_amo
 from pipeline.read.sheets import ReadError, Sheet, read_sheets
 
 _SKIPPED_NAMES = {"合计", "总计", "小计"}
-_HEADER_UNIT = re.compile(r"[（(]\s*(万元|千元|元)\s*[)）]")
+_HEADER_UNIT = re.compile(rf"[（(]\s*({MONEY_UNIT_NAMES})\s*[)）]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 from pipeline.findings import Finding, finding
-from pipeline.model import AMOUNT_FIELDS, Department
+from pipeline.model import Department
+from pipeline.vocabulary import AMOUNT_FIELDS
 from pipeline.money import show, show_in_unit
 from pipeline.vocabulary import MONEY_COLUMNS
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.findings import Finding, finding
-from pipeline.model import AMOUNT_FIELDS, Amounts, Department, Project, Source, Sum
+from pipeline.model import Amounts, Department, Project, Source, Sum
+from pipeline.vocabulary import AMOUNT_FIELDS
 from pipeline.money import show_in_unit
 from pipeline.vocabulary import MONEY_COLUMNS
 

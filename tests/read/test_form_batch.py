@@ -175,3 +175,48 @@ def test_an_unreadable_form_amount_stays_unknown_through_the_run_and_the_compile
     rows = [list(r[:5]) for r in compiled.iter_rows(min_row=4, values_only=True)]
     assert rows[0] == ["合计", 864, None, 0, 0]          # the 财政拨款 sum is unknown: blank, never a smaller sum
     assert ["高标准农田", 854, None, 0, 0] in rows
+
+
+def test_the_history_keeps_which_projects_came_from_forms(tmp_path, sample):
+    """A period recorded with a form department and the sample's table: the history says which is which."""
+    import shutil
+
+    from pipeline.history.store import open_history
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    shutil.copy(sample, inputs)
+    form_file(inputs / "1.xlsx", Form(name="高标准农田", total=854, fiscal=854))
+    form_file(inputs / "2.xlsx", Form(name="农田水利", total=30, fiscal=30))
+    run(inputs, tmp_path / "outputs", "2026-11")
+    with open_history(tmp_path / "outputs" / "history.sqlite", create=False) as history:
+        snapshot = history.snapshot("2026-11")
+        [recorded] = history.runs()
+    assert {(d.name, d.layout) for d in snapshot.departments} == {(FARM, "form"), ("广州市荔湾区信访局", "table")}
+    assert sorted(p.name for p in snapshot.projects if p.layout == "form") == ["农田水利", "高标准农田"]
+    assert (recorded.projects, recorded.form_projects) == (12, 2)
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    listed = CliRunner().invoke(app, ["history", "--outputs", str(tmp_path / "outputs")])
+    assert "部门 2 个  项目 12 个（其中申报表 2 个）" in listed.output
+
+
+def test_level_names_beyond_the_framework_are_mapped_in_indicators_csv(tmp_path):
+    """Forms print 项目完成指标 or 社会公众或服务对象满意度指标: indicators.csv keeps them as printed and names
+    the framework's level beside them; a name the framework does not know maps to nothing."""
+    indicators = [("项目完成指标", "数量指标", "硬化里程", "≥100公里", "≥100公里"),
+                  ("效益指标", "社会公众或服务对象满意度指标", "群众满意度", "≥90%", "≥90%"),
+                  ("其他指标", "杂项", "某事", "完成", "完成")]
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    form_file(inputs / "1.xlsx", Form(name="高标准农田", total=854, fiscal=854, indicators=indicators))
+    result = run(inputs, tmp_path / "outputs", "2026-11")
+    with (result.folder / "indicators.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["level1"], r["level2"], r["level1_framework"], r["level2_framework"]) for r in rows] == [
+        ("项目完成指标", "数量指标", "产出指标", "数量指标"),
+        ("效益指标", "社会公众或服务对象满意度指标", "效益指标", "服务对象满意度"),
+        ("其他指标", "杂项", "", ""),
+    ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.findings import Finding, finding
-from pipeline.review.framework import base, parent, resolve_level1, resolve_level2
+from pipeline.review.framework import base, parent, resolve_level1, resolve_level2, shown
 from pipeline.read.indicators import QUALITATIVE, Target, parse_target
 from pipeline.model import Indicator, Project, Source
 from pipeline.settings import Settings
@@ -46,6 +46,18 @@ def group_of(indicator: Indicator, settings: Settings) -> str | None:
     if group is None and base(indicator.level2) == "成本":
         group = "成本"  # a 2015-style 产出/成本指标 under the 2021 framework still measures cost
     return group
+
+
+def map_levels(projects, settings: Settings) -> None:
+    """Name every indicator's levels as the framework does: the level-1 group it counts for and its
+    level 2 through the synonyms (`社会公众或服务对象满意度指标` → 服务对象满意度), for the outputs."""
+    fw = settings.framework
+    for project in projects:
+        for indicator in project.indicators:
+            group = group_of(indicator, settings)
+            level2 = resolve_level2(indicator.level2, fw)[0]
+            indicator.level1_framework = shown(group) if group else ""
+            indicator.level2_framework = shown(level2) if level2 else ""
 
 
 @dataclass(frozen=True, slots=True)

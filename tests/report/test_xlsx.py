@@ -13,6 +13,7 @@ from builders import DEFAULT_INDICATORS, Dept, Proj, long_rows, write_xlsx
 from checked import read_checked
 from pipeline.outputs import FORMULA_PREFIXES as OWASP_PREFIXES
 from pipeline.report.departments import department_file_names, safe_stem
+from pipeline.report.workbook import line_count
 from pipeline.report.xlsx import CHANGES_HEADER_ROW, SHEETS, SUMMARY_HEADER, SUMMARY_HEADER_ROW, display_width
 from pipeline.run import run
 from report_runs import FORMULA_NAMES, PERIOD, SCRIPT, Run, cents, rounded, run_tables
@@ -23,7 +24,7 @@ HEADERS = {
     "绩效指标": ["部门", "资金使用单位", "项目名称", "序号", "一级指标", "二级指标", "三级指标", "实施周期指标值",
                  "年度指标值", "运算符", "目标值", "单位", "类型", "来源"],
     "核对": ["部门", "金额列", "核对内容", "应为（万元）", "实际（万元）", "差额（万元）", "位置", "结果"],
-    "问题清单": ["级别", "代码", "部门", "项目", "位置", "说明"],
+    "问题清单": ["部门", "资金使用单位", "项目", "单元格", "级别", "问题", "说明"],
     "文件": ["文件", "状态", "原因", "sha256", "读取行数", "使用", "忽略", "拒收"],
 }
 SUMMARY_TOP = SUMMARY_HEADER_ROW + 1          # the 1-based row of the department header in 汇总
@@ -55,13 +56,15 @@ def summary_rows(run, *, cached=True) -> tuple[list[list], list]:
 
 def test_sheets_and_headers(any_run):
     wb = workbook(any_run)
-    assert wb.sheetnames == SHEETS == ["汇总", "变化", "项目", "绩效指标", "核对", "问题清单", "文件"]
+    assert wb.sheetnames == SHEETS == ["汇总", "问题清单", "核对", "项目", "绩效指标", "变化", "文件"]
     assert [c.value for c in wb["汇总"][SUMMARY_TOP]][:9] == SUMMARY_HEADER == [
         "部门", "项目数", "指标数", "合计（申报）", "合计（计算）", "控制数", "差额", "状态", "未计入的金额（无法读取，个）"]
     for name, header in HEADERS.items():
         assert [c.value for c in wb[name][1]] == header, name
     assert wb["汇总"]["A1"].value == f"项目支出绩效目标审核汇总（{PERIOD}）"
-    assert [wb["汇总"].cell(2, c).value for c in (1, 2)] == ["期间", PERIOD]
+    assert wb["汇总"].cell(2, 1).value.startswith(f"期间：{PERIOD}　　运行时间：")
+    assert re.search(r"运行时间：\d{4}-\d\d-\d\d \d\d:\d\d　", wb["汇总"].cell(2, 1).value)   # local, no T, no offset
+    assert wb["汇总"].cell(5, 1).value == "单位：万元"
 
 
 # --- every amount and total against run.json -----------------------------------------------------
@@ -113,7 +116,11 @@ def test_differences_and_status(several):
 def test_project_sheet_equals_projects_csv(any_run):
     rows = table(workbook(any_run, cached=True)["项目"], 2)
     expected = any_run.csv("projects.csv")
+    rows, total = rows[:-1], rows[-1]
     assert len(rows) == len(expected)
+    assert total[0] == f"合计（{len(expected)} 个项目）"
+    assert cents(total[3]) == rounded(any_run.record["total"])         # the exact sum, not of rounded rows
+    assert total[7] == sum(int(p["indicators"]) for p in expected)
     for row, p in zip(rows, expected):
         assert row[:3] == [p["department"], p["spending_unit"], as_text(p["project"])]
         assert [cents(v) for v in row[3:7]] == [p["total"], p["fiscal"], p["special_account"], p["other"]]
@@ -150,14 +157,16 @@ def test_same_named_projects_count_only_their_own_findings(tmp_path, troubled, l
     result = same_named_projects(tmp_path, troubled, layout)
     own = [f for f in result.record["findings"] if f["project"] == "办公经费"]
     assert {f["code"] for f in own} >= {"empty_goal", "template_leftover"}
-    counts = {row[1]: row[8] for row in table(workbook(result, cached=True)["项目"], 2) if row[2] == "办公经费"}
+    counts = {row[1]: row[8] for row in table(workbook(result, cached=True)["项目"], 2)[:-1] if row[2] == "办公经费"}
     assert counts == {school: len(own) if school == troubled else 0 for school in SCHOOLS}
 
 
 def test_indicator_sheet_equals_indicators_csv(any_run):
     rows = table(workbook(any_run)["绩效指标"], 2)
     expected = any_run.csv("indicators.csv")
+    rows, count = rows[:-1], rows[-1]
     assert len(rows) == len(expected) == sum(d["indicators"] for d in any_run.record["departments"])
+    assert count[0] == f"计数：{len(expected)} 条"
     for row, i in zip(rows, expected):
         assert row[2:4] == [as_text(i["project"]), int(i["seq"])]
         assert row[6:10] == [i["name"], i["period_value"], i["annual_value"], i["operator"] or None]
@@ -178,14 +187,29 @@ def test_check_sheet_lists_every_check_and_highlights_failures(several):
     assert rules == [(f"A2:H{len(rows) + 1}", ["$F2<>0"])]
 
 
-def test_finding_sheet_lists_run_json_findings_errors_first(any_run):
+def test_finding_sheet_is_grouped_by_department_and_says_the_location_once(any_run):
+    from pipeline.findings import TITLES
+
     rows = table(workbook(any_run)["问题清单"], 2)
     findings = any_run.record["findings"]
+    assert len(rows) == len(findings)
     label = {"error": "错误", "warning": "警告", "info": "提示"}
-    assert [(r[0], r[1], r[5]) for r in rows] == [(label[f["severity"]], f["code"], f["message"]) for f in findings]
-    order = [["错误", "警告", "提示"].index(r[0]) for r in rows]
-    assert order == sorted(order)
-    assert all(r[4].startswith(f["file"]) and r[4].endswith(f["cell"] or "") for r, f in zip(rows, findings))
+    expected = sorted(((f["department"] or "", label[f["severity"]], TITLES[f["code"]]) for f in findings))
+    assert sorted((r[0] or "", r[4], r[5]) for r in rows) == expected
+    departments = [r[0] for r in rows if r[0]]
+    assert departments == sorted(departments)                       # grouped by department, by name
+    for r in rows:
+        assert r[5] in TITLES.values() and "_" not in r[5]           # the code's Chinese name, not the code
+        assert r[3] not in (r[6] or "")                              # the location is in 单元格, not again in 说明
+    for department in set(departments):                             # errors first within a department and unit
+        group = [["错误", "警告", "提示"].index(r[4]) for r in rows if r[0] == department]
+        assert group == sorted(group) or len({r[1] for r in rows if r[0] == department}) > 1
+
+
+def test_check_sheet_lists_failures_first(several):
+    rows = table(workbook(several)["核对"], 2)
+    results = [r[7] for r in rows]
+    assert results == sorted(results, key=lambda x: x != "不符") and results[0] == "不符"
 
 
 def test_file_sheet_accounts_for_every_input(any_run):
@@ -205,7 +229,9 @@ def test_print_settings_frozen_panes_and_autofilter(any_run):
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0    # one page wide (1 is the default)
         assert ws.print_title_rows == f"${top}:${top}"
-        assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
+        assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+        assert ws.oddFooter.left.text.startswith("制表日期：")
+        assert ws.oddHeader.center.text == f"期间：{PERIOD}" and ws.oddHeader.right.text == "单位：万元"
         assert ws.freeze_panes == f"A{top + 1}"
         assert ws.auto_filter.ref.startswith(f"A{top}:")
         assert ws.cell(top, 1).font.b and ws.cell(top, 1).fill.fgColor.rgb.endswith("DDEBF7")
@@ -225,8 +251,7 @@ def test_amounts_are_formatted_and_long_text_wraps(several):
 
 
 def test_column_widths_count_a_chinese_character_double():
-    assert display_width("abc") == 3 and display_width("部门") == 4 and display_width("≥80%") == 5
-    assert display_width("某" * 1000) == 160        # measured up to the widest a column may be
+    assert display_width("部门") == 4 and display_width("abc") == pytest.approx(3.3)
 
 
 def test_column_widths_fit_chinese_names(sample_run):
@@ -234,11 +259,11 @@ def test_column_widths_fit_chinese_names(sample_run):
     assert ws.column_dimensions["A"].width >= display_width("广州市荔湾区信访局")
     projects = workbook(sample_run)["项目"]
     assert projects.column_dimensions["C"].width >= display_width("办公室水电及物业管理费等")
-    assert projects.column_dimensions["J"].width <= 40                  # long text wraps at a cap...
-    goals = [(r, len(projects.cell(r, 10).value)) for r in range(2, projects.max_row + 1)]
-    for r, length in goals:                                              # ...in a row tall enough for it
-        lines = -(-2 * length // int(projects.column_dimensions["J"].width - 1))
-        assert (projects.row_dimensions[r].height or 13.5) >= 13.5 * min(lines, 30) - 0.01, r
+    assert projects.column_dimensions["J"].width <= 41                  # long text wraps at a cap...
+    width = projects.column_dimensions["J"].width
+    for r in range(2, projects.max_row):                                 # ...in a row tall enough for it
+        lines = line_count(projects.cell(r, 10).value or "", width)
+        assert (projects.row_dimensions[r].height or 15) >= 15 * lines, r
 
 
 def test_document_properties(sample_run):
@@ -254,7 +279,7 @@ def test_summary_has_a_native_chart_of_money(any_run):
         xml = z.read(charts[0]).decode("utf-8")
     assert '<c:barDir val="bar"/>' in xml and "汇总" in xml
     ws = workbook(any_run, cached=True)["汇总"]
-    rows = table(ws, SUMMARY_TOP + len(any_run.record["departments"]) + 3)
+    rows = table(ws, SUMMARY_TOP + len(any_run.record["departments"]) + 4)
     kind = "项目" if len(any_run.record["departments"]) == 1 else "部门"
     assert rows[0][:2] == [kind, "金额（万元）"]
     bars = [r[:2] for r in rows[1:] if r[0] is not None]

@@ -21,8 +21,8 @@ def test_compact_removes_every_invisible_format_character():
     assert department_key("广州市荔湾区\u200b信访局\ufeff") == department_key("广州市荔湾区 信访局") == "广州市荔湾区信访局"
 
 
-@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
-def test_a_resubmission_is_recognised_whatever_invisible_characters_the_name_holds(tmp_path, invisible):
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", " ", "\u3000"])
+def test_a_resubmission_is_recognised_whatever_invisible_characters_or_spaces_the_name_holds(tmp_path, invisible):
     old, new = education_bureau(), education_bureau()
     new.name = f"某区{invisible}教育局"
     write_text(tmp_path / "a.csv", published_rows(old))

@@ -188,7 +188,7 @@ def test_cli_run_with_controls(tmp_path, sample):
     args = ["run", "-i", str(inputs), "-o", str(tmp_path / "out"), "-p", "2026-11", "--controls"]
     result = runner.invoke(app, [*args, str(seed_controls(tmp_path, "308.00"))])
     assert result.exit_code == 0, result.output
-    assert f"  {SEED_NAME}：项目 10 个，指标 33 条，计算 308.00 万元，申报 308.00 万元，控制数 308.00 万元" in result.output
+    assert f"{SEED_NAME}：项目 10 个，指标 33 条，计算 308.00 万元，申报 308.00 万元，控制数 308.00 万元" in result.output
     result = runner.invoke(app, [*args, str(seed_controls(tmp_path, "300.00"))])
     assert result.exit_code == 1
     assert (f"  [错误] 部门「{SEED_NAME}」各项目合计 308.00 万元，与控制数 300.00 万元不符，超出控制数 8.00 万元"

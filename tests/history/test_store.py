@@ -87,7 +87,9 @@ def test_two_periods_find_exactly_the_known_differences(two_periods):
             "removed": [{**WHERE, "project": "课后服务经费", "old": "10.00", "new": None, "difference": "-10.00"}],
             "changed": [{**WHERE, "project": "教师培训经费", "old": "120.50", "new": "150.00", "difference": "29.50"}]},
         "indicators": {"added": [], "removed": [], "changed": [
-            {**WHERE, "project": "教研活动经费", "indicator": "群众满意度", "old": "≥85%", "new": "≥90%"}]},
+            {**WHERE, "project": "教研活动经费", "indicator": "群众满意度", "old": "≥85%", "new": "≥90%"}],
+            # the three indicators of the added and of the removed project, counted with their project
+            "with_added_projects": 3, "with_removed_projects": 3},
         "findings": {"new": [], "resolved": first.record["findings"]},
     }
     on_disk = json.loads((second.folder / "run.json").read_text(encoding="utf-8"))
@@ -114,7 +116,7 @@ def test_the_change_sheet_lists_the_same_changes(two_periods):
         ["项目", "删除", EDU, OFFICE, "课后服务经费", None, None, None, 10, None, -10],
         ["项目", "金额调整", EDU, OFFICE, "教师培训经费", None, None, None, 120.5, 150, 29.5],
         ["指标", "目标值调整", EDU, OFFICE, "教研活动经费", "群众满意度", "≥85%", "≥90%", None, None, None],
-        ["问题", "已解决", EDU, None, "校舍维修经费", "empty_goal", None, None, None, None, None],
+        ["问题", "已解决", EDU, None, "校舍维修经费", "绩效目标空缺", None, None, None, None, None],
     ]
     assert rows[-1][11].startswith("[警告] 00.xlsx!Sheet1!F") and "校舍维修经费" in rows[-1][11]
     assert {ws.cell(header + 1, c).number_format for c in (9, 10, 11)} == {"#,##0.00"}
@@ -136,8 +138,9 @@ def test_report_html_and_summary_html_show_the_changes(two_periods):
     summary = (second.folder / "summary.html").read_text(encoding="utf-8")
     lines = re.findall(r'data-change-line="\d+"[^>]*>([^<]*)<', summary)
     assert lines == ["与上期 2026-10 相比：合计由 265.00 万元变为 292.50 万元，增加 27.50 万元。",
-                     "部门：新增 0 个，减少 0 个，金额变动 1 个。", "项目：新增 1 个，删除 1 个，金额变动 1 个。",
-                     "绩效指标：新增 0 条，删除 0 条，目标值调整 1 条。", "问题：新发现 0 个，已解决 1 个。"]
+                     "部门：新增 0 个，删除 0 个，金额调整 1 个。", "项目：新增 1 个，删除 1 个，金额调整 1 个。",
+                     "绩效指标：新增 0 条（另有 3 条随新增的项目一并新增），删除 0 条（另有 3 条随删除的项目一并删除），"
+                     "目标值调整 1 条。", "问题：新发现 0 个，已解决 1 个。"]
 
 
 def test_the_database_holds_what_the_run_had(two_periods):
@@ -178,12 +181,13 @@ def test_pipeline_diff_prints_the_changes_in_chinese_and_as_json(two_periods):
     text = invoke("diff", "2026-10", "2026-11", "--db", db)
     assert text.exit_code == 0, text.output
     assert text.output.splitlines()[:2] == ["与上期 2026-10 相比：合计由 265.00 万元变为 292.50 万元，增加 27.50 万元。",
-                                            "部门：新增 0 个，减少 0 个，金额变动 1 个。"]
+                                            "部门：新增 0 个，删除 0 个，金额调整 1 个。"]
     assert "  [指标 目标值调整] 某区教育局 / 某区教育局机关 / 教研活动经费 / 群众满意度：≥85% → ≥90%" in text.output
     as_json = invoke("diff", "2026-10", "2026-11", "--outputs", tmp_path / "outputs", "--format", "json")
     assert as_json.exit_code == 0 and json.loads(as_json.output) == second.record["changes"]
-    backwards = json.loads(invoke("diff", "2026-11", "2026-10", "--db", db, "--format", "json").output)
-    assert [p["project"] for p in backwards["projects"]["added"]] == ["课后服务经费"]
+    # reversed periods would read every addition as a removal: refused, saying which order is meant
+    backwards = invoke("diff", "2026-11", "2026-10", "--db", db, "--format", "json")
+    assert backwards.exit_code == 2 and "应为 pipeline diff 2026-10 2026-11" in backwards.output
 
 
 @pytest.mark.parametrize("args, message", [
@@ -376,16 +380,18 @@ def test_the_history_path_comes_from_pipeline_toml(tmp_path):
     assert listed.exit_code == 0 and "2026-10" in listed.output
 
 
-@pytest.mark.parametrize("section, words", [
-    ({"keep": 12}, "设置文件 pipeline.toml：[history] 中的 keep 不是已知的设置项（可用：path）"),
-    ({"path": 3}, "[history] 中的 path 应为数据库文件的路径"),
-    ({"path": " "}, "[history] 中的 path 应为数据库文件的路径"),
-    ("h.sqlite", "history 应为一节（[history]）"),
+@pytest.mark.parametrize("text, words", [
+    ("[history]\nkeep = 12\n", "第 2 行：[history] 中的 keep 不是已知的设置项（可用：path）"),
+    ("[history]\npath = 3\n", "第 2 行：[history] 中的 path 应为数据库文件的路径"),
+    ('[history]\npath = " "\n', "[history] 中的 path 应为数据库文件的路径"),
+    ('history = "h.sqlite"\n', "history 应为一节（[history]）"),
 ])
-def test_malformed_history_settings_are_usage_errors(tmp_path, section, words):
+def test_malformed_history_settings_are_usage_errors(tmp_path, text, words):
+    config = tmp_path / "pipeline.toml"
+    config.write_text(text, encoding="utf-8")
     with pytest.raises(UsageError) as error:
-        history_path(Settings(raw={"history": section}), tmp_path)
-    assert words in error.value.message
+        load_settings(config)
+    assert f"设置文件 {config}" in error.value.message and words in error.value.message
 
 
 def test_the_example_settings_file_keeps_the_default_path(tmp_path):

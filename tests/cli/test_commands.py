@@ -67,8 +67,14 @@ def test_run_with_errors_exits_1_and_still_writes(tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["run", "--inputs", "no/such/folder"], "输入文件夹 no/such/folder 不存在"),
-    (["run", "--period", "2026-13"], "期间「2026-13」格式不对"),
+    (["run", "--period", "2026-13"], "期间「2026-13」的月份 13 不存在：月份应为 01 到 12"),
+    (["run", "--period", "2026-00"], "期间「2026-00」的月份 00 不存在"),
+    (["run", "--period", "2026-1"], "期间「2026-1」的月份应写两位：2026-01"),
     (["run", "--period", "202611"], "期间「202611」格式不对，应为 YYYY-MM"),
+    (["email", "--period", "11月"], "期间「11月」格式不对"),
+    (["diff", "2026-11", "2026-10"], "先写较早的期间、再写较晚的：2026-11 不早于 2026-10。应为 pipeline diff 2026-10 2026-11"),
+    (["diff", "2026-11", "2026-11"], "先写较早的期间、再写较晚的：2026-11 不早于 2026-11。请给出两个不同的期间"),
+    (["diff", "2026-10", "2026-14"], "期间「2026-14」的月份 14 不存在"),
     (["check", "no/such.xlsx"], "找不到：no/such.xlsx"),
 ])
 def test_usage_errors_exit_2_with_a_chinese_message(tmp_path, monkeypatch, args, message):
@@ -100,10 +106,10 @@ def test_every_command_and_option_has_help_with_an_example():
     from typer.main import get_command
 
     group = get_command(app)
-    assert "Example:" in invoke("--help").output
+    assert "示例：" in invoke("--help").output
     for name, command in group.commands.items():
         text = invoke(name, "--help").output
-        assert "Example:" in text, name
+        assert "示例：" in text, name
         for param in command.params:
             if param.name != "help":
                 assert param.help, f"{name} --{param.name} has no help"
@@ -129,9 +135,12 @@ def test_progress_is_reported_per_file_and_per_output_and_stages_are_timed(tmp_p
         write_text(inputs / f"{n}.csv", published_rows(dept))
     calls = []
     result = run(inputs, tmp_path / "out", "2026-11", progress=lambda *a: calls.append(a))
-    assert [c for c in calls if c[0] == "read"] == [("read", 1, 3), ("read", 2, 3), ("read", 3, 3)]
+    # before each file, naming it; then once when all are read
+    assert [c for c in calls if c[0] == "read"] == [("read", 0, 3, "0.csv"), ("read", 1, 3, "1.csv"),
+                                                    ("read", 2, 3, "2.csv"), ("read", 3, 3, "")]
     writes = [c for c in calls if c[0] == "write"]
-    assert writes[-1][1] == writes[-1][2] == len(writes) >= 2
+    assert writes[-1][1] == writes[-1][2] == len(writes) - 1 >= 2
+    assert ("write", 1, len(writes) - 1, "report.xlsx") in writes
     assert {"read", "parse", "reconcile", "rules", "write_tables", "write_report_xlsx"} <= set(result.batch.timings)
 
 
@@ -144,7 +153,7 @@ def test_run_prints_the_change_since_the_last_period(tmp_path, sample):
     second = invoke("run", "-i", inputs, "-o", tmp_path / "out", "-p", "2026-11")
     lines = second.output.splitlines()
     assert "与上期 2026-10 相比：合计由 308.00 万元变为 308.00 万元，没有变化。" in lines
-    assert lines[-2:] == ["状态：有警告", f"结果已写入 {tmp_path / 'out' / '2026-11'}"]
+    assert lines[-3:-1] == ["状态：有警告", f"结果已写入 {tmp_path / 'out' / '2026-11'}"]
 
 
 def test_an_unusable_outputs_path_is_a_usage_error_not_a_traceback(tmp_path, sample):
@@ -186,7 +195,7 @@ def test_a_city_batch_summary_stays_short(tmp_path):
         dept.name = f"第{n:02d}局"
         write_text(tmp_path / f"{n:02d}.csv", published_rows(dept))
     lines = summary_lines(read_checked([tmp_path]))
-    assert sum(1 for line in lines if line.startswith("  第")) == MAX_DEPARTMENTS
+    assert sum(1 for line in lines if line.startswith("  √ 第")) == MAX_DEPARTMENTS
     assert "  ……另有 5 个部门，见 report.xlsx 汇总表" in lines
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from pipeline.history.changes import compare, finding_key, same_value
-from pipeline.findings import Finding
+from pipeline.findings import TITLES, Finding
 from pipeline.report.changes_view import change_lines, changes_view, signed
 from pipeline.history.snapshot import DepartmentState, IndicatorState, ProjectState, Snapshot
 
@@ -46,7 +46,8 @@ def test_without_an_earlier_period_nothing_is_compared():
         "period": "2026-10", "previous_period": None, "total": None,
         "departments": {"added": [], "removed": [], "changed": []},
         "projects": {"added": [], "removed": [], "changed": []},
-        "indicators": {"added": [], "removed": [], "changed": []},
+        "indicators": {"added": [], "removed": [], "changed": [], "with_added_projects": 0,
+                       "with_removed_projects": 0},
         "findings": {"new": [], "resolved": []}}
 
 
@@ -117,7 +118,8 @@ def test_indicator_targets_added_removed_and_changed():
     assert indicators == {
         "added": [{**where, "indicator": "合格率", "old": None, "new": "≥95%"}],
         "removed": [{**where, "indicator": "培训天数", "old": "5天", "new": None}],
-        "changed": [{**where, "indicator": "群众满意度", "old": "≥85%", "new": "≥90%"}]}
+        "changed": [{**where, "indicator": "群众满意度", "old": "≥85%", "new": "≥90%"}],
+        "with_added_projects": 0, "with_removed_projects": 0}
 
 
 def test_the_indicators_of_a_new_project_come_with_it():
@@ -125,7 +127,8 @@ def test_the_indicators_of_a_new_project_come_with_it():
     after = snapshot("2026-11", [*BASE, project("新项目", "1.00")], [indicator("新项目", "培训人次", "≥100人次")])
     changes = compare(before, after).as_dict()
     assert [p["project"] for p in changes["projects"]["added"]] == ["新项目"]
-    assert changes["indicators"] == {"added": [], "removed": [], "changed": []}
+    assert changes["indicators"] == {"added": [], "removed": [], "changed": [], "with_added_projects": 1,
+                                     "with_removed_projects": 0}
 
 
 @pytest.mark.parametrize("old, new, same", [
@@ -189,7 +192,7 @@ def test_the_view_lists_each_change_once_in_a_fixed_order():
         ("项目", "删除", "课后服务经费", "", "", "", Decimal("10.00"), None, Decimal("-10.00")),
         ("项目", "金额调整", "教师培训经费", "", "", "", Decimal("120.50"), Decimal("150.00"), Decimal("29.50")),
         ("指标", "目标值调整", "教研活动经费", "群众满意度", "≥85%", "≥90%", None, None, None),
-        ("问题", "已解决", "校舍维修经费", "empty_goal", "", "", None, None, None),
+        ("问题", "已解决", "校舍维修经费", TITLES["empty_goal"], "", "", None, None, None),
     ]
     assert view.rows[-1].note == "[警告] a.xlsx!Sheet1!G7：项目「校舍维修经费」的绩效目标为空。"
 
@@ -197,8 +200,8 @@ def test_the_view_lists_each_change_once_in_a_fixed_order():
 def test_the_headline_and_the_diff_lines_in_chinese():
     assert change_lines(changes_view(known_changes(), "2026-11")) == [
         "与上期 2026-10 相比：合计由 265.00 万元变为 292.50 万元，增加 27.50 万元。",
-        "部门：新增 0 个，减少 0 个，金额变动 1 个。",
-        "项目：新增 1 个，删除 1 个，金额变动 1 个。",
+        "部门：新增 0 个，删除 0 个，金额调整 1 个。",
+        "项目：新增 1 个，删除 1 个，金额调整 1 个。",
         "绩效指标：新增 0 条，删除 0 条，目标值调整 1 条。",
         "问题：新发现 0 个，已解决 1 个。",
         "  [部门 金额调整] 某区教育局：265.00 → 292.50 万元（+27.50）",
@@ -239,3 +242,18 @@ def test_a_finding_is_the_same_finding_whatever_file_its_location_names():
                        department="某区教育局")
     assert november.message.endswith("（位置：教育局_11月.xlsx!S!B4）")
     assert finding_key(november) == finding_key(december)
+
+
+def test_indicators_that_went_with_their_project_are_counted_not_hidden():
+    """A removed project's indicators are not listed one by one, but the headline never says 删除 0 条
+    when they went with it; an added project's likewise."""
+    before = snapshot("2026-10", [*BASE, project("课后服务经费", "10.00")],
+                      [indicator("课后服务经费", "服务人次", "≥100人次"), indicator("课后服务经费", "满意度", "≥90%", seq=2)])
+    after = snapshot("2026-11", [*BASE, project("心理健康教育经费", "8.00")],
+                     [indicator("心理健康教育经费", "讲座场次", "≥4场")])
+    changes = compare(before, after)
+    assert (changes.indicators_removed, changes.indicators_added) == ((), ())
+    assert (changes.indicators_with_removed, changes.indicators_with_added) == (2, 1)
+    assert changes.as_dict()["indicators"]["with_removed_projects"] == 2
+    assert changes_view(changes, "2026-11").headline[3] == (
+        "绩效指标：新增 0 条（另有 1 条随新增的项目一并新增），删除 0 条（另有 2 条随删除的项目一并删除），目标值调整 0 条。")

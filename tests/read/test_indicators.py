@@ -277,7 +277,7 @@ def test_parse_packed_empty(text):
 
 # --- the reference sample ----------------------------------------------------------------------
 
-SEED = Path(__file__).resolve().parent / "fixtures" / "seed_xinfangju.txt"
+from conftest import SEED  # noqa: E402
 
 
 def _seed_file() -> Path:

@@ -27,7 +27,7 @@ from pipeline.run import run
 from pipeline.settings import load_settings
 
 PERIOD = "2026-11"
-SAMPLE = Path(__file__).resolve().parent.parent / "inputs" / "广州市荔湾区信访局.xlsx"
+from conftest import SAMPLE  # noqa: E402
 SENDER = "czj@example.gov.cn"
 TO, CC = ["张三 <zhangsan@example.gov.cn>", "lisi@example.gov.cn"], ["wangwu@example.gov.cn"]
 USER, PASSWORD, PASSWORD_ENV = "czj", "s3cret!", "PIPELINE_TEST_SMTP_PASSWORD"
@@ -342,11 +342,12 @@ def test_a_password_smtp_cannot_carry_is_a_usage_error(tmp_path, outputs, monkey
     assert "ｓ３ｃｒｅｔ" not in result.output
 
 
-def test_no_settings_file_at_all_names_the_first_missing_setting(tmp_path, outputs, monkeypatch):
+def test_no_settings_file_at_all_says_there_is_none(tmp_path, outputs, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = invoke("email", "--outputs", outputs, "--period", PERIOD)
     assert result.exit_code == 2
-    assert "错误：设置文件 pipeline.toml 缺少 [email] host" in result.output
+    assert "错误：当前文件夹中没有设置文件 pipeline.toml" in result.output
+    assert "缺少 [email] host" not in result.output
 
 
 def test_a_period_that_was_not_run_is_a_usage_error(tmp_path, outputs):

@@ -4,7 +4,6 @@ checked as text and, where Chromium is installed, in a real headless browser."""
 import re
 import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -13,13 +12,12 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.money import show
 from pipeline.outputs import FORMULA_PREFIXES
+from browser import open_page
 from pipeline.report.html import LINE_LIMIT, fold_long_lines
 from pipeline.run import run
 from report_runs import PERIOD, SCRIPT, Run, run_tables
 
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"]
 
 
 def shown(amount: str) -> str:
@@ -100,13 +98,20 @@ def test_report_has_an_svg_bar_chart_of_the_same_money(any_run):
 
 def test_report_lists_projects_indicators_findings_and_checks(several):
     page = html(several, "report.html")
+    # every project is a row of its department's table; a project with findings also shows its goal
+    # and indicators (all projects' indicators are in report.xlsx), which keeps a city's page light
     for project in several.csv("projects.csv"):
-        assert re.search(rf"<h3[^>]*>{re.escape(escape(as_text(project['project'])))} <span", page)
+        assert re.search(rf"<td class=\"name\">(<a [^>]*>)?{re.escape(escape(as_text(project['project'])))}<", page)
+    flagged = {(f["department"], f["project"]) for f in several.record["findings"] if f["project"]}
+    assert flagged
     for indicator in several.csv("indicators.csv"):
-        assert re.search(rf"<td[^>]*>{re.escape(escape(indicator['name']))}</td>", page)
+        if (indicator["department"], as_text(indicator["project"])) in flagged:
+            assert re.search(rf"<td[^>]*>{re.escape(escape(indicator['name']))}</td>", page)
+    for department, project in flagged:
+        assert re.search(rf"<h3[^>]*>{re.escape(escape(project))} <span", page)
     for finding in several.record["findings"]:
         assert escape(finding["message"]) in page
-    assert "不符 5 项" in page and "全部核对明细" in page
+    assert "不符 5 项" in page and "见 report.xlsx 的「核对」表" in page
 
 
 # --- summary.html ------------------------------------------------------------------------------------
@@ -127,7 +132,8 @@ def test_summary_quotes_the_most_serious_findings(several):
     page = html(several, "summary.html")
     errors = [f for f in several.record["findings"] if f["severity"] == "error"]
     assert all(escape(f["message"][:50]) in page for f in errors)
-    assert page.index("错误") < page.index("警告")
+    quoted = page[page.index('id="top-findings"'):]
+    assert quoted.index(">错误<") < quoted.index(">警告<")
 
 
 def test_long_lines_fold_without_changing_what_is_shown():
@@ -188,42 +194,6 @@ def test_run_open_shows_report_html_in_the_browser(tmp_path, monkeypatch, flag, 
 
 
 # --- in a real browser -------------------------------------------------------------------------------
-
-def chromium() -> str | None:
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium()
-    if executable is None:
-        pytest.skip("no Chromium installed (Debian: apt-get install -y chromium); the browser test needs one")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
-        yield instance
-        instance.close()
-
-
-def open_page(browser, path: Path, width: int = 1200):
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    problems = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-    page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "about:"))
-            else problems.append(f"request: {r.url}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
-    response = page.goto(path.resolve().as_uri(), wait_until="load")
-    assert response is None or response.ok
-    return page, problems
-
 
 @pytest.mark.parametrize("name", ["report.html", "summary.html"])
 def test_pages_load_in_chromium_and_show_run_json_totals(browser, any_run, name):

@@ -17,7 +17,7 @@ import pipeline.run
 from builders import Dept, Proj, education_bureau, published_rows, write_text
 from pipeline.cli import app
 from pipeline.history.store import open_history
-from test_run_safety import big_inputs, digest
+from test_run import big_inputs, digest
 
 PERIOD = "2026-11"
 

@@ -6,7 +6,6 @@ them (`1-产出指标`, `11-数量指标`, name, 实施周期 value, 年度 valu
 
 from dataclasses import replace
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +17,7 @@ from pipeline.read.normalise import split_code
 from pipeline.review.rules.project import review
 from pipeline.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT  # noqa: E402
 OUT = ("1-产出指标", "11-数量指标", "培训人次", "≥100人次", "≥100人次")
 BEN = ("2-效益指标", "22-社会效益", "政策知晓率", "≥90%", "≥90%")
 SAT = ("3-满意度指标", "31-服务对象满意度", "群众满意度", "≥85%", "≥85%")

@@ -1,0 +1,213 @@
+"""How every workbook we write is laid out, so it prints right in Excel, WPS and LibreOffice alike.
+
+report.xlsx and departments/*.xlsx both size their columns and rows here, from the text each cell
+will show: numbers as formatted (`#,##0.00` with 千分位), CJK and full-width characters counted
+double, bold a tenth wider. Wrapped cells get the row height their line count needs, because
+LibreOffice and WPS do not fit rows themselves (Excel does, when it opens a file). Every sheet prints
+on A4, one page wide, with the title, 期间 and 单位：万元 in the page header and 第 N 页 共 M 页 and
+制表日期 in the footer.
+
+Units: a column width is in Excel character units (the width of a digit of the default font); a
+10-point CJK character takes about two. Row heights are points; CJK fonts (Noto Sans CJK, SimSun)
+need about 1.45 line heights per point of font size, so a 10-point line is given 15 points.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+MONEY = "#,##0.00"
+MONEY_EXACT = "#,##0.00####"       # a difference: 0.0001 shows as 0.0001, never as 0.00
+COUNT = "#,##0"
+FONT = "宋体"
+FONT_SIZE = 10
+LINE_POINTS = 15.0                 # one line of 10-point CJK text, with the font's own leading
+ROW_PADDING = 3.0                  # points above and below the text
+MAX_ROW_POINTS = 409.0             # the tallest row Excel allows
+CELL_PADDING = 1.5                 # character units a cell keeps free beside its text
+BOLD = 1.1                         # bold text is about a tenth wider
+LATIN = 1.1                        # a Latin letter or digit of a CJK font is a little wider than a unit
+# where text wraps, the viewer's own metrics decide: SimSun (Excel, WPS) and Noto Sans CJK (LibreOffice) at
+# 10 points set a CJK character in 1.9 units and a digit in 1.0; counting 2 would make rows far too tall
+WRAP_CJK, WRAP_LATIN = 1.9, 1.0
+FOOTER = "&L制表日期：{made}&C第 &P 页 共 &N 页&R&A"
+HEADER = "&L{title}&C期间：{period}&R单位：万元"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    kind: str = "text"             # text | wrap (long text) | short (a word) | small (8 pt) | money | count | number
+    cap: float | None = None       # the widest this column may be (character units); None: the kind's cap
+
+
+# how wide a column of each kind may grow before its text wraps (character units), and its narrowest
+WIDTH_CAP = {"text": 30, "wrap": 40, "short": 12, "small": 30, "money": 16, "money_exact": 18, "count": 10,
+             "number": 12}
+MIN_WIDTH = {"wrap": 20, "money": 10, "money_exact": 10, "count": 6, "short": 6, "text": 8, "small": 10,
+             "number": 6}
+WRAPPED = {"text", "wrap", "small"}
+SMALL = 0.8                        # an 8-point character is 0.8 the width of a 10-point one
+
+
+def shown(value: object, kind: str = "text") -> str:
+    """The text a cell shows: amounts with 千分位 and two decimals, counts with 千分位."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        if kind == "money":
+            return f"{value:,.2f}"
+        if kind == "money_exact":
+            text = f"{value:,.6f}".rstrip("0")
+            return text if len(text.split(".")[1]) >= 2 else f"{value:,.2f}"
+        if kind == "count":
+            return f"{value:,.0f}"
+        return f"{value:,}" if isinstance(value, int) else f"{value}"
+    return str(value)
+
+
+def char_width(ch: str) -> float:
+    return 2.0 if unicodedata.east_asian_width(ch) in "WF" else LATIN
+
+
+def text_width(text: str, *, bold: bool = False) -> float:
+    """Width of one line of text in character units."""
+    if text.isascii():
+        width = len(text) * LATIN
+    else:
+        width = sum(char_width(ch) for ch in text)
+    return width * (BOLD if bold else 1.0)
+
+
+def wrap_width(text: str) -> float:
+    return sum(WRAP_CJK if unicodedata.east_asian_width(ch) in "WF" else WRAP_LATIN for ch in text)
+
+
+def line_count(text: str, width: float, *, bold: bool = False) -> int:
+    """Lines a wrapped cell `width` units wide needs: lines break between CJK characters and at
+    spaces, a Latin word longer than a line breaks inside it (as LibreOffice and Excel do)."""
+    usable = max(width - CELL_PADDING, 1.0) / (BOLD if bold else 1.0)
+    lines = 0
+    for paragraph in text.split("\n"):
+        if wrap_width(paragraph) <= usable:
+            lines += 1
+            continue
+        lines += _wrapped_lines(paragraph, usable)
+    return max(lines, 1)
+
+
+def _tokens(paragraph: str):
+    """What a line may not break inside: one CJK character, or a Latin word with its trailing space."""
+    word = ""
+    for ch in paragraph:
+        if unicodedata.east_asian_width(ch) in "WF":
+            if word:
+                yield word
+                word = ""
+            yield ch
+        else:
+            word += ch
+            if ch == " ":
+                yield word
+                word = ""
+    if word:
+        yield word
+
+
+def _wrapped_lines(paragraph: str, usable: float) -> int:
+    lines, filled = 1, 0.0
+    for token in _tokens(paragraph):
+        width = wrap_width(token)
+        if filled + width <= usable or (filled + wrap_width(token.rstrip()) <= usable):
+            filled += width
+            continue
+        if filled > 0:
+            lines += 1
+        while width > usable:              # a word longer than a line breaks inside it
+            lines += 1
+            width -= usable
+        filled = width
+    return lines
+
+
+def row_points(lines: int, font_size: float = FONT_SIZE) -> float:
+    """The height a row of `lines` lines needs."""
+    return min(lines * LINE_POINTS * font_size / FONT_SIZE + ROW_PADDING, MAX_ROW_POINTS)
+
+
+def column_widths(columns: list[Column], rows: list[list], *, bold_rows: set[int] = frozenset()) -> list[float]:
+    """Each column as wide as its widest shown value (and its header on at most two lines), up to its cap."""
+    widths = []
+    for c, column in enumerate(columns):
+        scale = SMALL if column.kind == "small" else 1.0
+        cap = column.cap or WIDTH_CAP[column.kind]
+        header = text_width(column.header, bold=True)
+        # a header may wrap onto two lines, but never breaks a word of two CJK characters apart
+        need = min(header, max(header / 2 + 2, 4.5)) if column.kind in WRAPPED else header
+        for r, row in enumerate(rows):
+            value = row[c] if c < len(row) else None
+            if value is None or value == "":
+                continue
+            text = shown(value, column.kind)
+            if column.kind in WRAPPED and len(text) * 2 * scale <= need:
+                continue
+            width = max(text_width(line, bold=r in bold_rows) for line in text.split("\n")) * scale
+            need = max(need, width)
+            if need >= cap and column.kind in WRAPPED:
+                break
+        if column.kind not in WRAPPED:
+            need = max(need, header / 2 + 1)   # a numeric column's header wraps; its numbers never
+            widths.append(round(max(need + CELL_PADDING, MIN_WIDTH[column.kind]), 1))
+        else:
+            widths.append(round(min(max(need + CELL_PADDING, MIN_WIDTH[column.kind]), cap), 1))
+    return widths
+
+
+def row_lines(columns: list[Column], row: list, widths: list[float], *, bold: bool = False) -> int:
+    """Lines the tallest wrapped cell of a row needs."""
+    lines = 1
+    for column, value, width in zip(columns, row, widths):
+        if column.kind in WRAPPED and value.__class__ is str and (2 * len(value) + 2 > width or "\n" in value):
+            scale = SMALL if column.kind == "small" else 1.0
+            lines = max(lines, line_count(value, width / scale, bold=bold))
+    return lines
+
+
+def header_lines(columns: list[Column], widths: list[float]) -> int:
+    return max(line_count(c.header, w, bold=True) for c, w in zip(columns, widths))
+
+
+def print_setup(sheet, *, title: str, period: str, made: str, header_row: int | None,
+                landscape: bool = True, gridlines: bool = True) -> None:
+    """A4, one page wide, the header row repeated on every page, title/期间/单位 above, pages and 制表日期 below."""
+    if landscape:
+        sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    if header_row is not None:
+        sheet.repeat_rows(header_row)
+    sheet.set_header(HEADER.format(title=_escape(title), period=period))
+    sheet.set_footer(FOOTER.format(made=made))
+    sheet.hide_gridlines(0 if gridlines else 1)
+    sheet.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
+
+
+HEADER_TITLE_CHARS = 60            # Excel allows 255 characters for the whole page header
+
+
+def _escape(text: str) -> str:
+    """`&` starts a control code in a page header; a very long title is cut to fit it."""
+    if len(text) > HEADER_TITLE_CHARS:
+        text = text[:HEADER_TITLE_CHARS - 1] + "…"
+    return text.replace("&", "&&")
+
+
+def base_format() -> dict:
+    return {"valign": "top", "font_name": FONT, "font_size": FONT_SIZE}
+
+
+def total_width(widths: list[float]) -> float:
+    return math.fsum(widths)
