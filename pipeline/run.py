@@ -24,7 +24,7 @@ from pipeline.history.snapshot import snapshot_of
 from pipeline.timing import Progress, frozen_heap, no_progress
 
 # a writer adds files to the staging run folder from the finished batch and its run.json record
-Writer = Callable[[Path, Batch, dict], None]
+Writer = Callable[[Path, Batch, dict, object], None]
 
 
 @dataclass(slots=True)
@@ -64,27 +64,27 @@ def import_writers() -> None:
     import pipeline.report.xlsx  # noqa: F401
 
 
-def write_report_xlsx(folder: Path, batch: Batch, record: dict) -> None:
+def write_report_xlsx(folder: Path, batch: Batch, record: dict, view) -> None:
     from pipeline.report.xlsx import write_report_xlsx as writer
-    writer(folder, batch, record)
+    writer(folder, batch, record, view)
 
 
-def write_departments(folder: Path, batch: Batch, record: dict) -> None:
+def write_departments(folder: Path, batch: Batch, record: dict, view) -> None:
     from pipeline.report.departments import write_departments as writer
-    writer(folder, batch, record)
+    writer(folder, batch, record, view)
 
 
-def write_report_html(folder: Path, batch: Batch, record: dict) -> None:
+def write_report_html(folder: Path, batch: Batch, record: dict, view) -> None:
     from pipeline.report.html import write_report_html as writer
-    writer(folder, batch, record)
+    writer(folder, batch, record, view)
 
 
 # what `pipeline run` writes after the tables; `run(..., writers=[])` writes the tables alone
 REPORT_WRITERS: list[Writer] = [write_report_xlsx, write_departments, write_report_html]
 
 
-def write_tables(folder: Path, batch: Batch, record: dict) -> None:
-    """The tables and run.json (what every run writes, reports or not)."""
+def write_tables(folder: Path, batch: Batch, record: dict, view=None) -> None:
+    """The tables and run.json (what every run writes, reports or not), from the batch and its record."""
     # streamed: a table is written as its rows are made, never held whole (docs/performance.md)
     write_csv(folder / "projects.csv", project_rows(batch), PROJECT_COLUMNS, SAFE_COLUMNS)
     write_csv(folder / "indicators.csv", indicator_rows(batch), INDICATOR_COLUMNS, SAFE_COLUMNS)
@@ -136,12 +136,16 @@ def _run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None,
             record["changes"] = batch.changes.as_dict()
 
     def write(folder: Path) -> None:
+        from pipeline.report.view import build_view
+
         chosen = [write_tables, *(REPORT_WRITERS if writers is None else writers)]
         with frozen_heap():
+            with batch.timings.stage("view"):
+                view = build_view(batch, record)   # once: every report renders the same view
             for done, writer in enumerate(chosen):
                 progress("write", done, len(chosen), WRITES.get(writer, writer.__name__))
                 with batch.timings.stage(writer.__name__):
-                    writer(folder, batch, record)
+                    writer(folder, batch, record, view)
             progress("write", len(chosen), len(chosen), "")
         keep_send_record(outputs / period, folder)
 

@@ -101,3 +101,25 @@ def test_a_run_killed_while_writing_leaves_the_previous_run_intact(tmp_path):
     assert not list(outputs.glob(".2026-11.*"))
     record = json.loads((final / "run.json").read_text(encoding="utf-8"))
     assert (previous_total, record["total"]) == ("4000.00", "4001.00")
+
+
+def test_every_report_writer_renders_the_one_view_the_run_built(tmp_path, sample, monkeypatch):
+    """The view is computed once per run and handed to every writer (nothing rebuilds it)."""
+    import shutil
+
+    import pipeline.report.view as view_module
+    from pipeline.run import run
+
+    built, seen = [], []
+    real = view_module.build_view
+    monkeypatch.setattr(view_module, "build_view", lambda *a: built.append(real(*a)) or built[-1])
+
+    def spy(folder, batch, record, view):
+        seen.append(view)
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(sample, inputs)
+    run(inputs, tmp_path / "out", "2026-11", writers=[spy, spy])
+    assert len(built) == 1 and seen == [built[0], built[0]]
+    assert built[0].totals.computed == sum(p.total for p in built[0].projects)

@@ -249,9 +249,10 @@ def department_file_names(names: list[str]) -> list[str]:
     return result
 
 
-def write_departments(folder: Path, batch, record: dict) -> None:
+def write_departments(folder: Path, batch, record: dict, view=None) -> None:
     """Writer: departments/<部门名称>.xlsx, each department's table in the published layout; a department
-    with findings gets them marked and listed (修改意见), ready to send back."""
+    with findings gets them marked and listed (修改意见), ready to send back. (The table is the batch's own:
+    the run's view, which every writer is given, is not needed here.)"""
     from pipeline.report.view import department_findings
 
     target = folder / DEPARTMENTS_FOLDER

@@ -1,6 +1,6 @@
 """report.html and summary.html: the run as a web page and as an e-mail body.
 
-Both are rendered from `report_data.build_view` with jinja2 templates in the repository's
+Both are rendered from the run's one view (`view.build_view`, built once by run.py) with jinja2 templates in the repository's
 `templates/` folder (autoescape on: a project named `<script>` is text). report.html carries its whole
 stylesheet in one <style> block of the page itself (self-contained, nothing fetched); running a CSS
 inliner over it would parse a city-wide page of hundreds of thousands of cells into a DOM (600 MiB
@@ -22,7 +22,7 @@ from pipeline.money import show, show_exact
 from pipeline.outputs import sent_name
 from pipeline.vocabulary import UNKNOWN_AMOUNT, unknown_note
 from pipeline.report.changes_view import signed
-from pipeline.report.view import (FAILED, KIND_LABEL, PASSED, WARNED, Bar, ReportView, build_view,
+from pipeline.report.view import (FAILED, KIND_LABEL, PASSED, WARNED, Bar, ReportView,
                                   counts_by_label)
 
 # the repository's top-level templates/ is where people edit them; a wheel ships them inside the
@@ -57,9 +57,8 @@ class Chart:
     height: int
 
 
-def write_report_html(folder: Path, batch: Batch, record: dict) -> None:
-    """Writer: report.html and summary.html in the run folder."""
-    view = build_view(batch, record)
+def write_report_html(folder: Path, batch: Batch, record: dict, view: ReportView) -> None:
+    """Writer: report.html and summary.html in the run folder, from the run's one view."""
     (folder / "report.html").write_text(render_report(view), encoding="utf-8")
     (folder / "summary.html").write_text(render_summary(view), encoding="utf-8")
 

@@ -19,7 +19,7 @@ from pipeline import __version__
 from pipeline.read.batch import Batch
 from pipeline.excel_cell import fit_cell, fit_row
 from pipeline.report.departments import SAFE_WORKBOOK
-from pipeline.report.view import ReportView, build_view
+from pipeline.report.view import ReportView
 from pipeline.report.xlsx_tables import (CHANGE_COLUMNS, CHECK_COLUMNS, FILE_COLUMNS, FINDING_COLUMNS,
                                          INDICATOR_COLUMNS, PROJECT_COLUMNS, change_rows, check_rows,
                                          file_rows, finding_rows, indicator_count, indicator_rows,
@@ -55,9 +55,9 @@ class Book:
                     header_row=header_row, gridlines=gridlines)
 
 
-def write_report_xlsx(folder: Path, batch: Batch, record: dict) -> None:
-    """Writer: report.xlsx in the run folder."""
-    write_workbook(build_view(batch, record), folder / "report.xlsx")
+def write_report_xlsx(folder: Path, batch: Batch, record: dict, view: ReportView) -> None:
+    """Writer: report.xlsx in the run folder, from the run's one view."""
+    write_workbook(view, folder / "report.xlsx")
 
 
 def write_workbook(view: ReportView, path: Path) -> None:

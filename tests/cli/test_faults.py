@@ -57,7 +57,7 @@ def one_line(result, code, *words):
 
 
 def failing_writer(exc):
-    def write_report_xlsx(folder, batch, record):
+    def write_report_xlsx(folder, batch, record, view):
         (folder / "report.xlsx").write_bytes(b"half")
         raise exc
     return write_report_xlsx

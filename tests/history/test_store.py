@@ -258,7 +258,7 @@ def test_an_earlier_period_run_later_compares_with_the_one_before_it(tmp_path):
 def test_a_run_whose_folder_fails_to_write_is_not_recorded(tmp_path):
     run_period(tmp_path, "2026-10", october())
 
-    def broken_writer(folder, batch, record):
+    def broken_writer(folder, batch, record, view):
         raise OSError("disk full")
 
     with pytest.raises(OSError):
