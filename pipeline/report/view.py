@@ -134,8 +134,18 @@ class ReportView:
                                            SEVERITY_ORDER[f["severity"]]))
 
     @property
-    def checks_failures_first(self) -> list[CheckRow]:
-        return sorted(self.checks, key=lambda c: c.passed)
+    def failed_checks(self) -> list[CheckRow]:
+        return [c for c in self.checks if not c.passed]
+
+    @property
+    def passed_checks_by_department(self) -> list[tuple[str, str, int]]:
+        """(department, money column, how many of its checks of that column passed), in the order the
+        checks were made: the 核对 sheet says this in one line per department and column instead of
+        listing thousands of 通过 rows."""
+        counts: dict[tuple[str, str], int] = {}
+        for c in self.checks:
+            counts[(c.department, c.column)] = counts.get((c.department, c.column), 0) + c.passed
+        return [(department, column, n) for (department, column), n in counts.items()]
 
     @property
     def project_sums(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:

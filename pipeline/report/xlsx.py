@@ -68,8 +68,8 @@ def write_workbook(view: ReportView, path: Path) -> None:
         book = Book(workbook, _styles(workbook), view)
         _summary_sheet(book)
         _table_sheet(book, "问题清单", FINDING_COLUMNS, finding_rows(view))
-        checks = view.checks_failures_first
-        sheet = _table_sheet(book, "核对", CHECK_COLUMNS, check_rows(checks))
+        checks = check_rows(view)
+        sheet = _table_sheet(book, "核对", CHECK_COLUMNS, checks)
         sheet.conditional_format(1, 0, max(len(checks), 1), len(CHECK_COLUMNS) - 1,
                                  {"type": "formula", "criteria": "=$F2<>0", "format": book.styles["bad"]})
         _table_sheet(book, "项目", PROJECT_COLUMNS, project_rows(view), project_total(view))

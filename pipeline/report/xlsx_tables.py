@@ -60,9 +60,14 @@ def indicator_count(view: ReportView) -> list:
     return [f"计数：{count:,} 条", "", "", None, "", "", "", "", "", "", None, "", "", ""]
 
 
-def check_rows(checks) -> list[list]:
-    return [[c.department, c.column, c.what, float(c.expected), float(c.actual), float(c.difference), c.where,
-             "通过" if c.passed else "不符"] for c in checks]
+def check_rows(view: ReportView) -> list[list]:
+    """The failed checks, each with its figures; then one line per department and money column for the
+    checks that passed."""
+    failed = [[c.department, c.column, c.what, float(c.expected), float(c.actual), float(c.difference), c.where,
+               "不符"] for c in view.failed_checks]
+    passed = [[department, column, f"其余 {count:,} 项{column}核对（行、小计、合计）均相符", None, None, None, "",
+               "通过"] for department, column, count in view.passed_checks_by_department if count]
+    return failed + passed
 
 
 def finding_rows(view: ReportView) -> list[list]:

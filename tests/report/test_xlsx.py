@@ -175,14 +175,24 @@ def test_indicator_sheet_equals_indicators_csv(any_run):
         assert row[12] == {"quantitative": "定量", "qualitative": "定性"}[i["kind"]]
 
 
-def test_check_sheet_lists_every_check_and_highlights_failures(several):
+def test_check_sheet_lists_every_failure_and_counts_the_passed_checks_per_department(several):
+    """Failures one by one with their figures; the checks that passed as one line per department and money
+    column (a city batch has thousands), their counts adding up to every check the run made."""
+    from checked import read_checked
+
     ws = workbook(several)["核对"]
     rows = table(ws, 2)
     failed = [r for r in rows if r[7] == "不符"]
     assert {r[0] for r in failed} == {"某区卫生健康局", "某区文化局"}
-    assert {r[1] for r in rows} == {"总计", "财政拨款", "财政专户拨款", "其他资金"}   # every money column
     assert all(r[5] == pytest.approx(r[4] - r[3]) and r[5] != 0 for r in failed)
-    assert all(r[5] == 0 for r in rows if r[7] == "通过")
+    checks = read_checked([several.folder.parent.parent / "inputs"]).checks
+    assert len(failed) == sum(not c.passed for c in checks)
+    passed = {(r[0], r[1]): r[2] for r in rows if r[7] == "通过"}
+    assert len(passed) == len([r for r in rows if r[7] == "通过"])        # one line per department and column
+    assert {column for _, column in passed} == {"总计", "财政拨款", "财政专户拨款", "其他资金"}
+    for department, column in {(c.department, c.column_label) for c in checks}:
+        count = sum(c.passed for c in checks if (c.department, c.column_label) == (department, column))
+        assert passed[(department, column)] == f"其余 {count:,} 项{column}核对（行、小计、合计）均相符"
     rules = [(str(cf.sqref), rule.formula) for cf in ws.conditional_formatting for rule in cf.rules]
     assert rules == [(f"A2:H{len(rows) + 1}", ["$F2<>0"])]
 
