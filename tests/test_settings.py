@@ -88,19 +88,6 @@ def test_every_section_is_read_here_but_email_which_deliver_checks(tmp_path):
 
 
 @pytest.mark.parametrize("text, line, words", [
-    ("[limits]\nmax_ratio = -1\n", 2, "[limits] 中的 max_ratio 应为正数，现为 -1"),
-    ("[limits]\nmax_ratoi = 5\n", 2, "[limits] 中的 max_ratoi 不是已知的设置项"),
-    ('[limits]\nmax_cells = "many"\n', 2, "[limits] 中的 max_cells 应为正数"),
-    ("limits = 3\n", 1, "limits 应为一节"),
-])
-def test_malformed_limits_name_the_line(tmp_path, text, line, words):
-    path = write(tmp_path, text)
-    with pytest.raises(UsageError) as error:
-        load_settings(path)
-    assert f"第 {line} 行" in error.value.message and words in error.value.message
-
-
-@pytest.mark.parametrize("text, line, words", [
     ('framework = "2015"\n\n[review]\nmin_indicator = 3\n', 4, "[review] 中的 min_indicator 不是已知的设置项"),
     ('[review]\nmin_indicators = "3"\n', 2, "min_indicators 应为不小于 0 的整数"),
     ('[review]\nvague_words = "及时"\n', 2, "vague_words 应为非空词语的列表"),
@@ -112,6 +99,10 @@ def test_malformed_limits_name_the_line(tmp_path, text, line, words):
     ('[severity]\nno_such_code = "info"\n', 2, "no_such_code 不是已知的问题代码"),
     ('[code_map]\n"1" = "产出"\n"2" = "绩效"\n', 3, "名称「绩效」不是绩效指标框架中的一级或二级指标"),
     ('review = 3\n', 1, "review 应为一节"),
+    ("[limits]\nmax_ratio = -1\n", 2, "[limits] 中的 max_ratio 应为正数，现为 -1"),
+    ("[limits]\nmax_ratoi = 5\n", 2, "[limits] 中的 max_ratoi 不是已知的设置项"),
+    ('[limits]\nmax_cells = "many"\n', 2, "[limits] 中的 max_cells 应为正数"),
+    ("limits = 3\n", 1, "limits 应为一节"),
 ])
 def test_a_wrong_own_key_names_the_file_and_line(tmp_path, text, line, words):
     message = fails(tmp_path, text)
