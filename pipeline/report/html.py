@@ -11,6 +11,7 @@ mail clients drop <style> blocks. It keeps no <style>, has no SVG and no line ov
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -59,16 +60,22 @@ class Chart:
 
 def write_report_html(folder: Path, batch: Batch, record: dict, view: ReportView) -> None:
     """Writer: report.html and summary.html in the run folder, from the run's one view."""
-    (folder / "report.html").write_text(render_report(view), encoding="utf-8")
+    # streamed into the file as it is rendered: a city's page is never held as one string (100 MiB at
+    # 500 departments); the same text as render_report gives (write_text's newline handling too)
+    with open(folder / "report.html", "w", encoding="utf-8") as handle:
+        handle.writelines(_report_chunks(view))
     (folder / "summary.html").write_text(render_summary(view), encoding="utf-8")
 
 
 def render_report(view: ReportView) -> str:
-    html = _environment().get_template("report.html.j2").render(
+    return "".join(_report_chunks(view))
+
+
+def _report_chunks(view: ReportView) -> Iterator[str]:
+    return _environment().get_template("report.html.j2").generate(
         v=view, chart=bar_chart(view.bars), failed_checks=[c for c in view.checks if not c.passed],
         status_class=STATUS_CLASS["report"], kind_label=KIND_LABEL, version=__version__,
         count_labels=counts_by_label, open_findings=OPEN_FINDINGS, open_changes=OPEN_CHANGES)
-    return html
 
 
 def render_summary(view: ReportView) -> str:

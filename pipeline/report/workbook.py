@@ -15,6 +15,7 @@ need about 1.45 line heights per point of font size, so a 10-point line is given
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -69,68 +70,116 @@ def shown(value: object, kind: str = "text") -> str:
     return str(value)
 
 
+class _CharClasses(dict):
+    """code point -> its class for `str.translate`: W (wide: CJK, full-width), S (a wide space),
+    _ (the ASCII space) or n (any other). Filled as characters are met: a memo of a pure function of
+    `unicodedata`, so every text is measured by one pass in C instead of a Python call per character."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if unicodedata.east_asian_width(ch) in "WF":
+            cls = "S" if ch.isspace() else "W"
+        else:
+            cls = "_" if ch == " " else "n"
+        self[code] = cls
+        return cls
+
+
+_CLASSES = _CharClasses()
+# what a line may not break inside: a run of wide characters (each its own token, taken together),
+# a wide space, a Latin word with its trailing space, or the Latin text before a wide character
+_TOKEN = re.compile(r"W+|S|[n_]*?_|n+")
+
+
+def _wide(text: str) -> int:
+    """How many wide (CJK, full-width) characters `text` holds."""
+    if text.isascii():
+        return 0
+    classes = text.translate(_CLASSES)
+    return classes.count("W") + classes.count("S")
+
+
 def char_width(ch: str) -> float:
     return 2.0 if unicodedata.east_asian_width(ch) in "WF" else LATIN
 
 
 def text_width(text: str, *, bold: bool = False) -> float:
-    """Width of one line of text in character units."""
-    if text.isascii():
-        width = len(text) * LATIN
-    else:
-        width = sum(char_width(ch) for ch in text)
+    """Width of one line of text in character units: a wide character 2, any other LATIN."""
+    wide = _wide(text)
+    # in tenths of a unit, exactly, then scaled once (a float sum per character would round each step)
+    width = (20 * wide + round(10 * LATIN) * (len(text) - wide)) / 10
     return width * (BOLD if bold else 1.0)
 
 
+def _wrap_tenths(text: str) -> int:
+    wide = _wide(text)
+    return round(10 * WRAP_CJK) * wide + round(10 * WRAP_LATIN) * (len(text) - wide)
+
+
 def wrap_width(text: str) -> float:
-    return sum(WRAP_CJK if unicodedata.east_asian_width(ch) in "WF" else WRAP_LATIN for ch in text)
+    return _wrap_tenths(text) / 10
 
 
 def line_count(text: str, width: float, *, bold: bool = False) -> int:
     """Lines a wrapped cell `width` units wide needs: lines break between CJK characters and at
     spaces, a Latin word longer than a line breaks inside it (as LibreOffice and Excel do)."""
     usable = max(width - CELL_PADDING, 1.0) / (BOLD if bold else 1.0)
+    room = round(usable * 10, 9)            # tenths of a unit; 9 places absorb the float error of usable
     lines = 0
     for paragraph in text.split("\n"):
-        if wrap_width(paragraph) <= usable:
+        if _wrap_tenths(paragraph) <= room:
             lines += 1
             continue
-        lines += _wrapped_lines(paragraph, usable)
+        lines += _wrapped_lines(paragraph, room)
     return max(lines, 1)
 
 
-def _tokens(paragraph: str):
-    """What a line may not break inside: one CJK character, or a Latin word with its trailing space."""
-    word = ""
-    for ch in paragraph:
-        if unicodedata.east_asian_width(ch) in "WF":
-            if word:
-                yield word
-                word = ""
-            yield ch
-        else:
-            word += ch
-            if ch == " ":
-                yield word
-                word = ""
-    if word:
-        yield word
-
-
-def _wrapped_lines(paragraph: str, usable: float) -> int:
+def _wrapped_lines(paragraph: str, room: float) -> int:
+    """Greedy filling, token by token, in tenths of a unit; a run of wide characters (a token each) is
+    placed a line's worth at a time."""
+    wide, latin = round(10 * WRAP_CJK), round(10 * WRAP_LATIN)
     lines, filled = 1, 0.0
-    for token in _tokens(paragraph):
-        width = wrap_width(token)
-        if filled + width <= usable or (filled + wrap_width(token.rstrip()) <= usable):
+    for match in _TOKEN.finditer(paragraph.translate(_CLASSES)):
+        kind = match.group()
+        if kind[0] == "W":
+            lines, filled = _wide_run(len(kind), wide, lines, filled, room)
+            continue
+        if kind == "S":
+            width, bare = wide, 0                    # a wide space: never the reason for a new line
+        else:
+            token = paragraph[match.start():match.end()]
+            width, bare = latin * len(token), latin * len(token.rstrip())
+        if filled + width <= room or filled + bare <= room:
             filled += width
             continue
         if filled > 0:
             lines += 1
-        while width > usable:              # a word longer than a line breaks inside it
+        while width > room:                          # a word longer than a line breaks inside it
             lines += 1
-            width -= usable
+            width -= room
         filled = width
     return lines
+
+
+def _wide_run(count: int, width: int, lines: int, filled: float, room: float) -> tuple[int, float]:
+    """`count` wide characters of `width` tenths each, placed after `filled` tenths of the line."""
+    while count:
+        if filled + width <= room:
+            fit = min(count, max(int((room - filled) // width), 1))
+            while fit > 1 and filled + fit * width > room:
+                fit -= 1
+            filled += fit * width
+            count -= fit
+            continue
+        if filled > 0:
+            lines += 1
+        rest = width
+        while rest > room:
+            lines += 1
+            rest -= room
+        filled = rest
+        count -= 1
+    return lines, filled
 
 
 def row_points(lines: int, font_size: float = FONT_SIZE) -> float:
@@ -138,26 +187,25 @@ def row_points(lines: int, font_size: float = FONT_SIZE) -> float:
     return min(lines * LINE_POINTS * font_size / FONT_SIZE + ROW_PADDING, MAX_ROW_POINTS)
 
 
-def column_widths(columns: list[Column], rows: list[list], *, bold_rows: set[int] = frozenset()) -> list[float]:
-    """Each column as wide as its widest shown value (and its header on at most two lines), up to its cap."""
-    widths = []
-    for c, column in enumerate(columns):
-        scale = SMALL if column.kind == "small" else 1.0
-        cap = column.cap or WIDTH_CAP[column.kind]
+def column_widths(columns: list[Column], rows, *, bold_rows: set[int] = frozenset(),
+                  total: list | None = None) -> list[float]:
+    """Each column as wide as its widest shown value (and its header on at most two lines), up to its cap.
+    `rows` is read once, in order (a generator will do); `total`, when given, is one more row, in bold."""
+    needs, done = [], []
+    for column in columns:
         header = text_width(column.header, bold=True)
         # a header may wrap onto two lines, but never breaks a word of two CJK characters apart
-        need = min(header, max(header / 2 + 2, 4.5)) if column.kind in WRAPPED else header
-        for r, row in enumerate(rows):
-            value = row[c] if c < len(row) else None
-            if value is None or value == "":
-                continue
-            text = shown(value, column.kind)
-            if column.kind in WRAPPED and len(text) * 2 * scale <= need:
-                continue
-            width = max(text_width(line, bold=r in bold_rows) for line in text.split("\n")) * scale
-            need = max(need, width)
-            if need >= cap and column.kind in WRAPPED:
-                break
+        needs.append(min(header, max(header / 2 + 2, 4.5)) if column.kind in WRAPPED else header)
+        done.append(False)
+    seen = [set() for _ in columns]    # texts measured already (not bold): the same text is as wide again
+    for r, row in enumerate(rows):
+        _measure_row(columns, row, needs, done, seen, r in bold_rows)
+    if total is not None:
+        _measure_row(columns, total, needs, done, seen, True)
+    widths = []
+    for column, need in zip(columns, needs):
+        header = text_width(column.header, bold=True)
+        cap = column.cap or WIDTH_CAP[column.kind]
         if column.kind not in WRAPPED:
             need = max(need, header / 2 + 1)   # a numeric column's header wraps; its numbers never
             widths.append(round(max(need + CELL_PADDING, MIN_WIDTH[column.kind]), 1))
@@ -166,14 +214,55 @@ def column_widths(columns: list[Column], rows: list[list], *, bold_rows: set[int
     return widths
 
 
+def _measure_row(columns: list[Column], row: list, needs: list[float], done: list[bool], seen: list[set],
+                 bold: bool) -> None:
+    for c, (column, value) in enumerate(zip(columns, row)):
+        if done[c] or value is None or value == "":
+            continue
+        kind = column.kind
+        text = shown(value, kind)
+        wrapped = kind in WRAPPED
+        scale = SMALL if kind == "small" else 1.0
+        if wrapped and len(text) * 2 * scale <= needs[c]:
+            continue
+        if not bold:
+            if text in seen[c]:
+                continue
+            seen[c].add(text)
+        width = max(text_width(line, bold=bold) for line in text.split("\n")) * scale
+        if width > needs[c]:
+            needs[c] = width
+        if wrapped and needs[c] >= (column.cap or WIDTH_CAP[kind]):
+            done[c] = True
+
+
+class RowFit:
+    """Lines the tallest wrapped cell of a row needs, for rows of one table (columns and widths set)."""
+
+    def __init__(self, columns: list[Column], widths: list[float], *, bold: bool = False):
+        self.bold = bold
+        self.wrapped = []
+        for c, (column, width) in enumerate(zip(columns, widths)):
+            if column.kind in WRAPPED:
+                scaled = width / (SMALL if column.kind == "small" else 1.0)
+                room = round(max(scaled - CELL_PADDING, 1.0) / (BOLD if bold else 1.0) * 10, 9)
+                # a text of at most this many characters fits one line whatever they are (line_count)
+                self.wrapped.append((c, width, scaled, room // round(10 * WRAP_CJK)))
+
+    def lines(self, row: list) -> int:
+        lines = 1
+        for c, width, scaled, one_line in self.wrapped:
+            value = row[c] if c < len(row) else None
+            if value.__class__ is str and (2 * len(value) + 2 > width or "\n" in value):
+                if len(value) <= one_line and "\n" not in value:
+                    continue
+                lines = max(lines, line_count(value, scaled, bold=self.bold))
+        return lines
+
+
 def row_lines(columns: list[Column], row: list, widths: list[float], *, bold: bool = False) -> int:
     """Lines the tallest wrapped cell of a row needs."""
-    lines = 1
-    for column, value, width in zip(columns, row, widths):
-        if column.kind in WRAPPED and value.__class__ is str and (2 * len(value) + 2 > width or "\n" in value):
-            scale = SMALL if column.kind == "small" else 1.0
-            lines = max(lines, line_count(value, width / scale, bold=bold))
-    return lines
+    return RowFit(columns, widths, bold=bold).lines(row)
 
 
 def header_lines(columns: list[Column], widths: list[float]) -> int:

@@ -8,10 +8,16 @@ link; the only formulas (the 合计 row of 汇总) carry their cached values.
 
 Speed: formats are made once per workbook and set on whole columns; rows are written with
 `write_row` and no per-cell format, so a 10,000-project batch costs about what raw xlsxwriter does.
+Memory: the workbook is written in xlsxwriter's `constant_memory` mode, each row streamed to a
+temporary file as the next one starts, so a province's report does not hold its XML. That mode
+silently drops a cell or a row height written to a row above the last one written: every sheet here
+is written strictly top to bottom, each row's height set before its cells (tests compare every
+sheet's cells with an in-memory copy), and the chart is handed its data (the mode keeps none to read back).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,10 +30,12 @@ from pipeline.report.xlsx_tables import (CHANGE_COLUMNS, CHECK_COLUMNS, FILE_COL
                                          INDICATOR_COLUMNS, PROJECT_COLUMNS, change_rows, check_rows,
                                          file_rows, finding_rows, indicator_count, indicator_rows,
                                          project_rows, project_total)
-from pipeline.report.workbook import (COUNT, MONEY, MONEY_EXACT, Column, base_format, column_widths, header_lines, print_setup,
-                                      row_lines, row_points, text_width)
+from pipeline.report.workbook import (COUNT, MONEY, MONEY_EXACT, Column, RowFit, base_format, column_widths,
+                                      header_lines, print_setup, row_lines, row_points, text_width)
 
-WORKBOOK_OPTIONS = SAFE_WORKBOOK
+# constant_memory (and not in_memory, which would turn it off): rows go to temporary files in the run
+# folder being written, so whatever a killed run leaves goes with that folder
+WORKBOOK_OPTIONS = {**{k: v for k, v in SAFE_WORKBOOK.items() if k != "in_memory"}, "constant_memory": True}
 TITLE = "项目支出绩效目标审核报告"
 SHEETS = ["汇总", "问题清单", "核对", "项目", "绩效指标", "变化", "文件"]
 SUMMARY_HEADER = ["部门", "项目数", "指标数", "合计（申报）", "合计（计算）", "控制数", "差额", "状态",
@@ -60,22 +68,22 @@ def write_report_xlsx(folder: Path, batch: Batch, record: dict, view: ReportView
     write_workbook(view, folder / "report.xlsx")
 
 
-def write_workbook(view: ReportView, path: Path) -> None:
+def write_workbook(view: ReportView, path: Path, options: dict = WORKBOOK_OPTIONS) -> None:
+    """report.xlsx at `path`; `options` are xlsxwriter's (the same cells in any mode)."""
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    workbook = xlsxwriter.Workbook(str(path), {**options, "tmpdir": str(path.parent)})
     try:
         book = Book(workbook, _styles(workbook), view)
         _summary_sheet(book)
-        _table_sheet(book, "问题清单", FINDING_COLUMNS, finding_rows(view))
-        checks = check_rows(view)
-        sheet = _table_sheet(book, "核对", CHECK_COLUMNS, checks)
-        sheet.conditional_format(1, 0, max(len(checks), 1), len(CHECK_COLUMNS) - 1,
+        _table_sheet(book, "问题清单", FINDING_COLUMNS, lambda: finding_rows(view))
+        sheet, checks = _table_sheet(book, "核对", CHECK_COLUMNS, lambda: check_rows(view))
+        sheet.conditional_format(1, 0, max(checks, 1), len(CHECK_COLUMNS) - 1,
                                  {"type": "formula", "criteria": "=$F2<>0", "format": book.styles["bad"]})
-        _table_sheet(book, "项目", PROJECT_COLUMNS, project_rows(view), project_total(view))
-        _table_sheet(book, "绩效指标", INDICATOR_COLUMNS, indicator_rows(view), indicator_count(view))
+        _table_sheet(book, "项目", PROJECT_COLUMNS, lambda: project_rows(view), project_total(view))
+        _table_sheet(book, "绩效指标", INDICATOR_COLUMNS, lambda: indicator_rows(view), indicator_count(view))
         _changes_sheet(book)
-        _table_sheet(book, "文件", FILE_COLUMNS, file_rows(view))
+        _table_sheet(book, "文件", FILE_COLUMNS, lambda: file_rows(view))
         workbook.set_properties({
             "title": f"{TITLE} {view.period}", "subject": f"期间 {view.period}",
             "author": "pipeline", "keywords": view.period, "category": "项目支出绩效目标表",
@@ -127,35 +135,43 @@ def _header(sheet, book: Book, row: int, columns: list[Column], widths: list[flo
 def _fit_rows(sheet, columns: list[Column], rows: list[list], widths: list[float], first_row: int,
               *, bold: bool = False) -> None:
     """Give every row with wrapped text the height it needs: Excel fits rows when it opens a file, but
-    LibreOffice and WPS keep one line and cut the text, on screen and on paper."""
+    LibreOffice and WPS keep one line and cut the text, on screen and on paper. (In constant_memory
+    mode only rows not yet passed: call before writing them.)"""
+    fit = RowFit(columns, widths, bold=bold)
     for r, row in enumerate(rows, start=first_row):
-        lines = row_lines(columns, row, widths, bold=bold)
+        lines = fit.lines(row)
         if lines > 1:
             sheet.set_row(r, row_points(lines))
 
 
-def _table_sheet(book: Book, name: str, columns: list[Column], rows: list[list], total: list | None = None):
-    """A sheet of one table: header band, the rows, a bold 合计/计数 row when given, filter and print setup."""
+def _table_sheet(book: Book, name: str, columns: list[Column], rows: Callable[[], Iterable[list]],
+                 total: list | None = None):
+    """A sheet of one table: header band, the rows, a bold 合计/计数 row when given, filter and print setup.
+    `rows()` gives the rows afresh: once to size the columns, once to write them, never all held twice.
+    Returns the sheet and how many rows it has."""
     sheet = book.workbook.add_worksheet(name)
-    widths = column_widths(columns, rows + ([total] if total else []), bold_rows={len(rows)} if total else set())
+    widths = column_widths(columns, rows(), total=total)
     for c, (column, width) in enumerate(zip(columns, widths)):
         sheet.set_column(c, c, width, book.styles[column.kind])
     _header(sheet, book, 0, columns, widths)
-    _fit_rows(sheet, columns, rows, widths, 1)
-    write_row = sheet.write_row
-    for r, row in enumerate(rows, start=1):
-        write_row(r, 0, fit_row(row))  # over-long text shortened, saying so (reported as text_too_long)
+    fit, set_row, write_row = RowFit(columns, widths), sheet.set_row, sheet.write_row
+    count = 0
+    for count, row in enumerate(rows(), start=1):
+        lines = fit.lines(row)
+        if lines > 1:
+            set_row(count, row_points(lines))      # before the row's cells: constant_memory
+        write_row(count, 0, fit_row(row))  # over-long text shortened, saying so (reported as text_too_long)
     if total:
-        last = len(rows) + 1
+        last = count + 1
+        _fit_rows(sheet, columns, [total], widths, last, bold=True)
         for c, (column, value) in enumerate(zip(columns, total)):
             kind = {"money": "money", "money_exact": "money_exact", "count": "count"}.get(
                 column.kind, "text" if c == 0 else "short")
             sheet.write(last, c, value, book.styles[f"total_{kind}"])
-        _fit_rows(sheet, columns, [total], widths, last, bold=True)
     sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+    sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
     book.setup(sheet, 0)
-    return sheet
+    return sheet, count
 
 
 def _summary_sheet(book: Book) -> None:
@@ -167,7 +183,7 @@ def _summary_sheet(book: Book) -> None:
     t = view.totals
     total = ["合计", t.projects, t.indicators, _num(t.declared), _num(t.computed), _num(t.control),
              _num(t.difference), t.status, t.unknown]
-    widths = column_widths(columns, rows + [total], bold_rows={len(rows)})
+    widths = column_widths(columns, rows, total=total)
     for c, width in enumerate(widths):
         sheet.set_column(c, c, width)
     last = len(columns) - 1
@@ -258,8 +274,11 @@ def _chart(book: Book, sheet, top: int) -> None:
         sheet.write_number(r, 1, float(bar.amount), styles["cell_money"])
     last = top + len(view.bars)
     chart = book.workbook.add_chart({"type": "bar"})
+    # the data is handed over as well: in constant_memory mode the chart cannot read it back
     chart.add_series({"name": title, "categories": ["汇总", top + 1, 0, last, 0],
                       "values": ["汇总", top + 1, 1, last, 1], "fill": {"color": "#4472C4"},
+                      "categories_data": [b.label for b in view.bars],
+                      "values_data": [f"{float(b.amount):.16g}" for b in view.bars],  # as xlsxwriter caches a cell
                       "data_labels": {"value": True, "num_format": MONEY}})
     chart.set_title({"name": title, "name_font": {"size": 11, "bold": True}})
     chart.set_legend({"none": True})

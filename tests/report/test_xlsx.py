@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 import openpyxl
 import pytest
 
-from builders import DEFAULT_INDICATORS, Dept, Proj, long_rows, write_xlsx
+from builders import DEFAULT_INDICATORS, Dept, Proj, long_rows, published_rows, write_xlsx
 from checked import read_checked
 from pipeline.outputs import FORMULA_PREFIXES as OWASP_PREFIXES
 from pipeline.report.departments import department_file_names, safe_stem
@@ -308,7 +308,9 @@ def test_input_text_never_becomes_a_formula_or_a_link(several):
         xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
     formulas = re.findall(r"<f>(.*?)</f>", xml)
     assert formulas and all(re.fullmatch(r"SUM\([A-Z]+\d+:[A-Z]+\d+\)", f) for f in formulas)
-    assert "HYPERLINK" not in xml and "<hyperlink" not in xml
+    # the sheets hold their text inline (constant_memory): the input's text itself, but never as markup
+    markup = re.sub(r"<is><t[^>]*>.*?</t></is>", "", xml, flags=re.S)
+    assert "HYPERLINK" in xml and "HYPERLINK" not in markup and "<hyperlink" not in markup
 
 
 def formulas_without_cached_values(path) -> list[str]:
@@ -418,3 +420,38 @@ def test_control_figures_fill_the_control_and_difference_columns(tmp_path):
     assert [cents(v) for v in total[3:7]] == ["308.00", "308.00", "300.00", "8.00"]
     page = (result.folder / "summary.html").read_text(encoding="utf-8")
     assert 'data-total="control"' in page and "300.00 万元" in page
+
+
+def sheet_contents(path) -> dict:
+    """Every sheet's cells (value, number format, bold), row heights, merged ranges and column widths."""
+    contents = {}
+    for ws in openpyxl.load_workbook(path):
+        cells = {c.coordinate: (c.value, c.number_format, bool(c.font.b)) for row in ws.iter_rows() for c in row
+                 if c.value is not None}
+        heights = {r: d.height for r, d in ws.row_dimensions.items() if d.height is not None}
+        widths = {k: d.width for k, d in ws.column_dimensions.items()}
+        contents[ws.title] = (cells, heights, sorted(map(str, ws.merged_cells.ranges)), widths)
+    return contents
+
+
+def test_report_written_row_by_row_holds_what_the_in_memory_workbook_holds(tmp_path):
+    """constant_memory drops, without a word, any cell or row height written above the last row written."""
+    from report_runs import several_departments
+    from pipeline.report.view import build_view
+    from pipeline.report.xlsx import WORKBOOK_OPTIONS, write_workbook
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for n, dept in enumerate(several_departments()):
+        write_xlsx(inputs / f"{n:02d}.xlsx", [{"name": "Sheet1", "rows": published_rows(dept)}])
+    run(inputs, tmp_path / "outputs", "2026-10")
+    (inputs / "00.xlsx").unlink()
+    result = run(inputs, tmp_path / "outputs", PERIOD)     # a second period without a department: 变化 has rows
+    assert WORKBOOK_OPTIONS["constant_memory"] and not WORKBOOK_OPTIONS.get("in_memory")
+    in_memory = tmp_path / "in_memory.xlsx"
+    write_workbook(build_view(result.batch, result.record), in_memory,
+                   {**WORKBOOK_OPTIONS, "constant_memory": False, "in_memory": True})
+    streamed, held = sheet_contents(result.folder / "report.xlsx"), sheet_contents(in_memory)
+    assert list(streamed) == SHEETS and all(streamed[name][0] for name in SHEETS[:5])
+    assert len(streamed["变化"][0]) > 20
+    assert streamed == held
