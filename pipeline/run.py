@@ -22,6 +22,7 @@ from pipeline.report.record import (FINDING_COLUMNS, INDICATOR_COLUMNS, SAFE_COL
 from pipeline.settings import Settings
 from pipeline.history.snapshot import snapshot_of
 from pipeline.timing import Progress, frozen_heap, no_progress
+from pipeline.report.parallel import split, write_all
 
 # a writer adds files to the staging run folder from the finished batch and its run.json record
 Writer = Callable[[Path, Batch, dict, object], None]
@@ -99,8 +100,12 @@ WRITES: dict[Writer, str] = {write_tables: "projects.csv、indicators.csv、find
 
 
 def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None = None,
-        settings: Settings = Settings(), progress: Progress = no_progress) -> RunResult:
-    """Read `inputs`, write `outputs/period/` as a whole, return what was found."""
+        settings: Settings = Settings(), progress: Progress = no_progress,
+        second_process: bool | None = None) -> RunResult:
+    """Read `inputs`, write `outputs/period/` as a whole, return what was found.
+
+    `second_process`: write report.xlsx here while the other writers run in a second process (where
+    the system can fork); None decides by the batch's size and the cores there are (`writers.split`)."""
     check_period(period)
     if inputs.is_file():
         raise UsageError(f"{inputs} 是一个文件，不是文件夹：--inputs 应指向存放报表的文件夹；只检查单个文件请用 pipeline check {inputs}。")
@@ -116,13 +121,15 @@ def run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None =
     try:
         import_writers()
         with outputs_lock(outputs), open_history(history_file) as history:
-            return _run(inputs, outputs, period, writers, settings, progress, controls, pool, history, started)
+            return _run(inputs, outputs, period, writers, settings, progress, controls, pool, history, started,
+                        second_process)
     finally:
         pool.close()
 
 
 def _run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None, settings: Settings,
-         progress: Progress, controls, pool: ReaderPool, history, started: str) -> RunResult:
+         progress: Progress, controls, pool: ReaderPool, history, started: str,
+         second_process: bool | None) -> RunResult:
     batch = read_batch([inputs], pool.limits, progress, exclude=[outputs], pool=pool)  # outputs: never input
     # the review, the record and the snapshot allocate per indicator: the batch read so far is
     # hidden from the collector meanwhile (timing.frozen_heap), as it is while the writers run
@@ -142,11 +149,8 @@ def _run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None,
         with frozen_heap():
             with batch.timings.stage("view"):
                 view = build_view(batch, record)   # once: every report renders the same view
-            for done, writer in enumerate(chosen):
-                progress("write", done, len(chosen), WRITES.get(writer, writer.__name__))
-                with batch.timings.stage(writer.__name__):
-                    writer(folder, batch, record, view)
-            progress("write", len(chosen), len(chosen), "")
+            here, aside = split(chosen, write_report_xlsx, batch, second_process)
+            write_all(folder, (batch, record, view), here, aside, progress, batch.timings, WRITES)
         keep_send_record(outputs / period, folder)
 
     # all or nothing: the history rows are made (and checked) first, written once the new folder is
