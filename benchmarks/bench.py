@@ -10,12 +10,14 @@ learn what it writes. Then, for each N, the pairs run interleaved A B A B ...: A
 writer, the history database); B is the floor in a fresh process: python-calamine reading every input
 (the csv module for the text files), xlsxwriter writing report.xlsx's cells and every departments/
 workbook's cells again with write_row, no formats, with the very options the pipeline passes
-(`in_memory`, and `constant_memory` if it ever does), and jinja2 rendering report.xlsx's rows as an
-escaped HTML table. Both are whole processes timed from outside (wall clock), start-up included;
-from the floor's time is taken only the time it spends loading the cells it is asked to write (a
-pickle), which the pipeline does not have to do. Each process is started through a small wrapper
-that reports `resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`: the largest resident set of the process
-and of every process it started (the reading workers and their forkserver), i.e. the run's peak.
+(report.xlsx `constant_memory`, departments/ `in_memory`), and jinja2 rendering report.xlsx's rows as an
+escaped HTML table, one process after the other. Both are whole processes timed from outside (wall
+clock), start-up included; from the floor's time is taken only the time it spends loading the cells
+it is asked to write (a pickle), which the pipeline does not have to do. Each process is started
+through a small wrapper that samples, every 25 ms, the resident set of the process and of every
+process it started then alive (the reading workers and their forkserver, the writers' second
+process), summed: the peak of that sum is the run's memory ("peak"); "PSS" is the same sum counting
+a page shared by several processes once in all ("largest" is the largest single process).
 
 Prints, per N: the pipeline and floor medians, the ratio pipeline/floor of each pair as min / median
 / max, files per second, the peak memory of both, the marginal memory per department between sizes,
@@ -41,15 +43,63 @@ from corpus import generate  # noqa: E402
 
 PERIOD = "2026-11"
 
-# runs argv[1:] as a child, prints its wall seconds and the peak resident set of it and its descendants
+# runs argv[1:] as a child, prints its wall seconds and its memory: every SAMPLE seconds the resident
+# set (and, where the kernel gives it, the proportional set: shared pages split between the processes
+# sharing them) of the child and of all its descendants alive then, summed over the tree; the peak of
+# that sum is the run's memory, whatever processes it works in. Without /proc (not Linux) only
+# ru_maxrss, the largest single process, is known.
 WRAPPER = r"""
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, threading, time
+
+SAMPLE = 0.025
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+def tree(pid):
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as handle:
+                    todo += [int(c) for c in handle.read().split()]
+        except OSError:
+            pass
+    return found
+
+def memory(pid):
+    rss = pss = 0
+    for p in tree(pid):
+        try:
+            with open(f"/proc/{p}/statm") as handle:
+                rss += int(handle.read().split()[1]) * PAGE
+            with open(f"/proc/{p}/smaps_rollup") as handle:
+                pss += next(int(line.split()[1]) * 1024 for line in handle if line.startswith("Pss:"))
+        except (OSError, StopIteration, ValueError):
+            pass
+    return rss, pss
+
 started = time.perf_counter()
-done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+peak = {"rss": 0, "pss": 0, "processes": 0}
+sampling = os.path.isdir(f"/proc/{child.pid}/task")
+
+def sample():
+    while child.poll() is None:
+        rss, pss = memory(child.pid)
+        peak["rss"], peak["pss"] = max(peak["rss"], rss), max(peak["pss"], pss)
+        peak["processes"] = max(peak["processes"], len(tree(child.pid)))
+        time.sleep(SAMPLE)
+
+sampler = threading.Thread(target=sample, daemon=True)
+if sampling:
+    sampler.start()
+stdout, stderr = child.communicate()
 seconds = time.perf_counter() - started
-print(json.dumps({"seconds": seconds, "rc": done.returncode, "stdout": done.stdout[-2000:],
-                  "stderr": done.stderr[-4000:],
-                  "peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "rc": child.returncode, "stdout": stdout[-2000:], "stderr": stderr[-4000:],
+                  "largest_mib": largest, "peak_mib": peak["rss"] / 2**20 if sampling else largest,
+                  "pss_mib": peak["pss"] / 2**20, "processes": peak["processes"]}))
 """
 
 FLOOR = r"""
@@ -71,7 +121,7 @@ def cells(data):
     return [(name, wb.get_sheet_by_name(name).to_python()) for name in wb.sheet_names]
 
 def write(path, sheets, options):
-    wb = xlsxwriter.Workbook(str(path), options)
+    wb = xlsxwriter.Workbook(str(path), {**options, "tmpdir": str(path.parent)})
     for name, rows in sheets:
         ws = wb.add_worksheet(name)
         for r, row in enumerate(rows):
@@ -164,9 +214,12 @@ def help_seconds(rounds: int = 5) -> float:
     return statistics.median(times)
 
 
-def measure(n: int, pairs: int, work: Path) -> dict:
+def measure(n: int, pairs: int, work: Path, corpus: str | None = None) -> dict:
     inputs, outputs = work / f"in{n}", work / f"out{n}"
-    generate(n, inputs)
+    if corpus:                              # a corpus generated before (benchmarks/corpus.py N FOLDER)
+        inputs = Path(corpus.format(n=n))
+    else:
+        generate(n, inputs)
     pipeline_run(inputs, outputs)           # once to learn what the writers write (and warm the disk cache)
     folder = outputs / PERIOD
     record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
@@ -183,25 +236,28 @@ def measure(n: int, pairs: int, work: Path) -> dict:
     return {"n": n, "projects": sum(d["projects"] for d in record["departments"]),
             "pipeline": statistics.median(r["seconds"] for r in runs),
             "floor": statistics.median(f["seconds"] for f in floors),
-            "ratios": ratios, "peak": max(r["peak_mib"] for r in runs),
+            "ratios": ratios, "peak": max(r["peak_mib"] for r in runs), "pss": max(r["pss_mib"] for r in runs),
+            "largest": max(r["largest_mib"] for r in runs), "processes": max(r["processes"] for r in runs),
             "floor_peak": max(f["peak_mib"] for f in floors), "weights": weights}
 
 
 def report(results: list[dict], pairs: int) -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
           f"{platform.python_version()}, {platform.system()}; {pairs} interleaved pairs per N; whole processes")
-    print("| N | projects | pipeline s | floor s | pipeline/floor min / median / max | files/s | peak MiB | floor peak MiB |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| N | projects | pipeline s | floor s | pipeline/floor min / median / max | files/s | peak MiB "
+          "(all processes) | PSS MiB | largest process MiB | processes | floor peak MiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         ratios = r["ratios"]
         print(f"| {r['n']} | {r['projects']:,} | {r['pipeline']:.2f} | {r['floor']:.2f} | {min(ratios):.2f} / "
               f"**{statistics.median(ratios):.2f}** / {max(ratios):.2f} | {r['n'] / r['pipeline']:.0f} | "
-              f"{r['peak']:.0f} | {r['floor_peak']:.0f} |")
+              f"{r['peak']:.0f} | {r['pss']:.0f} | {r['largest']:.0f} | {r['processes']} | {r['floor_peak']:.0f} |")
     print()
     for small, large in zip(results, results[1:]):
         print(f"N {small['n']} -> {large['n']}: time x{large['pipeline'] / small['pipeline']:.2f} for "
               f"x{large['n'] / small['n']:.0f} the files; marginal memory "
-              f"{(large['peak'] - small['peak']) / (large['n'] - small['n']):.3f} MiB per department")
+              f"{(large['peak'] - small['peak']) / (large['n'] - small['n']):.3f} MiB per department "
+              f"({(large['pss'] - small['pss']) / (large['n'] - small['n']):.3f} PSS)")
     print("Report sizes (MB): " + "; ".join(f"N={r['n']}: " + ", ".join(f"{k} {v:.2f}" for k, v in r["weights"].items())
                                              for r in results))
     print(f"`pipeline --help`: {help_seconds():.3f} s (median of 5)")
@@ -211,9 +267,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500])
     parser.add_argument("--pairs", type=int, default=5)
+    parser.add_argument("--corpus", help="folder of each N's corpus made before, e.g. /tmp/c{n}; else generated")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
-        results = [measure(n, args.pairs, Path(work)) for n in args.sizes]
+        results = [measure(n, args.pairs, Path(work), args.corpus) for n in args.sizes]
     report(results, args.pairs)
 
 
