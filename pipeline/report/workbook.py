@@ -237,7 +237,8 @@ def _measure_row(columns: list[Column], row: list, needs: list[float], done: lis
 
 
 class RowFit:
-    """Lines the tallest wrapped cell of a row needs, for rows of one table (columns and widths set)."""
+    """Lines the tallest wrapped cell of a row needs, for rows of one table (columns and widths set).
+    A column's last text and its lines are kept: a department's or a project's name repeats row after row."""
 
     def __init__(self, columns: list[Column], widths: list[float], *, bold: bool = False):
         self.bold = bold
@@ -248,15 +249,21 @@ class RowFit:
                 room = round(max(scaled - CELL_PADDING, 1.0) / (BOLD if bold else 1.0) * 10, 9)
                 # a text of at most this many characters fits one line whatever they are (line_count)
                 self.wrapped.append((c, width, scaled, room // round(10 * WRAP_CJK)))
+        self.last = [(None, 1) for _ in self.wrapped]
 
     def lines(self, row: list) -> int:
         lines = 1
-        for c, width, scaled, one_line in self.wrapped:
+        for n, (c, width, scaled, one_line) in enumerate(self.wrapped):
             value = row[c] if c < len(row) else None
             if value.__class__ is str and (2 * len(value) + 2 > width or "\n" in value):
                 if len(value) <= one_line and "\n" not in value:
                     continue
-                lines = max(lines, line_count(value, scaled, bold=self.bold))
+                last, count = self.last[n]
+                if value != last:
+                    count = line_count(value, scaled, bold=self.bold)
+                    self.last[n] = (value, count)
+                if count > lines:
+                    lines = count
         return lines
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pipeline.findings import location, title_of
 from pipeline.excel_cell import coded
 from pipeline.report.view import KIND_LABEL, ReportView
@@ -35,10 +37,12 @@ FILE_COLUMNS = [Column("文件"), Column("状态", "short"), Column("原因", "w
                 Column("读取行数", "count"), Column("使用", "count"), Column("忽略", "count"), Column("拒收", "count")]
 
 
-def project_rows(view: ReportView) -> list[list]:
+# The big tables are generators: report.xlsx reads each twice (widths, then cells), one row at a time,
+# so a province's 450,000 indicator rows are never held as lists.
+def project_rows(view: ReportView) -> Iterator[list]:
     # an amount that could not be read is a blank cell (never 0), named in the last column
-    return [[p.department, p.spending_unit, p.name, num(p.total), num(p.fiscal), num(p.special_account),
-             num(p.other), len(p.indicators), p.findings, p.goal, p.where, p.unreadable] for p in view.projects]
+    return ([p.department, p.spending_unit, p.name, num(p.total), num(p.fiscal), num(p.special_account),
+             num(p.other), len(p.indicators), p.findings, p.goal, p.where, p.unreadable] for p in view.projects)
 
 
 def project_total(view: ReportView) -> list:
@@ -47,12 +51,12 @@ def project_total(view: ReportView) -> list:
             sum(len(p.indicators) for p in view.projects), sum(p.findings for p in view.projects), "", "", ""]
 
 
-def indicator_rows(view: ReportView) -> list[list]:
-    return [[p.department, p.spending_unit, p.name, i.seq, coded(i.level1_code, i.level1),
+def indicator_rows(view: ReportView) -> Iterator[list]:
+    return ([p.department, p.spending_unit, p.name, i.seq, coded(i.level1_code, i.level1),
              coded(i.level2_code, i.level2), i.name, i.period_value, i.annual_value, i.operator or "",
              None if i.target is None else float(i.target), i.unit, KIND_LABEL.get(i.kind, i.kind),
              location(i.source.file, i.source.sheet, i.source.cell)]
-            for p in view.projects for i in p.indicators]
+            for p in view.projects for i in p.indicators)
 
 
 def indicator_count(view: ReportView) -> list:
@@ -70,10 +74,10 @@ def check_rows(view: ReportView) -> list[list]:
     return failed + passed
 
 
-def finding_rows(view: ReportView) -> list[list]:
+def finding_rows(view: ReportView) -> Iterator[list]:
     """Grouped by department and spending unit; the location once, in 单元格, not again in 说明."""
-    return [[f["department"] or "", f["spending_unit"], f["project"] or "", f["where"], f["label"], f["title"],
-             f["text"]] for f in view.findings_grouped]
+    return ([f["department"] or "", f["spending_unit"], f["project"] or "", f["where"], f["label"], f["title"],
+             f["text"]] for f in view.findings_grouped)
 
 
 def change_rows(view: ReportView) -> list[list]:
