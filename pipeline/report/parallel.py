@@ -9,8 +9,13 @@ spawned process costs more than the child saves (pickling and unpickling the N =
 view takes 4–11 s, the writers it would move take about 3 s; docs/performance.md).
 
 A small batch is written here too: below SECOND_PROCESS_PROJECTS projects, starting the child costs
-more than it saves. A failing writer in the child raises its own exception here (the run folder is
-then not swapped in); the child ignores Ctrl-C, which this process turns into terminating it.
+more than it saves. So is a province's: the forked child shares the batch's pages only until it
+touches them (every object it reads has its reference count written), so it ends up with its own
+copy of nearly the whole batch and view: 226 MiB more at 2,000 departments (PSS 637 against 411).
+From SECOND_PROCESS_MAX_PROJECTS up memory is what runs out first, so one process writes.
+
+A failing writer in the child raises its own exception here (the run folder is then not swapped
+in); the child ignores Ctrl-C, which this process turns into terminating it.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from pipeline.errors import PipelineError
 from pipeline.timing import Progress, Timings
 
 SECOND_PROCESS_PROJECTS = 1_000    # measured: below this a one-process run is as fast (docs/performance.md)
+SECOND_PROCESS_MAX_PROJECTS = 25_000   # from here on one process: memory, not time (docs/performance.md)
 
 
 def fork_available() -> bool:
@@ -48,7 +54,7 @@ def split(chosen: list, here_only: Callable, batch, second_process: bool | None)
     wanted = second_process
     if wanted is None:
         projects = sum(len(d.projects) for d in batch.departments)
-        wanted = projects >= SECOND_PROCESS_PROJECTS and cores() > 1
+        wanted = SECOND_PROCESS_PROJECTS <= projects < SECOND_PROCESS_MAX_PROJECTS and cores() > 1
     here = [w for w in chosen if w is here_only]
     if not (wanted and fork_available() and here and len(chosen) > 1):
         return chosen, []

@@ -9,6 +9,7 @@ import os
 import sys
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -76,8 +77,11 @@ def test_a_small_batch_or_one_writer_stays_in_one_process(corpus):
     assert parallel.split(chosen, write_report_xlsx, batch, False) == (chosen, [])
     assert parallel.split([write_tables], write_report_xlsx, batch, True) == ([write_tables], [])
     if parallel.fork_available():
-        assert parallel.split(chosen, write_report_xlsx, batch, True) == ([write_report_xlsx], [write_tables,
-                                                                                                  *REPORT_WRITERS[1:]])
+        aside = [write_tables, *REPORT_WRITERS[1:]]
+        assert parallel.split(chosen, write_report_xlsx, batch, True) == ([write_report_xlsx], aside)
+        city, province = (SimpleNamespace(departments=[SimpleNamespace(projects=[None] * 20)] * n) for n in (500, 2000))
+        assert parallel.split(chosen, write_report_xlsx, city, None) == ([write_report_xlsx], aside)
+        assert parallel.split(chosen, write_report_xlsx, province, None) == (chosen, [])   # memory first
 
 
 def full_disk(folder, batch, record, view):
