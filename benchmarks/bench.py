@@ -14,8 +14,8 @@ workbook's cells again with write_row, no formats, with the very options the pip
 escaped HTML table, one process after the other. Both are whole processes timed from outside (wall
 clock), start-up included; from the floor's time is taken only the time it spends loading the cells
 it is asked to write (a pickle), which the pipeline does not have to do. Each process is started
-through a small wrapper that samples, every 25 ms, the resident set of the process and of every
-process it started then alive (the reading workers and their forkserver, the writers' second
+through a small wrapper that samples, every 25 ms (the PSS every 250 ms), the resident set of the
+process and of every process it started then alive (the reading workers and their forkserver, the writers' second
 process), summed: the peak of that sum is the run's memory ("peak"); "PSS" is the same sum counting
 a page shared by several processes once in all ("largest" is the largest single process).
 
@@ -44,14 +44,15 @@ from corpus import generate  # noqa: E402
 PERIOD = "2026-11"
 
 # runs argv[1:] as a child, prints its wall seconds and its memory: every SAMPLE seconds the resident
-# set (and, where the kernel gives it, the proportional set: shared pages split between the processes
-# sharing them) of the child and of all its descendants alive then, summed over the tree; the peak of
+# set (and every PSS_EVERY samples, where the kernel gives it, the proportional set: shared pages split
+# between the processes sharing them) of the child and of all its descendants alive then, summed; the peak of
 # that sum is the run's memory, whatever processes it works in. Without /proc (not Linux) only
 # ru_maxrss, the largest single process, is known.
 WRAPPER = r"""
 import json, os, resource, subprocess, sys, threading, time
 
-SAMPLE = 0.025
+SAMPLE = 0.025                     # RSS every 25 ms (cheap: statm), PSS every 10th sample
+PSS_EVERY = 10
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 def tree(pid):
@@ -67,14 +68,15 @@ def tree(pid):
             pass
     return found
 
-def memory(pid):
+def memory(pid, with_pss):
     rss = pss = 0
     for p in tree(pid):
         try:
             with open(f"/proc/{p}/statm") as handle:
                 rss += int(handle.read().split()[1]) * PAGE
-            with open(f"/proc/{p}/smaps_rollup") as handle:
-                pss += next(int(line.split()[1]) * 1024 for line in handle if line.startswith("Pss:"))
+            if with_pss:   # the kernel walks every page for this: a few ms per large process
+                with open(f"/proc/{p}/smaps_rollup") as handle:
+                    pss += next(int(line.split()[1]) * 1024 for line in handle if line.startswith("Pss:"))
         except (OSError, StopIteration, ValueError):
             pass
     return rss, pss
@@ -85,10 +87,12 @@ peak = {"rss": 0, "pss": 0, "processes": 0}
 sampling = os.path.isdir(f"/proc/{child.pid}/task")
 
 def sample():
+    n = 0
     while child.poll() is None:
-        rss, pss = memory(child.pid)
+        rss, pss = memory(child.pid, with_pss=n % PSS_EVERY == 0)
         peak["rss"], peak["pss"] = max(peak["rss"], rss), max(peak["pss"], pss)
         peak["processes"] = max(peak["processes"], len(tree(child.pid)))
+        n += 1
         time.sleep(SAMPLE)
 
 sampler = threading.Thread(target=sample, daemon=True)
