@@ -28,10 +28,10 @@ from pathlib import Path
 
 from pipeline.errors import UsageError
 from pipeline.findings import ERROR, SEVERITY_LABEL, WARNING
-from pipeline.deliver.settings import MailSettings
 from pipeline.deliver.smtp import send
 from pipeline.money import show
 from pipeline.outputs import SENT_NAMES, check_period, json_bytes, outputs_lock
+from pipeline.settings import EmailSettings
 from pipeline.vocabulary import FAILED, status_label, unknown_note
 
 SENT, MESSAGE = "sent.json", "message.eml"
@@ -75,7 +75,7 @@ def _amount(text: str | None) -> Decimal | None:
 
 
 def subject_fields(record: dict) -> dict[str, object]:
-    """The values a subject template may use (mail_settings.SUBJECT_FIELDS), from run.json."""
+    """The values a subject template may use (settings.email.SUBJECT_FIELDS), from run.json."""
     severities = [f["severity"] for f in record["findings"]]
     return {"period": record["period"], "status": status_label(record["status"]),
             "departments": len(record["departments"]),
@@ -165,7 +165,7 @@ def zip_folder(folder: Path) -> bytes:
 NOTES_SLOT = "<!--notes-->"          # where summary.html takes the notes on what was left out
 
 
-def build_message(folder: Path, record: dict, mail: MailSettings, *, with_departments: bool = False,
+def build_message(folder: Path, record: dict, mail: EmailSettings, *, with_departments: bool = False,
                   now: datetime | None = None) -> tuple[EmailMessage, list[str]]:
     """The whole message (headers, text and HTML alternatives, the attachments) and the notes on what
     was left out to keep it under the size ceiling."""
@@ -204,7 +204,7 @@ class Outcome:
     notes: tuple[str, ...] = ()               # what was left out to stay under the size ceiling
 
 
-def email_period(outputs: Path, period: str, mail: MailSettings, password: str | None, *, dry_run: bool = False,
+def email_period(outputs: Path, period: str, mail: EmailSettings, password: str | None, *, dry_run: bool = False,
                  resend: bool = False, with_departments: bool = False) -> Outcome:
     """Build the period's message and send it, or with `dry_run` write it to message.eml instead.
     Holds the outputs lock, so a run cannot swap the folder out while it is being sent."""
@@ -229,7 +229,7 @@ def refuse_if_sent(folder: Path) -> None:
                          f"（记录见 {path}）。如确需再次发送，请运行 pipeline email --period {folder.name} --resend。")
 
 
-def record_sent(folder: Path, message: EmailMessage, mail: MailSettings, refused: dict[str, tuple[int, bytes]],
+def record_sent(folder: Path, message: EmailMessage, mail: EmailSettings, refused: dict[str, tuple[int, bytes]],
                 now: datetime | None = None) -> Path:
     """sent.json: when, to whom, which message and exactly which attachments; earlier sends under `previous`."""
     path = folder / SENT
