@@ -17,10 +17,11 @@ from decimal import Decimal
 
 from pipeline.read.batch import Batch
 from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, SEVERITY_ORDER, WARNING, location, sort_key, title_of
-from pipeline.model import ZERO, Indicator, Project, Sum, grand_total
+from pipeline.model import ZERO, Indicator, Sum, grand_total
 from pipeline.report.changes_view import ChangesView, changes_view
 from pipeline.report.record import run_status
-from pipeline.vocabulary import MONEY_COLUMNS, STATUS_LABELS, status_label, status_of
+from pipeline.review.rows import ProjectLine, project_lines
+from pipeline.vocabulary import STATUS_LABELS, status_label, status_of
 
 MAX_BARS = 20                      # bars in a chart; the rest are summed into one 「其他」 bar
 STATUS_LABEL = {"ok": "读取成功", "rejected": "拒收", "skipped": "跳过"}
@@ -218,14 +219,10 @@ def build_view(batch: Batch, record: dict) -> ReportView:
     by_department = Counter((f["department"], f["severity"]) for f in findings)
     departments = [_department_row(d, batch.control_totals.get(d.name), by_department) for d in batch.departments]
     severity = Counter(f["severity"] for f in findings)
-    read = [p for d in batch.departments for p in d.projects]
-    projects = [
-        ProjectRow(p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
-                   p.amounts.special_account, p.amounts.other, p.goal, p.indicators,
-                   count, location(p.source.file, p.source.sheet, p.form_range or p.source.cell),  # a form: its range
-                   "、".join(MONEY_COLUMNS[f] for f in p.amounts.unknown))
-        for p, count in zip(read, _finding_counts(read, findings))
-    ]
+    read = list(project_lines(batch))
+    projects = [ProjectRow(p.department, p.spending_unit, p.name, p.total, p.fiscal, p.special_account, p.other,
+                           p.goal, p.indicators, count, p.where, p.unknown_labels)
+                for p, count in zip(read, _finding_counts(read, findings))]
     checks = [CheckRow(c.department, c.column_label, c.what, c.expected, c.actual, c.difference,
                        location(c.file, c.sheet, c.cell), c.passed) for c in batch.checks]
     inputs = [{**i, "label": STATUS_LABEL.get(i["status"], i["status"])} for i in record["inputs"]]
@@ -258,7 +255,7 @@ def _problems(findings: list[dict]) -> dict[str, list[tuple[str, int]]]:
             for owner, c in counts.items()}
 
 
-def _finding_counts(projects: list[Project], findings: list[dict]) -> list[int]:
+def _finding_counts(projects: list[ProjectLine], findings: list[dict]) -> list[int]:
     """How many findings each project has. A finding names its department and project, but two spending
     units may each have a project of that name (办公经费 under 第一中学 and 第二中学); then the finding's
     row tells them apart: it belongs to the nearest of them at or above it in the same file and sheet

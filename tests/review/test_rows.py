@@ -1,0 +1,66 @@
+"""review/rows.py: a project's and an indicator's facts flattened once, and every public table, report
+and history row takes them from there."""
+
+from decimal import Decimal
+
+from pipeline.history.snapshot import snapshot_of
+from pipeline.model import Amounts, Department, Indicator, Project, Source, SpendingUnit
+from pipeline.read.batch import Batch
+from pipeline.report.record import indicator_rows, project_rows, run_record
+from pipeline.report.view import build_view
+from pipeline.review.rows import indicator_lines, project_lines
+
+
+def indicator(seq: int, source: Source) -> Indicator:
+    return Indicator(seq, "1", "产出指标", "11", "数量指标", f"培训人次{seq}", "≥100人次", "≥120人次", "≥",
+                     Decimal("120"), "人次", "quantitative", source, level1_framework="产出指标",
+                     level2_framework="数量指标")
+
+
+def batch() -> Batch:
+    """A table row with an unreadable 财政拨款 and a per-project form, in two departments."""
+    row = Project("教育局", "第一中学", "教师培训", Amounts(Decimal("12.3456"), None, Decimal("0"), Decimal("2")),
+                  "培训教师。", Source("教育局.xlsx", "Sheet1", 7, 1), {},
+                  [indicator(1, Source("教育局.xlsx", "Sheet1", 7, 8))])
+    form = Project("卫生局", "卫生局", "疫苗接种", Amounts(Decimal("5"), Decimal("5")), "接种。",
+                   Source("卫生局/申报表.xlsx", "表1", 4, 2), {}, [indicator(1, Source("卫生局/申报表.xlsx", "表1", 12, 2)),
+                                                                 indicator(2, Source("卫生局/申报表.xlsx", "表1", 13, 2))],
+                   layout="form", period_total=Decimal("15"), period_start="2026-01", period_end="2028-12",
+                   period_goal="三年接种。", form_range="A1:H30")
+    departments = [Department(name, project.source.file, project.source.sheet, "万元", None, None, {},
+                              [SpendingUnit(project.spending_unit, None, None, [project])], layout=project.layout)
+                   for name, project in (("教育局", row), ("卫生局", form))]
+    return Batch(departments=departments)
+
+
+def test_a_project_line_takes_every_fact_from_the_project():
+    table, form = project_lines(batch())
+    assert (table.total, table.fiscal, table.special_account, table.other) == (Decimal("12.3456"), None, 0, 2)
+    assert table.unknown == ("fiscal",) and table.unknown_labels == "财政拨款"
+    assert (table.where, table.layout, len(table.indicators)) == ("教育局.xlsx!Sheet1!B7", "table", 1)
+    assert form.where == "卫生局/申报表.xlsx!表1!A1:H30"       # a form: its whole range
+    assert (form.layout, form.period_total, form.period_start, form.period_end, form.period_goal) == (
+        "form", Decimal("15"), "2026-01", "2028-12", "三年接种。")
+    assert form.unknown == () and form.unknown_labels == ""
+
+
+def test_an_indicator_line_carries_its_project_and_the_framework_levels():
+    lines = list(indicator_lines(batch()))
+    assert [(i.department, i.project, i.seq, i.layout) for i in lines] == [
+        ("教育局", "教师培训", 1, "table"), ("卫生局", "疫苗接种", 1, "form"), ("卫生局", "疫苗接种", 2, "form")]
+    assert (lines[1].source.cell, lines[1].level1_framework, lines[1].target) == ("C12", "产出指标", Decimal("120"))
+
+
+def test_the_tables_the_reports_and_the_history_say_the_same_of_a_project():
+    b = batch()
+    record = run_record(b, "2026-11", "2026-11-30T18:00:00+08:00")
+    csv = list(project_rows(b))
+    view = build_view(b, record).projects
+    history = snapshot_of(b, record).projects
+    assert [r["unreadable"] for r in csv] == ["fiscal", ""]
+    assert [p.unreadable for p in view] == ["财政拨款", ""]
+    assert [(p.fiscal, p.total) for p in history] == [(None, Decimal("12.3456")), (Decimal("5"), Decimal("5"))]
+    assert [r["total"] for r in csv] == ["12.35", "5.00"] and [p.total for p in view] == [Decimal("12.3456"), 5]
+    assert [p.where for p in view] == ["教育局.xlsx!Sheet1!B7", "卫生局/申报表.xlsx!表1!A1:H30"]
+    assert [r["source_range"] for r in csv] == ["", "A1:H30"] and [p.layout for p in history] == ["table", "form"]
+    assert [r["layout"] for r in indicator_rows(b)] == ["table", "form", "form"]
