@@ -110,7 +110,10 @@ class Sum:
 
 
 @dataclass(slots=True)
-class Indicator:
+class WrittenIndicator:
+    """An indicator as the table writes it: a packed 绩效指标 cell's item (read/indicators.parse_packed)
+    is one; an `Indicator` adds its parsed target, its cells and the framework's names."""
+
     seq: int
     level1_code: str
     level1: str
@@ -119,6 +122,10 @@ class Indicator:
     name: str
     period_value: str
     annual_value: str
+
+
+@dataclass(slots=True)
+class Indicator(WrittenIndicator):
     operator: str | None
     target: Decimal | None
     unit: str

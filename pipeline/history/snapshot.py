@@ -102,13 +102,14 @@ def snapshot_of(batch: Batch, record: dict) -> Snapshot:
                             d.total_sum.unknown, d.unknown_amounts, d.layout)
             for d in batch.departments),
         projects=tuple(
-            project_state((p.department, p.spending_unit, p.name, p.total, p.fiscal, p.special_account, p.other,
-                           p.goal, p.source.file, p.source.sheet, p.source.row, p.layout))
+            project_state((p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
+                           p.amounts.special_account, p.amounts.other, p.goal, p.source.file, p.source.sheet,
+                           p.source.row, p.layout))
             for p in project_lines(batch)),
         indicators=tuple(
-            indicator_state((i.department, i.spending_unit, i.project, i.seq, i.level1, i.level2, i.name,
+            indicator_state((p.department, p.spending_unit, p.name, i.seq, i.level1, i.level2, i.name,
                              i.period_value, i.annual_value, i.source.file, i.source.sheet, i.source.row))
-            for i in indicator_lines(batch)),
+            for p, i in indicator_lines(batch)),
         findings=tuple(sorted(batch.findings, key=sort_key)),
         total_unknown=record["total_unknown"], unknown_amounts=record["unknown_amounts"],
     )

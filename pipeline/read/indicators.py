@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["Target", "parse_target", "parse_range", "PackedIndicator", "parse_packed"]
+from pipeline.model import WrittenIndicator
+
+__all__ = ["Target", "parse_target", "parse_range", "parse_packed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,18 +23,6 @@ class Target:
     target: Decimal | None  # exact number parsed from the text; None when qualitative
     unit: str  # "" when none
     kind: str  # "quantitative" or "qualitative"
-
-
-@dataclass(frozen=True, slots=True)
-class PackedIndicator:
-    seq: int
-    level1_code: str
-    level1: str
-    level2_code: str
-    level2: str
-    name: str
-    period_value: str
-    annual_value: str
 
 
 QUANTITATIVE = "quantitative"
@@ -214,17 +204,17 @@ _FAST_ITEM = re.compile(
     r"实施周期指标值[:：](?P<period>[^；;:：。\s]+)；年度指标值[:：](?P<annual>[^；;:：。\s]+)[。；]?\s*")
 
 
-def _parse_item(seq: int, body: str, quote: str) -> PackedIndicator | str:
+def _parse_item(seq: int, body: str, quote: str) -> WrittenIndicator | str:
     """One item's text after `N、`; returns the indicator or a problem message."""
     m = _FAST_ITEM.fullmatch(body)
     if m:
         name, period, annual = (m[g].rstrip(_TRAILING) for g in ("name", "period", "annual"))
         if name and period and annual:
-            return PackedIndicator(seq, m["c1"], m["l1"], m["c2"], m["l2"], name, period, annual)
+            return WrittenIndicator(seq, m["c1"], m["l1"], m["c2"], m["l2"], name, period, annual)
     return _parse_item_general(seq, body, quote)
 
 
-def _parse_item_general(seq: int, body: str, quote: str) -> PackedIndicator | str:
+def _parse_item_general(seq: int, body: str, quote: str) -> WrittenIndicator | str:
     labels = list(_LABEL.finditer(body))
     if not labels:
         return f"第{seq}项缺少指标值：「{quote}」"
@@ -249,10 +239,10 @@ def _parse_item_general(seq: int, body: str, quote: str) -> PackedIndicator | st
     if len(parts) < 3 or not parts[0] or not parts[1]:
         return f"第{seq}项缺少一级或二级指标：「{quote}」"
     (c1, l1), (c2, l2) = _code_name(parts[0]), _code_name(parts[1])
-    return PackedIndicator(seq, c1, l1, c2, l2, parts[2], period, annual)
+    return WrittenIndicator(seq, c1, l1, c2, l2, parts[2], period, annual)
 
 
-def parse_packed(text: str) -> tuple[list[PackedIndicator], list[str]]:
+def parse_packed(text: str) -> tuple[list[WrittenIndicator], list[str]]:
     """Split one packed 绩效指标 cell into items. Returns (items, problems); each problem is a short
     Chinese description quoting the exact fragment that could not be read, e.g. '无法识别的片段：「…」'.
     Nothing may be dropped silently: any text not consumed by a well-formed item is reported.
@@ -263,7 +253,7 @@ def parse_packed(text: str) -> tuple[list[PackedIndicator], list[str]]:
     `。`/`；` are stripped. A lone `指标值:v` fills both values; if only one of 实施周期/年度 is given
     the other is "". Items without a name, without levels or without any value are problems.
     """
-    items: list[PackedIndicator] = []
+    items: list[WrittenIndicator] = []
     problems: list[str] = []
     text = text or ""
     starts = list(_ITEM_START.finditer(text))

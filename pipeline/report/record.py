@@ -36,8 +36,9 @@ def project_rows(batch: Batch) -> Iterator[dict]:
     """One dict per project, made as the CSV writer asks for it (never the whole table at once)."""
     return (
         {"department": p.department, "spending_unit": p.spending_unit, "project": p.name,
-         "total": fmt(p.total), "fiscal": fmt(p.fiscal), "special_account": fmt(p.special_account),
-         "other": fmt(p.other), "goal": p.goal, "indicators": len(p.indicators), "source_file": p.source.file,
+         "total": fmt(p.amounts.total), "fiscal": fmt(p.amounts.fiscal),
+         "special_account": fmt(p.amounts.special_account), "other": fmt(p.amounts.other),
+         "goal": p.goal, "indicators": len(p.indicators), "source_file": p.source.file,
          "source_sheet": p.source.sheet, "source_row": p.source.row,
          # the columns whose amount could not be read (left empty above): `fiscal`, `total other`
          "unreadable": " ".join(p.unknown),
@@ -49,14 +50,14 @@ def project_rows(batch: Batch) -> Iterator[dict]:
 
 def indicator_rows(batch: Batch) -> Iterator[dict]:
     return (
-        {"department": i.department, "spending_unit": i.spending_unit, "project": i.project, "seq": i.seq,
+        {"department": p.department, "spending_unit": p.spending_unit, "project": p.name, "seq": i.seq,
          "level1_code": i.level1_code, "level1": i.level1, "level2_code": i.level2_code, "level2": i.level2,
          "name": i.name, "period_value": i.period_value, "annual_value": i.annual_value,
          "operator": i.operator or "", "target": "" if i.target is None else str(i.target), "unit": i.unit,
          "kind": i.kind, "source_file": i.source.file, "source_sheet": i.source.sheet,
-         "source_row": i.source.row, "layout": i.layout, "source_cell": i.source.cell,
+         "source_row": i.source.row, "layout": p.layout, "source_cell": i.source.cell,
          "level1_framework": i.level1_framework, "level2_framework": i.level2_framework}
-        for i in indicator_lines(batch)
+        for p, i in indicator_lines(batch)
     )
 
 

@@ -220,8 +220,9 @@ def build_view(batch: Batch, record: dict) -> ReportView:
     departments = [_department_row(d, batch.control_totals.get(d.name), by_department) for d in batch.departments]
     severity = Counter(f["severity"] for f in findings)
     read = list(project_lines(batch))
-    projects = [ProjectRow(p.department, p.spending_unit, p.name, p.total, p.fiscal, p.special_account, p.other,
-                           p.goal, p.indicators, count, p.where, p.unknown_labels)
+    projects = [ProjectRow(p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
+                           p.amounts.special_account, p.amounts.other, p.goal, p.indicators, count, p.where,
+                           p.unknown_labels)
                 for p, count in zip(read, _finding_counts(read, findings))]
     checks = [CheckRow(c.department, c.column_label, c.what, c.expected, c.actual, c.difference,
                        location(c.file, c.sheet, c.cell), c.passed) for c in batch.checks]

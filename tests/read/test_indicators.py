@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.read.indicators import PackedIndicator, Target, parse_packed, parse_range, parse_target
+from pipeline.model import WrittenIndicator
+from pipeline.read.indicators import Target, parse_packed, parse_range, parse_target
 
 QUAL = Target(None, None, "", "qualitative")
 
@@ -172,11 +173,11 @@ def test_parse_packed_seed_example():
     items, problems = parse_packed(SEED_EXAMPLE)
     assert problems == []
     assert items == [
-        PackedIndicator(1, "1", "产出指标", "12", "质量指标", "信访事项及时受理率", "100%", "100%"),
-        PackedIndicator(2, "1", "产出指标", "12", "质量指标", "应急处置劝返率", "100%", "100%"),
-        PackedIndicator(3, "2", "效益指标", "22", "社会效益", "社会稳定贡献",
+        WrittenIndicator(1, "1", "产出指标", "12", "质量指标", "信访事项及时受理率", "100%", "100%"),
+        WrittenIndicator(2, "1", "产出指标", "12", "质量指标", "应急处置劝返率", "100%", "100%"),
+        WrittenIndicator(3, "2", "效益指标", "22", "社会效益", "社会稳定贡献",
                         "提高我区的和谐稳定程度", "提高我区的和谐稳定程度"),
-        PackedIndicator(4, "3", "满意度指标", "31", "服务对象满意度", "群众满意度", "≥80%", "≥80%"),
+        WrittenIndicator(4, "3", "满意度指标", "31", "服务对象满意度", "群众满意度", "≥80%", "≥80%"),
     ]
 
 
@@ -186,8 +187,8 @@ def test_parse_packed_missing_codes_ascii_separators_and_spaces():
     items, problems = parse_packed(text)
     assert problems == []
     assert items == [
-        PackedIndicator(1, "", "产出指标", "", "数量指标", "培训人次", "≥200人次", "≥100人次"),
-        PackedIndicator(2, "", "满意度指标", "", "服务对象满意度", "满意率", "≥90%", "≥90%"),
+        WrittenIndicator(1, "", "产出指标", "", "数量指标", "培训人次", "≥200人次", "≥100人次"),
+        WrittenIndicator(2, "", "满意度指标", "", "服务对象满意度", "满意率", "≥90%", "≥90%"),
     ]
 
 
@@ -205,13 +206,13 @@ def test_parse_packed_newline_separated_with_breaks_inside():
 def test_parse_packed_full_width_item_numbers_and_codes():
     items, problems = parse_packed("１、１-产出指标；１３-时效指标；办结时限；实施周期指标值:≤5天；年度指标值:≤5天。")
     assert problems == []
-    assert items == [PackedIndicator(1, "1", "产出指标", "13", "时效指标", "办结时限", "≤5天", "≤5天")]
+    assert items == [WrittenIndicator(1, "1", "产出指标", "13", "时效指标", "办结时限", "≤5天", "≤5天")]
 
 
 def test_parse_packed_single_value():
     items, problems = parse_packed("1、1-产出指标；11-数量指标；接访场次；指标值:≥12场。")
     assert problems == []
-    assert items == [PackedIndicator(1, "1", "产出指标", "11", "数量指标", "接访场次", "≥12场", "≥12场")]
+    assert items == [WrittenIndicator(1, "1", "产出指标", "11", "数量指标", "接访场次", "≥12场", "≥12场")]
 
 
 def test_parse_packed_strips_a_final_full_stop_but_not_a_decimal_point():
@@ -294,7 +295,7 @@ def _packed_cells(path: Path) -> list[str]:
 def test_seed_file_every_packed_cell():
     cells = _packed_cells(_seed_file())
     assert len(cells) == 10
-    items: list[PackedIndicator] = []
+    items: list[WrittenIndicator] = []
     for cell in cells:
         parsed, problems = parse_packed(cell)
         assert problems == []

@@ -35,7 +35,8 @@ def batch() -> Batch:
 
 def test_a_project_line_takes_every_fact_from_the_project():
     table, form = project_lines(batch())
-    assert (table.total, table.fiscal, table.special_account, table.other) == (Decimal("12.3456"), None, 0, 2)
+    a = table.amounts
+    assert (a.total, a.fiscal, a.special_account, a.other) == (Decimal("12.3456"), None, 0, 2)
     assert table.unknown == ("fiscal",) and table.unknown_labels == "财政拨款"
     assert (table.where, table.layout, len(table.indicators)) == ("教育局.xlsx!Sheet1!B7", "table", 1)
     assert form.where == "卫生局/申报表.xlsx!表1!A1:H30"       # a form: its whole range
@@ -44,11 +45,12 @@ def test_a_project_line_takes_every_fact_from_the_project():
     assert form.unknown == () and form.unknown_labels == ""
 
 
-def test_an_indicator_line_carries_its_project_and_the_framework_levels():
+def test_an_indicator_line_is_its_projects_line_and_the_indicator():
     lines = list(indicator_lines(batch()))
-    assert [(i.department, i.project, i.seq, i.layout) for i in lines] == [
+    assert [(p.department, p.name, i.seq, p.layout) for p, i in lines] == [
         ("教育局", "教师培训", 1, "table"), ("卫生局", "疫苗接种", 1, "form"), ("卫生局", "疫苗接种", 2, "form")]
-    assert (lines[1].source.cell, lines[1].level1_framework, lines[1].target) == ("C12", "产出指标", Decimal("120"))
+    assert lines[1].project is lines[2].project            # one line per project, shared by its indicators
+    assert lines[1].indicator.source.cell == "C12"
 
 
 def test_the_tables_the_reports_and_the_history_say_the_same_of_a_project():
