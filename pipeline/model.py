@@ -241,6 +241,12 @@ class Department:
         return self.total_sum.incomplete
 
 
+def amounts_of(projects: list["Project"]) -> Amounts:
+    """The column sums of projects' amounts (a compiled department's or unit's 合计, which no form
+    prints); a column with an unknown amount stays unknown (None) rather than becoming a smaller sum."""
+    return sum((p.amounts for p in projects), Amounts())
+
+
 def grand_total(departments: list["Department"]) -> Sum:
     """The sum of the departments' computed totals, with the count of projects whose 总计 it lacks."""
     return sum((d.total_sum for d in departments), Sum())
