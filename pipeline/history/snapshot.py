@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from pipeline.read.batch import Batch
 from pipeline.findings import Finding, sort_key
-from pipeline.review.rows import indicator_lines, project_lines
+from pipeline.review.rows import DepartmentLine, department_lines, indicator_lines, project_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,17 +90,11 @@ class Snapshot:
 
 
 def snapshot_of(batch: Batch, record: dict) -> Snapshot:
-    """The run as history keeps it: exact amounts from the batch, statuses and findings as run.json has them."""
-    reconciled = {d["name"]: d["reconciled"] for d in record["departments"]}
+    """The run as history keeps it: exact amounts from the batch, its status as run.json has it."""
     return Snapshot(
         period=record["period"], started=record["started"], status=record["status"], total=batch.total,
         inputs=tuple(InputState(i.file, i.sha256, i.status, i.reason) for i in batch.inputs),
-        departments=tuple(
-            DepartmentState(d.name, d.file, d.sheet, d.unit, d.total,
-                            d.declared_total.total if d.declared_total is not None else None,
-                            batch.control_totals.get(d.name), reconciled.get(d.name, True),
-                            d.total_sum.unknown, d.unknown_amounts, d.layout)
-            for d in batch.departments),
+        departments=tuple(_department_state(line) for line in department_lines(batch)),
         projects=tuple(
             project_state((p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
                            p.amounts.special_account, p.amounts.other, p.goal, p.source.file, p.source.sheet,
@@ -113,3 +107,9 @@ def snapshot_of(batch: Batch, record: dict) -> Snapshot:
         findings=tuple(sorted(batch.findings, key=sort_key)),
         total_unknown=record["total_unknown"], unknown_amounts=record["unknown_amounts"],
     )
+
+
+def _department_state(line: DepartmentLine) -> DepartmentState:
+    d = line.department
+    return DepartmentState(d.name, d.file, d.sheet, d.unit, d.total, line.declared, line.control, line.reconciled,
+                           d.total_sum.unknown, d.unknown_amounts, d.layout)

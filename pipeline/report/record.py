@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pipeline.read.batch import Batch
 from pipeline.findings import ERROR, WARNING, sort_key
 from pipeline.money import fmt, fmt_exact
-from pipeline.review.rows import indicator_lines, project_lines
+from pipeline.review.rows import DepartmentLine, department_lines, indicator_lines, project_lines
 from pipeline.vocabulary import status_of
 
 PROJECT_COLUMNS = ["department", "spending_unit", "project", "total", "fiscal", "special_account", "other",
@@ -69,15 +69,14 @@ def _exact(amount) -> str | None:
     return None if amount is None else fmt_exact(amount)
 
 
-def department_record(d, failed_checks: set[str], control_total=None) -> dict:
-    declared = d.declared_total.total if d.declared_total is not None else None
+def department_record(line: DepartmentLine) -> dict:
+    d = line.department
     return {"name": d.name, "file": d.file, "sheet": d.sheet, "unit": d.unit,
             "layout": d.layout, "code": d.code, "spending_units": len(d.spending_units), "projects": len(d.projects),
             "indicators": len(d.indicators), "total": fmt_exact(d.total),
             "total_unknown": d.total_sum.unknown, "unknown_amounts": d.unknown_amounts,
-            "declared_total": _exact(declared),
-            "reconciled": d.name not in failed_checks and not d.unknown_amounts,
-            "control_total": _exact(control_total)}
+            "declared_total": _exact(line.declared), "reconciled": line.reconciled,
+            "control_total": _exact(line.control)}
 
 
 def run_status(batch: Batch) -> str:
@@ -88,8 +87,6 @@ def run_status(batch: Batch) -> str:
 
 def run_record(batch: Batch, period: str, started: str) -> dict:
     """The content of run.json."""
-    failed = {c.department for c in batch.checks if not c.passed}
-    failed |= {f.department for f in batch.findings if f.code in ("bad_amount", "implausible_amount")}
     return {
         "period": period,
         "started": started,
@@ -100,6 +97,6 @@ def run_record(batch: Batch, period: str, started: str) -> dict:
         "unknown_amounts": sum(d.unknown_amounts for d in batch.departments),
         "inputs": [{"file": i.file, "sha256": i.sha256, "status": i.status, "reason": i.reason,
                     "rows": i.rows.as_dict()} for i in batch.inputs],
-        "departments": [department_record(d, failed, batch.control_totals.get(d.name)) for d in batch.departments],
+        "departments": [department_record(line) for line in department_lines(batch)],
         "findings": finding_rows(batch),
     }

@@ -20,7 +20,7 @@ from pipeline.model import ZERO, Indicator, Sum, grand_total
 from pipeline.report.changes_view import ChangesView, changes_view
 from pipeline.report.finding_groups import by_owner, by_spending_unit, counts_by_project, problems_by_owner
 from pipeline.report.record import run_status
-from pipeline.review.rows import project_lines
+from pipeline.review.rows import DepartmentLine, department_lines, project_lines
 from pipeline.vocabulary import STATUS_LABELS, status_label, status_of
 
 MAX_BARS = 20                      # bars in a chart; the rest are summed into one 「其他」 bar
@@ -196,7 +196,7 @@ def build_view(batch: Batch, record: dict) -> ReportView:
     findings = [{**f.as_dict(), "label": SEVERITY_LABEL[f.severity], "where": f.where, "title": title_of(f.code)}
                 for f in sorted(batch.findings, key=sort_key)]
     by_department = Counter((f["department"], f["severity"]) for f in findings)
-    departments = [_department_row(d, batch.control_totals.get(d.name), by_department) for d in batch.departments]
+    departments = [_department_row(line, by_department) for line in department_lines(batch)]
     severity = Counter(f["severity"] for f in findings)
     read = list(project_lines(batch))
     projects = [ProjectRow(p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
@@ -225,8 +225,8 @@ def build_view(batch: Batch, record: dict) -> ReportView:
         problems=problems_by_owner(findings))
 
 
-def _department_row(department, control: Decimal | None, by_department: Counter) -> DepartmentRow:
-    declared = department.declared_total.total if department.declared_total is not None else None
+def _department_row(line: DepartmentLine, by_department: Counter) -> DepartmentRow:
+    department, declared, control = line.department, line.declared, line.control
     reference = control if control is not None else declared
     computed = department.total_sum
     errors, warnings = by_department[(department.name, ERROR)], by_department[(department.name, WARNING)]

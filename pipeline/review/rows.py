@@ -1,4 +1,4 @@
-"""The reviewed batch flattened: one typed row per project and one per indicator.
+"""The reviewed batch flattened: one typed row per department, per project and per indicator.
 
 The public tables (`report/record.py`: projects.csv, indicators.csv), the reports (`report/view.py`) and
 the history (`history/snapshot.py`) all take a project's facts from its `ProjectLine`, so each fact (its
@@ -7,7 +7,8 @@ layout) is taken from the project in this one place, whatever the model's memory
 indicator's row is its project's line and the indicator itself. Rows are made after the review, which
 names the indicators' levels as the framework does (`level1_framework`); they are made as they are
 asked for, never the whole table at once, and as named tuples (a run makes tens of thousands: a frozen
-dataclass costs ten times more to build).
+dataclass costs ten times more to build). A department's line says what run.json, the reports and the
+history each need of it beyond the model: its declared 合计, its control figure and whether it reconciled.
 """
 
 from __future__ import annotations
@@ -17,9 +18,16 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from pipeline.findings import location
-from pipeline.model import Amounts, Indicator, Source
+from pipeline.model import Amounts, Department, Indicator, Source
 from pipeline.read.batch import Batch
 from pipeline.vocabulary import MONEY_COLUMNS
+
+
+class DepartmentLine(NamedTuple):
+    department: Department
+    declared: Decimal | None       # the 总计 of its 合计 row; None without one, or when it could not be read
+    control: Decimal | None        # its approved control figure, when a controls file gave one
+    reconciled: bool               # every money check passed and every amount was read
 
 
 class ProjectLine(NamedTuple):
@@ -60,6 +68,16 @@ class IndicatorLine(NamedTuple):
 
 # NamedTuple._make is tuple.__new__: a third of the cost of calling the class with its fields
 project_line = ProjectLine._make
+
+
+def department_lines(batch: Batch) -> Iterator[DepartmentLine]:
+    """Every department of the batch, in its order. A department reconciles when none of its money
+    checks failed and none of its amounts was unreadable or implausible (bad_amount, implausible_amount)."""
+    failed = {c.department for c in batch.checks if not c.passed}
+    failed |= {f.department for f in batch.findings if f.code in ("bad_amount", "implausible_amount")}
+    for d in batch.departments:
+        yield DepartmentLine(d, None if d.declared_total is None else d.declared_total.total,
+                             batch.control_totals.get(d.name), d.name not in failed and not d.unknown_amounts)
 
 
 def project_lines(batch: Batch) -> Iterator[ProjectLine]:

@@ -8,7 +8,9 @@ from pipeline.model import Amounts, Department, Indicator, Project, Source, Spen
 from pipeline.read.batch import Batch
 from pipeline.report.record import indicator_rows, project_rows, run_record
 from pipeline.report.view import build_view
-from pipeline.review.rows import indicator_lines, project_lines
+from pipeline.findings import Finding
+from pipeline.review.reconcile import Check
+from pipeline.review.rows import department_lines, indicator_lines, project_lines
 
 
 def indicator(seq: int, source: Source) -> Indicator:
@@ -66,3 +68,21 @@ def test_the_tables_the_reports_and_the_history_say_the_same_of_a_project():
     assert [p.where for p in view] == ["教育局.xlsx!Sheet1!B7", "卫生局/申报表.xlsx!表1!A1:H30"]
     assert [r["source_range"] for r in csv] == ["", "A1:H30"] and [p.layout for p in history] == ["table", "form"]
     assert [r["layout"] for r in indicator_rows(b)] == ["table", "form", "form"]
+
+
+def test_a_department_line_decides_once_whether_it_reconciled():
+    b = batch()                                    # 教育局 has an unreadable 财政拨款: not reconciled
+    b.departments.append(Department("民政局", "民政局.xlsx", "Sheet1", "万元", Amounts(Decimal("7")), None, {}))
+    b.departments.append(Department("财政局", "财政局.xlsx", "Sheet1", "万元", Amounts(None), None, {}))
+    b.control_totals = {"卫生局": Decimal("5.0001")}
+    b.checks = [Check("卫生局", "合计", Decimal("5"), Decimal("5"), "卫生局/申报表.xlsx", "表1", "C4", True, "x")]
+    b.findings = [Finding("implausible_amount", "warning", "民政局.xlsx", "Sheet1", "B5", "民政局", None, "…")]
+    lines = list(department_lines(b))
+    assert [(line.department.name, line.declared, line.control, line.reconciled) for line in lines] == [
+        ("教育局", None, None, False), ("卫生局", None, Decimal("5.0001"), True),
+        ("民政局", Decimal("7"), None, False), ("财政局", None, None, True)]
+    b.checks.append(Check("卫生局", "合计", Decimal("5"), Decimal("6"), "卫生局/申报表.xlsx", "表1", "C4", False, "x"))
+    assert not list(department_lines(b))[1].reconciled
+    record = run_record(b, "2026-11", "2026-11-30T18:00:00+08:00")
+    assert [d["reconciled"] for d in record["departments"]] == [False, False, False, True]
+    assert [d.reconciled for d in snapshot_of(b, record).departments] == [False, False, False, True]
