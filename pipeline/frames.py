@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.read.batch import Batch
+from pipeline.review.rows import indicator_lines, project_lines
 from pipeline.run import check
 from pipeline.settings import Settings
 
@@ -50,11 +51,11 @@ def tables_of(batch: Batch) -> Tables:
     projects = [(p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
                  p.amounts.special_account, p.amounts.other, p.goal, len(p.indicators), p.source.file,
                  p.source.sheet, p.source.row, p.source.cell, p.layout)
-                for d in batch.departments for p in d.projects]
+                for p in project_lines(batch)]
     indicators = [(p.department, p.spending_unit, p.name, i.seq, i.level1_code, i.level1, i.level2_code, i.level2,
                    i.name, i.period_value, i.annual_value, i.operator, i.target, i.unit, i.kind, i.source.file,
                    i.source.sheet, i.source.row, i.source.cell)
-                  for d in batch.departments for p in d.projects for i in p.indicators]
+                  for p, i in indicator_lines(batch)]
     findings = [(f.code, f.severity, f.file, f.sheet, f.cell, f.department, f.project, f.message)
                 for f in batch.findings]
     inputs = [(i.file, i.status, i.reason, i.sha256, i.rows.read, i.rows.used, i.rows.ignored, i.rows.rejected)
