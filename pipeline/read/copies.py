@@ -62,14 +62,9 @@ def _drop(result: SheetResult) -> None:
 
 def _finding(file: str, winner: tuple[Sheet, SheetResult], copy: tuple[Sheet, SheetResult]) -> Finding:
     kept, dropped = winner[1].department, copy[1].department
-    hidden = "隐藏的" if not copy[0].visible else ""
-    why = "（可见工作表优先于隐藏工作表）" if copy[0].visible != winner[0].visible else "（保留工作簿中靠前的一张）"
-    return finding(
-        "duplicate_sheet",
-        f"{hidden}工作表「{copy[0].name}」重复了工作表「{winner[0].name}」中的部门「{kept.name}」，未计入{why}："
-        f"{_differences(kept, dropped, winner[0].name, copy[0].name)}。"
-        f"如「{copy[0].name}」才是应报送的版本，请删去另一张后重新报送；备份或草稿请移出报送文件。",
-        file=file, sheet=copy[0].name or None, department=kept.name)
+    return finding("duplicate_sheet", file=file, sheet=copy[0].name or None, department=kept.name,
+                   hidden=int(not copy[0].visible), visibility_differs=int(copy[0].visible != winner[0].visible),
+                   kept_sheet=winner[0].name, differences=_differences(kept, dropped, winner[0].name, copy[0].name))
 
 
 def _differences(kept: Department, dropped: Department, kept_sheet: str, dropped_sheet: str) -> str:
