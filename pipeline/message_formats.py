@@ -62,6 +62,23 @@ def _level_problems(belongs_to, spec: str, params: Mapping) -> str:
     return "；".join(problems)
 
 
+def _sheet_differences(kept_total, spec: str, params: Mapping) -> str:
+    """duplicate_sheet: how the copy differs from the sheet kept (its total, the projects it adds, lacks
+    or gives other amounts), or that it is the same."""
+    kept_sheet, copy_total = params["kept_sheet"], params["copy_total"]
+    parts = []
+    if kept_total != copy_total:
+        parts.append(f"项目合计 {fmt_exact(copy_total)} 万元（「{kept_sheet}」为 {fmt_exact(kept_total)} 万元，"
+                     f"相差 {fmt_exact(copy_total - kept_total)} 万元）")
+    for label, name in (("多出项目", "extra_projects"), ("缺少项目", "missing_projects"),
+                        ("金额不同的项目", "changed_projects")):
+        if params[name] is not None:
+            parts.append(f"{label}{params[name]}")
+    if not parts:
+        return f"{params['copy_projects']} 个项目及其金额与「{kept_sheet}」完全相同"
+    return f"与「{kept_sheet}」相比，{'；'.join(parts)}"
+
+
 # spec -> how a raw value is shown: (value, the text after `=` in the spec, every parameter) -> text
 FORMATS: dict[str, Callable[[object, str, Mapping], str]] = {
     "exact": lambda v, s, p: fmt_exact(v),
@@ -90,6 +107,7 @@ FORMATS: dict[str, Callable[[object, str, Mapping], str]] = {
     "degenerate": lambda v, s, p: "只能等于 100%" if v == "≥" else "不可能达到",
     "cells": _cells,
     "level_problems": _level_problems,
+    "sheet_differences": _sheet_differences,
     "agreed": lambda v, s, p: (f"（一年期项目写成相同的值，如都写「{v}」）" if v is not None
                                else "：请把两处改为同一个带单位、可达到的目标值"),
 }

@@ -63,7 +63,7 @@ MESSAGES: dict[str, str | dict[str, str]] = {
                 "请确认是否重复填报；如是两个项目，请改用不同名称。"},
     "duplicate_sheet": "{hidden:if=隐藏的|}工作表「{sheet}」重复了工作表「{kept_sheet}」中的部门「{department}」，"
                        "未计入{visibility_differs:if=（可见工作表优先于隐藏工作表）|（保留工作簿中靠前的一张）}："
-                       "{differences}。如「{sheet}」才是应报送的版本，请删去另一张后重新报送；备份或草稿请移出报送文件。",
+                       "{kept_total:sheet_differences}。如「{sheet}」才是应报送的版本，请删去另一张后重新报送；备份或草稿请移出报送文件。",
     "duplicate_department": "部门「{department}」" + _RESUBMITTED.replace("{what}", "表")
                             + "如应采用其他版本，请从输入文件夹中移走不用的文件后重新运行。",
     # per-project forms

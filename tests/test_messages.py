@@ -22,7 +22,9 @@ SAMPLE = {
     "annual_operator": "≤", "period_operator": "≥", "annual_unit": "", "period_unit": "人", "annual_value": "≥95%",
     "period_value": "≥90%", "period_cell": "E7", "annual_cell": "F7", "agreed": "≥95%", "belongs_to": "产出指标",
     "level1": "效益指标", "level1_code": "2", "level2": "数量指标", "level2_code": "11", "mapped1": None,
-    "mapped2": "质量指标", "controls_file": "控制数.xlsx", "differences": "2 个项目及其金额与「Sheet1」完全相同",
+    "mapped2": "质量指标", "controls_file": "控制数.xlsx", "kept_total": Decimal("308.00"),
+    "copy_total": Decimal("308"), "copy_projects": 10, "extra_projects": None, "missing_projects": None,
+    "changed_projects": None,
     "embedded_operator": "=", "embedded_unit": "%", "start": "2026-01", "end": "2026-12", "error": "#REF!",
     "example": "≥95%", "form_value": "≥90%", "framework": "2015", "goal": "信访维稳经费", "group": "满意度指标",
     "header_unit": "元", "indicator": "办结率", "indicator_cell": "H9", "indicators": "产出/办结率；效益/满意度",
@@ -111,3 +113,12 @@ def test_parameters_are_immutable_sorted_and_written_as_sorted_json():
                                             ("total", False), ("row_kind", False), ("text", False)])
 def test_parameters_that_name_a_position(name, position):
     assert is_position(name) is position
+
+
+@pytest.mark.parametrize("variant, text, message", [
+    ("period", "2023年13月", "项目期限「2023年13月」无法读取，请写成「2023.01-2023.12」或「2023年-2025年」。（位置：a.xlsx!S!C4）"),
+    ("date", "明年", "日期「明年」无法读取，请写成「2023-01-01」。（位置：a.xlsx!S!C4）"),
+])
+def test_a_form_period_that_cannot_be_read(variant, text, message):
+    f = finding("form_bad_period", file="a.xlsx", sheet="S", cell="C4", variant=variant, text=text)
+    assert f.message == message and dict(f.params) == {"variant": variant, "text": text}

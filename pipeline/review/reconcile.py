@@ -74,6 +74,7 @@ class _Reconciler:
 
     def check(self, code: str, what: str, column: str, expected: Decimal | None, actual: Decimal | None,
               source: Source | None, project: str | None, variant: str | None = None) -> None:
+        """Record the check; a failed one is a finding (`variant`: which advice its message gives)."""
         if expected is None or actual is None:
             return  # an amount it needs could not be read: reported as bad_amount, not checked
         d = self.department
@@ -83,10 +84,10 @@ class _Reconciler:
         self.checks.append(Check(d.name, what, expected, actual, d.file, d.sheet, cell, passed, code, column))
         if not passed:
             # `what` is the check's own description (the 核对 sheet shows it too), not a message built here
-            variant = {"variant": variant} if variant else {}
+            phrasing = {"variant": variant} if variant else {}
             self.findings.append(finding(code, file=d.file, sheet=d.sheet or None, cell=cell, department=d.name,
                                          project=project, what=what, column=column, expected=expected,
-                                         actual=actual, difference=actual - expected, unit=d.unit, **variant))
+                                         actual=actual, difference=actual - expected, unit=d.unit, **phrasing))
 
     def row_sum(self, label: str, amounts: Amounts | None, ok: bool, source: Source | None,
                 project: str | None) -> None:
