@@ -257,7 +257,8 @@ def _rows(snapshot: Snapshot, recorded: str) -> dict[str, list[tuple]]:
 
 
 def _params(stored: str | None) -> Params | None:
-    """A finding's parameters as stored (None for a period recorded before they were kept)."""
+    """A finding's parameters as stored (None for a period recorded before they were kept). A Decimal
+    comes back as its exact text, as run.json has it; `changes.finding_key` compares it so."""
     return None if stored is None else tuple(sorted(json.loads(stored).items()))
 
 

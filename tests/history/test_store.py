@@ -18,6 +18,7 @@ from builders import DEFAULT_INDICATORS, Dept, Proj, education_bureau, published
 from pipeline.cli import app
 from pipeline.errors import UsageError
 from pipeline.findings import sort_key
+from pipeline.history.changes import finding_key
 from pipeline.history.store import SCHEMA_VERSION, history_path, open_history
 from pipeline.report.xlsx import CHANGES_HEADER_ROW
 from pipeline.run import run
@@ -454,3 +455,14 @@ def test_a_schema_3_database_is_read_and_its_findings_compared_by_message(tmp_pa
     assert {f.params for f in recorded} == {None}
     # keyed by message for this comparison: the moved goal finding is still not new
     assert second.record["changes"]["findings"] == {"new": [], "resolved": []}
+
+
+def test_a_finding_with_figures_comes_back_from_the_history_as_run_json_has_it(tmp_path):
+    dept = education_bureau()
+    dept.declared = "1.00"
+    result = run_period(tmp_path, "2026-10", dept)
+    with open_history(tmp_path / "outputs" / "history.sqlite", create=False) as history:
+        recorded = history.snapshot("2026-10").findings
+    assert [f.as_dict() for f in recorded] == result.record["findings"]
+    assert dict(recorded[0].params)["difference"] == "-254"       # a Decimal comes back as its exact text
+    assert [finding_key(f) for f in recorded] == [finding_key(f) for f in sorted(result.batch.findings, key=sort_key)]
