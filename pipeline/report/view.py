@@ -193,8 +193,8 @@ def _status(errors: int, warnings: int) -> str:
 
 def build_view(batch: Batch, record: dict) -> ReportView:
     """The view of a finished run: `record` gives only the period, the start time and the inputs."""
-    findings = [{**f.as_dict(), "label": SEVERITY_LABEL[f.severity], "where": f.where, "title": title_of(f.code)}
-                for f in sorted(batch.findings, key=sort_key)]
+    findings = [{**f.as_dict(), "label": SEVERITY_LABEL[f.severity], "where": f.where, "title": title_of(f.code),
+                 "text": f.text} for f in sorted(batch.findings, key=sort_key)]
     by_department = Counter((f["department"], f["severity"]) for f in findings)
     departments = [_department_row(line, by_department) for line in department_lines(batch)]
     severity = Counter(f["severity"] for f in findings)
