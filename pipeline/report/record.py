@@ -9,6 +9,7 @@ is an empty cell (null in run.json), and the project row's `unreadable` names it
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from pipeline.read.batch import Batch
@@ -88,12 +89,22 @@ def department_record(line: DepartmentLine) -> dict:
 
 def run_status(batch: Batch) -> str:
     """The run's one status: failed (an error finding), warnings (warning findings only) or ok."""
-    severities = [f.severity for f in batch.findings]
-    return status_of(severities.count(ERROR), severities.count(WARNING))
+    severities = Counter(f.severity for f in batch.findings)
+    return status_of(severities[ERROR], severities[WARNING])
+
+
+def run_counts(batch: Batch, departments: list[dict]) -> dict:
+    """run.json's `counts`: what the e-mail's subject and text say (and a script may want) without adding
+    up the departments or counting the findings again; `departments` are run.json's department records."""
+    severities = Counter(f.severity for f in batch.findings)
+    return {"departments": len(departments), "projects": sum(d["projects"] for d in departments),
+            "indicators": sum(d["indicators"] for d in departments), "findings": len(batch.findings),
+            "errors": severities[ERROR], "warnings": severities[WARNING]}
 
 
 def run_record(batch: Batch, period: str, started: str) -> dict:
     """The content of run.json."""
+    departments = [department_record(line) for line in department_lines(batch)]
     return {
         "period": period,
         "started": started,
@@ -104,6 +115,7 @@ def run_record(batch: Batch, period: str, started: str) -> dict:
         "unknown_amounts": sum(d.unknown_amounts for d in batch.departments),
         "inputs": [{"file": i.file, "sha256": i.sha256, "status": i.status, "reason": i.reason,
                     "rows": i.rows.as_dict()} for i in batch.inputs],
-        "departments": [department_record(line) for line in department_lines(batch)],
+        "departments": departments,
         "findings": finding_rows(batch),
+        "counts": run_counts(batch, departments),    # added after `findings` (keys are only ever added)
     }
