@@ -15,6 +15,7 @@ than `MAX_PROLOGUE` is refused as absurd.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -23,6 +24,7 @@ from xml.parsers import expat
 from pipeline.model import column_letter
 
 CHUNK = 64 * 1024
+HEAD = 4096                  # what is inflated of a part to judge its prologue: its first compressed block
 UTF16_START = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
 MAX_PROLOGUE = 1 << 20       # real prologues are a hundred bytes; a megabyte of comments is an attack
 
@@ -61,6 +63,7 @@ def _number(digits: str) -> int:
     return int(digits) if len(digits) <= 12 else 10 ** 12
 
 
+@functools.lru_cache(maxsize=4096)   # merged ranges and cells name the same few columns and rows again and again
 def parse_ref(ref: str) -> tuple[int, int] | None:
     """'XFD1048576' -> (1048576, 16384), 1-based; None when it is not a cell reference."""
     ref = ref.replace("$", "")
@@ -214,8 +217,11 @@ class _FastWorksheet:
         filled = [(letters, digits) for letters, digits, closed, ended in cells if not closed and not ended]
         e = self.extent
         if filled:
-            e.rows = max(e.rows, max(int(digits) for _, digits in filled))
-            e.cols = max(e.cols, max(parse_ref(col.decode() + "1")[1] for col in {c for c, _ in filled}))
+            letters, digits = zip(*filled)
+            e.rows = max(e.rows, max(map(int, digits)))
+            # the widest column: more letters, else later in the alphabet (what parse_ref counts)
+            widest = max({c.upper() for c in letters}, key=lambda c: (len(c), c))
+            e.cols = max(e.cols, parse_ref(widest.decode() + "1")[1])
         for ref in _MERGE.findall(region):
             merge = parse_range(ref.decode("latin-1"))
             if merge:
@@ -264,7 +270,7 @@ def scan_part(stream: BinaryIO, part: str, exact: bool = False) -> list[Extent]:
     left to the reader, which will report it (after a byte scan of what was read for a DTD); so is a
     sheet that turns malformed half-way, whose measure stops there.
     """
-    head = stream.read(CHUNK)
+    head = stream.read(HEAD)
     plain = _PLAIN_PROLOGUE.match(head)       # nothing but a declaration before the root: no DTD can hide
     if plain and plain[2] != b"document-content":
         if plain[2] != b"worksheet":
