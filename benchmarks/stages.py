@@ -48,7 +48,7 @@ from pipeline.read.guard import check_file  # noqa: E402
 from pipeline.read.indicators import parse_packed  # noqa: E402
 from pipeline.read.layout import cell_text, find_tables  # noqa: E402
 from pipeline.read.normalise import build_department  # noqa: E402
-from pipeline.read.worker import read_one  # noqa: E402
+from pipeline.read.outcome import read_one  # noqa: E402
 from pipeline.read.sheets import read_sheets  # noqa: E402
 from pipeline.settings import Limits  # noqa: E402
 

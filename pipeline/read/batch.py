@@ -20,7 +20,8 @@ from pipeline.read.layout import find_tables
 from pipeline.model import ZERO, Department, InputFile, RowCount, department_key
 from pipeline.read.normalise import build_department
 from pipeline.read.resubmissions import listed, newest_and_older, skip_unused_files
-from pipeline.read.worker import Outcome, ReaderPool, worker_count
+from pipeline.read.outcome import Outcome
+from pipeline.read.worker import ReaderPool, worker_count
 from pipeline.timing import Progress, Timings, no_progress
 
 

@@ -15,13 +15,11 @@ than `MAX_PROLOGUE` is refused as absurd.
 
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass
 from typing import BinaryIO
 from xml.parsers import expat
 
-from pipeline.model import column_letter
+from pipeline.read.extent import Extent, capped_number, local, parse_range, parse_ref
 
 CHUNK = 64 * 1024
 HEAD = 4096                  # what is inflated of a part to judge its prologue: its first compressed block
@@ -31,62 +29,6 @@ MAX_PROLOGUE = 1 << 20       # real prologues are a hundred bytes; a megabyte of
 
 class XmlRefused(Exception):
     """The part must not be given to a reader; the message is the Chinese reason."""
-
-
-@dataclass(slots=True)
-class Extent:
-    """One sheet as a reader would build it: rows × cols from A1, plus the cells filled from merges."""
-
-    sheet: str
-    rows: int = 0           # last row with content (1-based), 0 for an empty sheet
-    cols: int = 0           # last column with content (1-based)
-    merged: int = 0         # cells filled from merged ranges inside the grid (each range counts at least 1)
-
-    @property
-    def cells(self) -> int:
-        return self.rows * self.cols
-
-    @property
-    def corner(self) -> str:
-        return f"{column_letter(self.cols - 1)}{self.rows}" if self.cells else "A1"
-
-    def add_merge(self, r0: int, c0: int, r1: int, c1: int) -> None:
-        """A merged range, 1-based inclusive; clipped to the grid as read_workbook fills it."""
-        inside = 0
-        if r0 <= self.rows and c0 <= self.cols:
-            inside = (min(r1, self.rows) - r0 + 1) * (min(c1, self.cols) - c0 + 1) - 1
-        self.merged += max(inside, 1)
-
-
-def _number(digits: str) -> int:
-    """A row number or repeat count as written; absurdly long ones are capped (they are refused anyway)."""
-    return int(digits) if len(digits) <= 12 else 10 ** 12
-
-
-@functools.lru_cache(maxsize=4096)   # merged ranges and cells name the same few columns and rows again and again
-def parse_ref(ref: str) -> tuple[int, int] | None:
-    """'XFD1048576' -> (1048576, 16384), 1-based; None when it is not a cell reference."""
-    ref = ref.replace("$", "")
-    letters = ref.rstrip("0123456789")
-    digits = ref[len(letters):]
-    if not letters or not digits or not (letters.isascii() and letters.isalpha()):
-        return None
-    col = 0
-    for ch in letters[:8].upper():
-        col = col * 26 + ord(ch) - 64
-    return _number(digits), col
-
-
-def parse_range(ref: str) -> tuple[int, int, int, int] | None:
-    first, _, last = ref.replace("$", "").partition(":")
-    start, end = parse_ref(first), parse_ref(last or first)
-    if start is None or end is None:
-        return None
-    return min(start[0], end[0]), min(start[1], end[1]), max(start[0], end[0]), max(start[1], end[1])
-
-
-def local(name: str) -> str:
-    return name.rpartition(":")[2]
 
 
 class _WorksheetGrid:
@@ -116,7 +58,7 @@ class _WorksheetGrid:
             self.counted = True      # anything else ends the cell (an <xm:f> in extLst is no cell's formula)
             if name == "row":
                 r = attrs.get("r", "")
-                self.row = _number(r) if r.isdigit() else self.row + 1
+                self.row = capped_number(r) if r.isdigit() else self.row + 1
                 self.col = 0
             elif name == "mergeCell":
                 merge = parse_range(attrs.get("ref", ""))
@@ -129,7 +71,7 @@ class _WorksheetGrid:
 
 def _repeat(attrs: dict, key: str) -> int:
     value = next((v for k, v in attrs.items() if local(k) == key), "1")
-    return max(_number(value), 1) if value.isdigit() else 1
+    return max(capped_number(value), 1) if value.isdigit() else 1
 
 
 class _OdsGrid:
@@ -277,53 +219,64 @@ def scan_part(stream: BinaryIO, part: str, exact: bool = False) -> list[Extent]:
             return []
         if not exact:
             return _fast(stream, part, head[plain.start(1):])
-    parser = expat.ParserCreate()
-    seen = bytearray()          # the part up to its root element, for the byte scan and the DTD fallback
-    state: dict = {}
+    return _ExpatScan(part, exact).run(stream, head)
 
-    def refuse_dtd(*_args) -> None:
-        raise XmlRefused(f"内部文件 {part} 含有 DTD/实体声明（可用于 XML 炸弹），未读取。请用 Excel 另存为新的 .xlsx 后再放入")
 
-    def root(name: str, attrs: dict) -> None:
+class _ExpatScan:
+    """A part streamed through expat: its prologue up to the root element (a DTD refuses the part), then
+    the grid of a worksheet or an ODS content.xml; any other root ends the scan."""
+
+    def __init__(self, part: str, exact: bool):
+        self.part, self.exact = part, exact
+        self.parser = parser = expat.ParserCreate()
+        self.seen = bytearray()     # the part up to its root element, for the byte scan and the DTD fallback
+        self.extents: list[Extent] | None = None        # set at the root of a sheet
+        parser.StartDoctypeDeclHandler = self.refuse_dtd
+        parser.EntityDeclHandler = self.refuse_dtd
+        parser.StartElementHandler = self.root
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+    def refuse_dtd(self, *_args) -> None:
+        raise XmlRefused(f"内部文件 {self.part} 含有 DTD/实体声明（可用于 XML 炸弹），未读取。"
+                         f"请用 Excel 另存为新的 .xlsx 后再放入")
+
+    def root(self, name: str, attrs: dict) -> None:
         kind = local(name)
-        if kind == "worksheet" and not exact and not seen.startswith(UTF16_START):
-            raise _Handover(parser.CurrentByteIndex)
+        if kind == "worksheet" and not self.exact and not self.seen.startswith(UTF16_START):
+            raise _Handover(self.parser.CurrentByteIndex)
         if kind == "worksheet":
-            grid = _WorksheetGrid(part)
-            state["extents"] = [grid.extent]
+            grid = _WorksheetGrid(self.part)
+            self.extents = [grid.extent]
         elif kind == "document-content":
             grid = _OdsGrid()
-            state["extents"] = grid.extents
-            parser.EndElementHandler = grid.end
+            self.extents = grid.extents
+            self.parser.EndElementHandler = grid.end
         else:
             raise _NotASheet
-        parser.StartElementHandler = grid.start
+        self.parser.StartElementHandler = grid.start
 
-    parser.StartDoctypeDeclHandler = refuse_dtd
-    parser.EntityDeclHandler = refuse_dtd
-    parser.StartElementHandler = root
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    chunk = head
-    while True:
-        if not state:
-            seen += chunk
-        try:
-            parser.Parse(chunk, not chunk)
-        except _NotASheet:
-            return []
-        except _Handover as handover:
-            return _fast(stream, part, bytes(seen[handover.offset:]))
-        except expat.ExpatError:
-            if not state and _has_dtd(bytes(seen)):
-                refuse_dtd()
-            break
-        if not chunk:
-            break
-        if not state and len(seen) > MAX_PROLOGUE:
-            raise XmlRefused(f"内部文件 {part} 在根元素之前有超过 {MAX_PROLOGUE >> 20} MB 的注释或声明，"
-                             f"不合常理，未读取。请用 Excel 另存为新的 .xlsx 后再放入")
-        chunk = stream.read(CHUNK)
-    return state.get("extents", [])
+    def run(self, stream: BinaryIO, head: bytes) -> list[Extent]:
+        chunk = head
+        while True:
+            if self.extents is None:
+                self.seen += chunk
+            try:
+                self.parser.Parse(chunk, not chunk)
+            except _NotASheet:
+                return []
+            except _Handover as handover:
+                return _fast(stream, self.part, bytes(self.seen[handover.offset:]))
+            except expat.ExpatError:
+                if self.extents is None and _has_dtd(bytes(self.seen)):
+                    self.refuse_dtd()
+                break
+            if not chunk:
+                break
+            if self.extents is None and len(self.seen) > MAX_PROLOGUE:
+                raise XmlRefused(f"内部文件 {self.part} 在根元素之前有超过 {MAX_PROLOGUE >> 20} MB 的注释或声明，"
+                                 f"不合常理，未读取。请用 Excel 另存为新的 .xlsx 后再放入")
+            chunk = stream.read(CHUNK)
+        return self.extents or []
 
 
 class NeedsExact(Exception):
