@@ -184,7 +184,7 @@ def _row(sheet: Sheet, table: Table, cols: _Columns, index: int, formulas, previ
     next table (the table then ends before it). `formulas`: its formula cells the reader gave as blank
     (they are not blank)."""
     cells = sheet.rows[index]
-    texts = [v.strip() if v.__class__ is str else cell_text(v) for v in cells]    # cell_text, inlined for text
+    texts = [v.strip() if v.__class__ is str else "" if v is None else cell_text(v) for v in cells]  # cell_text, inlined
     width = len(texts)
     name = texts[cols.name] if cols.name < width else ""
     title = normalise_title(name) if name else ""
