@@ -262,7 +262,7 @@ def _parse_item(seq: int, body: str, quote: str) -> PackedIndicator | str:
     if len(parts) < 3 or not parts[0] or not parts[1]:
         return f"第{seq}项缺少一级或二级指标：「{quote}」"
     (c1, l1), (c2, l2) = _code_name(parts[0]), _code_name(parts[1])
-    return PackedIndicator(seq, c1, l1, c2, l2, parts[2], period, annual)
+    return PackedIndicator(seq, *map(sys.intern, (c1, l1, c2, l2, parts[2], period, annual)))
 
 
 def parse_packed(text: str) -> tuple[list[PackedIndicator], list[str]]:
