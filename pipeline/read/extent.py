@@ -57,6 +57,7 @@ def parse_ref(ref: str) -> tuple[int, int] | None:
     return capped_number(digits), col
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_range(ref: str) -> tuple[int, int, int, int] | None:
     first, _, last = ref.replace("$", "").partition(":")
     start, end = parse_ref(first), parse_ref(last or first)

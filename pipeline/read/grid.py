@@ -164,7 +164,7 @@ class _FastWorksheet:
             # the widest column: more letters, else later in the alphabet (what parse_ref counts)
             widest = max({c.upper() for c in letters}, key=lambda c: (len(c), c))
             e.cols = max(e.cols, parse_ref(widest.decode() + "1")[1])
-        for ref in _MERGE.findall(region):
+        for ref in _MERGE.findall(region) if b"mergeCell" in region else ():    # a find in C spares the regex
             merge = parse_range(ref.decode("latin-1"))
             if merge:
                 e.add_merge(*merge)
