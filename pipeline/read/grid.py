@@ -124,7 +124,10 @@ class _OdsGrid:
 
 # the byte scan's view of a worksheet: `<c r="B7" ...>` as Excel, LibreOffice, WPS and the libraries write it
 _CELL = re.compile(rb'<c r="([A-Za-z]{1,8})(\d{1,12})"[^>]*?(/?)>(\s*</)?')
-_OTHER_CELL = re.compile(rb"<[\w.\-]+:c[\s/>]|<c[\t\r\n/>]")      # a prefixed or attribute-less cell tag
+# a cell tag of another form: attribute-less (`<c>`, `<c\n r=…`), or prefixed (`<x:c `), looked for only
+# where `:c` occurs (each pattern then starts with a literal the regex engine finds in C)
+_BARE_CELL = re.compile(rb"<c[\t\r\n/>]")
+_PREFIXED_CELL = re.compile(rb"<[\w.\-]+:c[\s/>]")
 _MERGE = re.compile(rb"""<(?:[\w.\-]+:)?mergeCell\s(?:[^>]*?\s)?ref\s*=\s*["']([^"']*)["']""")
 FAST_CHUNK = 1 << 20
 
@@ -154,7 +157,7 @@ class _FastWorksheet:
         if len(self.carry) > 4 * FAST_CHUNK:
             raise _Unsound          # megabytes without a tag (one huge text): expat streams those
         cells = _CELL.findall(region)
-        if len(cells) != region.count(b"<c ") or _OTHER_CELL.search(region):
+        if len(cells) != region.count(b"<c ") or _other_cell(region):
             raise _Unsound
         filled = [(letters, digits) for letters, digits, closed, ended in cells if not closed and not ended]
         e = self.extent
@@ -164,10 +167,21 @@ class _FastWorksheet:
             # the widest column: more letters, else later in the alphabet (what parse_ref counts)
             widest = max({c.upper() for c in letters}, key=lambda c: (len(c), c))
             e.cols = max(e.cols, parse_ref(widest.decode() + "1")[1])
-        for ref in _MERGE.findall(region) if b"mergeCell" in region else ():    # a find in C spares the regex
+        for ref in _merges(region):
             merge = parse_range(ref.decode("latin-1"))
             if merge:
                 e.add_merge(*merge)
+
+
+def _other_cell(region: bytes) -> bool:
+    return bool(_BARE_CELL.search(region)) or (b":c" in region and bool(_PREFIXED_CELL.search(region)))
+
+
+def _merges(region: bytes) -> list[bytes]:
+    """The refs of the mergeCell tags in `region`, searched from the tag holding the first `mergeCell`
+    (a prefix holds no `<`), so the thousands of cell tags before it are not tried one by one."""
+    at = region.find(b"mergeCell")
+    return [] if at < 0 else _MERGE.findall(region, max(region.rfind(b"<", 0, at), 0))
 
 
 def _last_start_tag(data: bytes) -> int:
@@ -286,10 +300,11 @@ class NeedsExact(Exception):
 def _fast(stream: BinaryIO, part: str, start: bytes) -> list[Extent]:
     scanner = _FastWorksheet(part)
     try:
-        scanner.feed(start)
-        for chunk in iter(lambda: stream.read(FAST_CHUNK), b""):
-            scanner.feed(chunk)
-        scanner.feed(b"", final=True)
+        data = start + stream.read(FAST_CHUNK)      # a sheet of a few KB is measured in one pass
+        while more := stream.read(FAST_CHUNK):
+            scanner.feed(data)
+            data = more
+        scanner.feed(data, final=True)
     except _Unsound:
         raise NeedsExact from None
     return [scanner.extent]
