@@ -18,7 +18,8 @@ from pathlib import Path
 from xml.parsers import expat
 
 from pipeline.read.extent import Extent, local
-from pipeline.read.grid import NeedsExact, XmlRefused, scan_part
+from pipeline.read.grid import XmlRefused, scan_part
+from pipeline.read.sheet_bytes import NeedsExact
 from pipeline.settings import Limits
 from pipeline.read.sheets import ReadError
 

@@ -326,7 +326,8 @@ SHEETS = {   # worksheet XML -> (rows, cols, merged) of the grid a reader builds
 def test_a_sheet_is_measured_by_its_content_not_its_formatting(name):
     import io
 
-    from pipeline.read.grid import NeedsExact, scan_part
+    from pipeline.read.grid import scan_part
+    from pipeline.read.sheet_bytes import NeedsExact
 
     xml, expected = SHEETS[name]
     (exact,) = scan_part(io.BytesIO(xml), "sheet1.xml", exact=True)
