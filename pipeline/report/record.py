@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipeline.read.batch import Batch
-from pipeline.findings import ERROR, WARNING, sort_key
+from pipeline.findings import ERROR, WARNING, params_text, sort_key
 from pipeline.money import fmt, fmt_exact
 from pipeline.vocabulary import status_of
 
@@ -24,7 +24,8 @@ INDICATOR_COLUMNS = ["department", "spending_unit", "project", "seq", "level1_co
                      "level2", "name", "period_value", "annual_value", "operator", "target", "unit", "kind",
                      "source_file", "source_sheet", "source_row", "layout", "source_cell", "level1_framework",
                      "level2_framework"]
-FINDING_COLUMNS = ["code", "severity", "file", "sheet", "cell", "department", "project", "message"]
+FINDING_COLUMNS = ["code", "severity", "file", "sheet", "cell", "department", "project", "message",
+                   "params"]   # the finding's parameters as a JSON object (docs/outputs.md)
 # columns we compute ourselves (numbers, the operator sign): never neutralised as formula-like text
 SAFE_COLUMNS = {"total", "fiscal", "special_account", "other", "indicators", "seq", "operator", "target",
                 "source_row", "unreadable", "layout", "period_total", "period_start", "period_end", "source_range",
@@ -61,7 +62,13 @@ def indicator_rows(batch: Batch) -> Iterator[dict]:
 
 
 def finding_rows(batch: Batch) -> list[dict]:
+    """run.json's findings, errors first; `params` is an object (a Decimal as its exact text)."""
     return [f.as_dict() for f in sorted(batch.findings, key=sort_key)]
+
+
+def finding_csv_rows(rows: list[dict]) -> Iterator[dict]:
+    """findings.csv's rows from run.json's: `params` as one JSON text, keys sorted, Chinese as it is."""
+    return ({**row, "params": params_text(row["params"])} for row in rows)
 
 
 def _exact(amount) -> str | None:
