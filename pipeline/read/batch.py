@@ -20,7 +20,8 @@ from pipeline.read.layout import find_tables
 from pipeline.model import ZERO, Department, InputFile, RowCount, department_key
 from pipeline.read.normalise import build_department
 from pipeline.read.resubmissions import listed, newest_and_older, skip_unused_files
-from pipeline.read.worker import Outcome, ReaderPool, worker_count
+from pipeline.read.outcome import Outcome
+from pipeline.read.worker import ReaderPool, worker_count
 from pipeline.timing import Progress, Timings, no_progress
 
 
@@ -167,13 +168,14 @@ def supersede_resubmissions(batch: Batch) -> None:
         return
     gone = {(d.file, d.sheet, d.name) for d in dropped}
     batch.departments = [d for d in batch.departments if (d.file, d.sheet, d.name) not in gone]
-    batch.findings = [f for f in batch.findings
-                      if not any(f.file == file and (f.sheet or "") == sheet and f.department == name
-                                 for file, sheet, name in gone)]
+    # one lookup per finding and per dropped copy, not a scan of the batch each (N = 2,000, 5% resent)
+    batch.findings = [f for f in batch.findings if (f.file, f.sheet or "", f.department) not in gone]
+    newer: dict[str, str] = {}
+    for kept in batch.departments:
+        if kept.layout == "table":
+            newer.setdefault(department_key(kept.name), kept.file)
 
     def reason(d: Department) -> str:
-        newer = next(k.file for k in batch.departments
-                     if k.layout == "table" and department_key(k.name) == department_key(d.name))
-        return f"部门「{d.name}」已由更新的「{newer}」取代，本文件未采用"
+        return f"部门「{d.name}」已由更新的「{newer[department_key(d.name)]}」取代，本文件未采用"
 
     skip_unused_files(batch.departments, dropped, entries, reason)
