@@ -1,4 +1,7 @@
-"""Findings are data: a stable code, a severity, a position and a Chinese message.
+"""Findings are data: a stable code, a severity, a position, parameters and a Chinese message.
+
+The message is rendered from the code's template in `pipeline/messages.py` (`MESSAGES`) with the
+finding's parameters: nothing downstream reads figures or cells back out of a message.
 
 `CODES` is the one catalogue of finding codes with their default severity and meaning; the docs
 (`docs/outputs.md`) list the same codes and a test keeps the two in step.
@@ -6,7 +9,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from pipeline.messages import render
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
@@ -126,8 +133,26 @@ def title_of(code: str) -> str:
     return TITLES.get(code, code)
 
 
+# a parameter that names where something is (a cell, a row, an item number, a file or sheet) rather than
+# what is wrong: left out of `history.changes.finding_key`, since it moves when rows are inserted
+_POSITION_NAMES = {"cell", "row", "seq", "file", "sheet"}
+_POSITION_SUFFIXES = ("_cell", "_row", "_seq", "_file", "_files", "_sheet")
+
+
+def is_position(name: str) -> bool:
+    return name in _POSITION_NAMES or name.endswith(_POSITION_SUFFIXES)
+
+
+Params = tuple[tuple[str, "str | int | Decimal | None"], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """`params` are the raw figures and names the message was rendered from (`messages.MESSAGES`), sorted
+    by name; None only for a finding read back from a history row recorded before params were kept.
+    `body` is the rendered template alone when `finding` ended the message with a （位置：…） suffix (None
+    when the message is the template alone, it names the file already): `text` gives it either way."""
+
     code: str
     severity: str
     file: str
@@ -135,16 +160,48 @@ class Finding:
     cell: str | None
     department: str | None
     project: str | None
-    message: str
+    message: str      # rendered once, when the finding is made (a finding is written out several times)
+    params: Params | None = None
+    body: str | None = None
 
     def as_dict(self) -> dict:
         # explicit rather than dataclasses.asdict, which deep-copies and costs 25 µs a finding
         return {"code": self.code, "severity": self.severity, "file": self.file, "sheet": self.sheet,
-                "cell": self.cell, "department": self.department, "project": self.project, "message": self.message}
+                "cell": self.cell, "department": self.department, "project": self.project, "message": self.message,
+                "params": params_dict(self.params)}
 
     @property
     def where(self) -> str:
         return location(self.file, self.sheet, self.cell)
+
+    @property
+    def text(self) -> str:
+        """The message without the location suffix, for a report that shows the location in its own column."""
+        return self.message if self.body is None else self.body
+
+
+def params_dict(params: Params | None) -> dict | None:
+    """The parameters as JSON holds them (run.json, findings.csv, the history): a Decimal as its exact text."""
+    if params is None:
+        return None
+    return {name: decimal_text(value) if isinstance(value, Decimal) else value for name, value in params}
+
+
+def decimal_text(value: Decimal) -> str:
+    """A Decimal's exact value as plain text without trailing zeros (`-254.000000` → `-254`, `95.50` → `95.5`),
+    so the same figure read from a 元 table and from a 万元 table is the same text."""
+    text = format(value.normalize(), "f")
+    return "0" if text == "-0" else text
+
+
+def params_json(params: Params | None) -> str | None:
+    """findings.csv's `params` and the history's: a JSON object, keys sorted, Chinese as it is."""
+    return params_text(params_dict(params))
+
+
+def params_text(params: dict | None) -> str | None:
+    """`params_dict`'s result as one JSON text (None stays None)."""
+    return None if params is None else json.dumps(params, ensure_ascii=False, sort_keys=True)
 
 
 def location(file: str, sheet: str | None, cell: str | int | None) -> str:
@@ -152,16 +209,20 @@ def location(file: str, sheet: str | None, cell: str | int | None) -> str:
     return "!".join(str(p) for p in (file, sheet, cell) if p not in (None, ""))
 
 
-def finding(code: str, message: str, *, file: str, sheet: str | None = None, cell: str | None = None,
-            department: str | None = None, project: str | None = None) -> Finding:
-    """Build a finding with the code's default severity (settings may override it later).
+def finding(code: str, *, file: str, sheet: str | None = None, cell: str | None = None,
+            department: str | None = None, project: str | None = None, **params) -> Finding:
+    """Build a finding with the code's default severity (settings may override it later), its message
+    rendered from the code's template (`messages.MESSAGES`) with `params` and the position.
 
     Every message names the file (and sheet and cell where there is one), so it still says where
     when it is read alone: pasted into an e-mail to the department, or in findings.csv.
     """
-    if file and file not in message:
-        message = f"{message}（位置：{location(file, sheet, cell)}）"
-    return Finding(code, CODES[code][0], file, sheet, cell, department, project, message)
+    body = render(code, {"file": file, "sheet": sheet, "cell": cell, "department": department,
+                         "project": project, **params})
+    located = file and file not in body
+    message = f"{body}（位置：{location(file, sheet, cell)}）" if located else body
+    return Finding(code, CODES[code][0], file, sheet, cell, department, project, message,
+                   tuple(sorted(params.items())), body if located else None)
 
 
 def with_severities(findings: list[Finding], overrides: dict[str, str]) -> list[Finding]:

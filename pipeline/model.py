@@ -110,7 +110,10 @@ class Sum:
 
 
 @dataclass(slots=True)
-class Indicator:
+class WrittenIndicator:
+    """An indicator as the table writes it: a packed 绩效指标 cell's item (read/indicators.parse_packed)
+    is one; an `Indicator` adds its parsed target, its cells and the framework's names."""
+
     seq: int
     level1_code: str
     level1: str
@@ -119,6 +122,10 @@ class Indicator:
     name: str
     period_value: str
     annual_value: str
+
+
+@dataclass(slots=True)
+class Indicator(WrittenIndicator):
     operator: str | None
     target: Decimal | None
     unit: str
@@ -232,6 +239,12 @@ class Department:
     def incomplete(self) -> bool:
         """Some project's 总计 is unknown: the computed total lacks it."""
         return self.total_sum.incomplete
+
+
+def amounts_of(projects: list["Project"]) -> Amounts:
+    """The column sums of projects' amounts (a compiled department's or unit's 合计, which no form
+    prints); a column with an unknown amount stays unknown (None) rather than becoming a smaller sum."""
+    return sum((p.amounts for p in projects), Amounts())
 
 
 def grand_total(departments: list["Department"]) -> Sum:

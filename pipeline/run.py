@@ -18,7 +18,7 @@ from pipeline.history.store import history_path, open_history
 from pipeline.deliver.email import keep_send_record
 from pipeline.outputs import check_period, outputs_lock, settle_interrupted, write_csv, write_json, write_run_folder
 from pipeline.report.record import (FINDING_COLUMNS, INDICATOR_COLUMNS, SAFE_COLUMNS, PROJECT_COLUMNS,
-                             indicator_rows, project_rows, run_record)
+                             finding_csv_rows, indicator_rows, project_rows, run_record)
 from pipeline.settings import Settings
 from pipeline.history.snapshot import snapshot_of
 from pipeline.timing import Progress, frozen_heap, no_progress
@@ -89,7 +89,7 @@ def write_tables(folder: Path, batch: Batch, record: dict, view=None) -> None:
     # streamed: a table is written as its rows are made, never held whole (docs/performance.md)
     write_csv(folder / "projects.csv", project_rows(batch), PROJECT_COLUMNS, SAFE_COLUMNS)
     write_csv(folder / "indicators.csv", indicator_rows(batch), INDICATOR_COLUMNS, SAFE_COLUMNS)
-    write_csv(folder / "findings.csv", record["findings"], FINDING_COLUMNS, set())
+    write_csv(folder / "findings.csv", finding_csv_rows(record["findings"]), FINDING_COLUMNS, set())
     write_json(folder / "run.json", record)
 
 

@@ -13,9 +13,10 @@ from pipeline.cli.options import ConfigOption, OutputsOption, PeriodOption, peri
 
 def mailing(settings, to: list[str] | None, cc: list[str] | None, *, dry_run: bool):
     """The checked [email] settings and the password (a dry run needs neither server nor password)."""
-    from pipeline.deliver.settings import mail_password, mail_settings
+    from pipeline.deliver.smtp import mail_password
+    from pipeline.settings import email_to_send
 
-    mail = mail_settings(settings, to=to, cc=cc, dry_run=dry_run)
+    mail = email_to_send(settings, to=to, cc=cc, dry_run=dry_run)
     return mail, None if dry_run else mail_password(mail)
 
 

@@ -1,21 +1,24 @@
 """Hand a built message to the SMTP server; every way connecting, TLS or login can fail becomes a
-`MailError` with the Chinese reason. Nothing here prints."""
+`MailError` with the Chinese reason. The password comes from the environment variable [email]
+`password_env` names (`mail_password`). Nothing here prints."""
 
 from __future__ import annotations
 
+import os
 import smtplib
 import socket
 import ssl
 from email.message import EmailMessage
+from collections.abc import Mapping
 from email.utils import getaddresses
 
-from pipeline.deliver.settings import MailSettings
-from pipeline.errors import MailError
+from pipeline.errors import MailError, UsageError
+from pipeline.settings import EmailSettings
 
 STEPS = {"connect": "连接", "starttls": "建立加密连接（STARTTLS）", "login": "登录（AUTH）", "send": "发送"}
 
 
-def send(message: EmailMessage, mail: MailSettings, password: str | None) -> dict[str, tuple[int, bytes]]:
+def send(message: EmailMessage, mail: EmailSettings, password: str | None) -> dict[str, tuple[int, bytes]]:
     """Hand the message to the server; return the recipients it refused (the others got it).
     Every way the connection, TLS or login can fail is a `MailError` with the Chinese reason."""
     server = f"{mail.host}:{mail.port}"
@@ -62,6 +65,22 @@ def send(message: EmailMessage, mail: MailSettings, password: str | None) -> dic
     finally:
         if client is not None:
             _close(client)
+
+
+def mail_password(mail: EmailSettings, environ: Mapping[str, str] = os.environ) -> str | None:
+    """The password from the environment variable `password_env` names; None when there is no login."""
+    if mail.username is None:
+        return None
+    password = environ.get(mail.password_env or "", "")
+    if not password:
+        raise UsageError(f"环境变量 {mail.password_env} 没有设置或为空：它应保存邮箱 {mail.username} 的密码"
+                         f"（[email] password_env 指定了这个变量名）。请先设置，如 PowerShell 中 "
+                         f"$env:{mail.password_env} = \"密码\"，再重新运行。")
+    if not password.isascii():
+        # smtplib sends AUTH PLAIN/LOGIN as ASCII only
+        raise UsageError(f"环境变量 {mail.password_env} 中的密码含有中文或全角等非 ASCII 字符，无法用于登录邮件服务器。"
+                         "请检查输入法是否处于全角状态，或为邮箱设置只含字母、数字和符号的密码（授权码）。")
+    return password
 
 
 def _close(client: smtplib.SMTP) -> None:

@@ -1,9 +1,14 @@
 """What changed between two periods: a pure comparison of two `Snapshot`s.
 
 Departments match by name; projects by department, spending unit and name; indicators by their project
-and indicator name; findings by code, department, project and message with its cell and row numbers
-left out (a row inserted above moves every cell, but the problem is the same problem). A name that occurs
+and indicator name; findings by code, department, project and the parameters that say what is wrong,
+leaving out those that say where (cells, rows, item numbers, files and sheets: a row inserted above
+moves every cell, but the problem is the same problem; `findings.is_position`). A name that occurs
 twice (a `duplicate_project`, a `duplicate_indicator`) matches occurrence by occurrence.
+
+A period recorded before the history kept parameters (schema 3 and older) has findings without them;
+compared with such a period, both sides are keyed by their messages instead (`legacy_finding_key`), so
+the first comparison after an upgrade still matches like with like.
 
 A department added or removed is listed once, not each of its projects; a project added or removed
 once, not each of its indicators. Findings are listed whatever they belong to: a new department's
@@ -17,14 +22,10 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pipeline.findings import Finding
+from pipeline.findings import Finding, decimal_text, is_position
 from pipeline.money import ZERO, fmt_exact
 from pipeline.history.snapshot import Snapshot
 from pipeline.text import compact
-
-# cell addresses (B7, AA12) and row or item numbers (第 30 行, 第 4 条) in a finding's message
-_POSITIONS = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,3}[0-9]+(?![A-Za-z0-9])|第\s*[0-9]+\s*(?=[行条项列])")
-
 
 @dataclass(frozen=True, slots=True)
 class AmountChange:
@@ -113,8 +114,10 @@ def compare(previous: Snapshot | None, current: Snapshot) -> Changes:
     """The changes from `previous` (an earlier period, or None when there is none) to `current`."""
     if previous is None:
         return Changes(current.period, None, None, current.total)
-    old_findings = _keyed(previous.findings, finding_key)
-    new_findings = _keyed(current.findings, finding_key)
+    legacy = any(f.params is None for f in (*previous.findings, *current.findings))
+    key = legacy_finding_key if legacy else finding_key
+    old_findings = _keyed(previous.findings, key)
+    new_findings = _keyed(current.findings, key)
     return Changes(
         current.period, previous.period, previous.total, current.total,
         *_departments(previous, current), *_projects(previous, current), *_indicators(previous, current),
@@ -182,12 +185,24 @@ def _project_names(p) -> tuple[str, str, str]:
     return p.department, p.spending_unit, p.name
 
 
-# the （位置：文件!工作表!单元格） that findings.finding() appends names the file, which changes monthly
+def finding_key(f: Finding) -> tuple:
+    """What makes a finding the same finding next month: its code, department, project and the
+    parameters that say what is wrong, not where (its cell moves with the rows). A Decimal is compared
+    as its exact text, the way the history stores it."""
+    what = tuple((name, decimal_text(value) if isinstance(value, Decimal) else value)
+                 for name, value in f.params or () if not is_position(name))
+    return f.code, f.department or "", f.project or "", what
+
+
+# LEGACY ROWS ONLY: findings recorded before the history kept parameters (schema 3 and older) have only
+# their message, so the key is the message with its cell addresses, row and item numbers and its
+# （位置：文件!工作表!单元格） suffix taken out. Never used when both periods have parameters.
+_POSITIONS = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,3}[0-9]+(?![A-Za-z0-9])|第\s*[0-9]+\s*(?=[行条项列])")
 _LOCATION_SUFFIX = re.compile(r"（位置：[^）]*）$")
 
 
-def finding_key(f: Finding) -> tuple:
-    """What makes a finding the same finding next month: not its cell, which moves with the rows."""
+def legacy_finding_key(f: Finding) -> tuple:
+    """The key of a finding from a period recorded without parameters (see above)."""
     return f.code, f.department or "", f.project or "", _POSITIONS.sub("#", _LOCATION_SUFFIX.sub("", f.message))
 
 

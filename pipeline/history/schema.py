@@ -76,4 +76,9 @@ MIGRATIONS.append((
     "ALTER TABLE departments ADD COLUMN layout TEXT NOT NULL DEFAULT 'table'",
     "ALTER TABLE projects ADD COLUMN layout TEXT NOT NULL DEFAULT 'table'",
 ))
+# 4: a finding's parameters (findings.params_json: a JSON object, keys sorted, a Decimal as its exact text);
+# NULL for the findings of periods recorded before (history.changes keys those by their message)
+MIGRATIONS.append((
+    "ALTER TABLE findings ADD COLUMN params TEXT",
+))
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,6 +1,7 @@
 """One period's results as the history keeps them and `changes` compares them.
 
-A `Snapshot` is built from a finished batch and its run.json record (`snapshot_of`), stored by
+A `Snapshot` is built from a finished batch (its projects and indicators as `review.rows` flattens them)
+and its run.json record (`snapshot_of`), stored by
 `history.History.record` and read back by `History.snapshot`; either way it is the same value, so a
 comparison made during a run and one made later by `pipeline diff` agree. Amounts stay exact
 `Decimal`s in 万元 (to the 分, as `money.py` reads them).
@@ -10,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from pipeline.read.batch import Batch
-from pipeline.findings import Finding, sort_key
+from pipeline.findings import Finding
+from pipeline.review.rows import DepartmentLine, department_lines, indicator_lines, project_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +41,7 @@ class DepartmentState:
     layout: str = "table"          # table (the published table) or form (compiled from per-project forms)
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectState:
+class ProjectState(NamedTuple):   # a tuple, as a run makes tens of thousands of states (review/rows.py)
     department: str
     spending_unit: str
     name: str
@@ -54,8 +56,7 @@ class ProjectState:
     layout: str = "table"          # table or form
 
 
-@dataclass(frozen=True, slots=True)
-class IndicatorState:
+class IndicatorState(NamedTuple):
     department: str
     spending_unit: str
     project: str
@@ -68,6 +69,9 @@ class IndicatorState:
     source_file: str
     source_sheet: str
     source_row: int
+
+
+project_state, indicator_state = ProjectState._make, IndicatorState._make   # tuple.__new__: the fast way in
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,26 +90,26 @@ class Snapshot:
 
 
 def snapshot_of(batch: Batch, record: dict) -> Snapshot:
-    """The run as history keeps it: exact amounts from the batch, statuses and findings as run.json has them."""
-    reconciled = {d["name"]: d["reconciled"] for d in record["departments"]}
+    """The run as history keeps it: exact amounts from the batch, its status as run.json has it."""
     return Snapshot(
         period=record["period"], started=record["started"], status=record["status"], total=batch.total,
         inputs=tuple(InputState(i.file, i.sha256, i.status, i.reason) for i in batch.inputs),
-        departments=tuple(
-            DepartmentState(d.name, d.file, d.sheet, d.unit, d.total,
-                            d.declared_total.total if d.declared_total is not None else None,
-                            batch.control_totals.get(d.name), reconciled.get(d.name, True),
-                            d.total_sum.unknown, d.unknown_amounts, d.layout)
-            for d in batch.departments),
+        departments=tuple(_department_state(line) for line in department_lines(batch)),
         projects=tuple(
-            ProjectState(p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
-                         p.amounts.special_account, p.amounts.other, p.goal, p.source.file, p.source.sheet,
-                         p.source.row, p.layout)
-            for d in batch.departments for p in d.projects),
+            project_state((p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
+                           p.amounts.special_account, p.amounts.other, p.goal, p.source.file, p.source.sheet,
+                           p.source.row, p.layout))
+            for p in project_lines(batch)),
         indicators=tuple(
-            IndicatorState(p.department, p.spending_unit, p.name, i.seq, i.level1, i.level2, i.name,
-                           i.period_value, i.annual_value, i.source.file, i.source.sheet, i.source.row)
-            for d in batch.departments for p in d.projects for i in p.indicators),
-        findings=tuple(sorted(batch.findings, key=sort_key)),
+            indicator_state((p.department, p.spending_unit, p.name, i.seq, i.level1, i.level2, i.name,
+                             i.period_value, i.annual_value, i.source.file, i.source.sheet, i.source.row))
+            for p, i in indicator_lines(batch)),
+        findings=tuple(batch.findings),          # errors first (Batch.sort), as in run.json
         total_unknown=record["total_unknown"], unknown_amounts=record["unknown_amounts"],
     )
+
+
+def _department_state(line: DepartmentLine) -> DepartmentState:
+    d = line.department
+    return DepartmentState(d.name, d.file, d.sheet, d.unit, d.total, line.declared, line.control, line.reconciled,
+                           d.total_sum.unknown, d.unknown_amounts, d.layout)

@@ -15,6 +15,7 @@ The path is `[history] path` in pipeline.toml (relative to that file's folder), 
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from pipeline.history.changes import Changes, compare
 from pipeline.errors import UsageError, os_cause, shown_path
-from pipeline.findings import Finding
+from pipeline.findings import Finding, Params, params_json
 from pipeline.money import EXACT, FEN
 from pipeline.outputs import check_period
 from pipeline.settings import Settings
@@ -228,8 +229,8 @@ class History:
             indicators=tuple(IndicatorState(*r) for r in rows(
                 "indicators", "department, spending_unit, project, seq, level1, level2, name, period_value, "
                               "annual_value, source_file, source_sheet, source_row")),
-            findings=tuple(Finding(*r) for r in rows(
-                "findings", "code, severity, file, sheet, cell, department, project, message")),
+            findings=tuple(Finding(*r[:8], _params(r[8])) for r in rows(
+                "findings", "code, severity, file, sheet, cell, department, project, message, params")),
             total_unknown=run[3], unknown_amounts=run[4],
         )
 
@@ -250,9 +251,15 @@ def _rows(snapshot: Snapshot, recorded: str) -> dict[str, list[tuple]]:
         "indicators": [(period, n, i.department, i.spending_unit, i.project, i.seq, i.level1, i.level2, i.name,
                         i.period_value, i.annual_value, i.source_file, i.source_sheet, i.source_row)
                        for n, i in enumerate(snapshot.indicators)],
-        "findings": [(period, n, f.code, f.severity, f.file, f.sheet, f.cell, f.department, f.project, f.message)
-                     for n, f in enumerate(snapshot.findings)],
+        "findings": [(period, n, f.code, f.severity, f.file, f.sheet, f.cell, f.department, f.project, f.message,
+                      params_json(f.params)) for n, f in enumerate(snapshot.findings)],
     }
+
+
+def _params(stored: str | None) -> Params | None:
+    """A finding's parameters as stored (None for a period recorded before they were kept). A Decimal
+    comes back as its exact text, as run.json has it; `changes.finding_key` compares it so."""
+    return None if stored is None else tuple(sorted(json.loads(stored).items()))
 
 
 def to_fen(amount: Decimal | None) -> int | str | None:

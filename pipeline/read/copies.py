@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from pipeline.findings import Finding, finding
 from pipeline.model import Department, RowCount, department_key
-from pipeline.money import fmt_exact
 from pipeline.read.normalise import SheetResult
 from pipeline.read.sheets import Sheet
 from pipeline.text import compact
@@ -62,35 +61,28 @@ def _drop(result: SheetResult) -> None:
 
 def _finding(file: str, winner: tuple[Sheet, SheetResult], copy: tuple[Sheet, SheetResult]) -> Finding:
     kept, dropped = winner[1].department, copy[1].department
-    hidden = "隐藏的" if not copy[0].visible else ""
-    why = "（可见工作表优先于隐藏工作表）" if copy[0].visible != winner[0].visible else "（保留工作簿中靠前的一张）"
-    return finding(
-        "duplicate_sheet",
-        f"{hidden}工作表「{copy[0].name}」重复了工作表「{winner[0].name}」中的部门「{kept.name}」，未计入{why}："
-        f"{_differences(kept, dropped, winner[0].name, copy[0].name)}。"
-        f"如「{copy[0].name}」才是应报送的版本，请删去另一张后重新报送；备份或草稿请移出报送文件。",
-        file=file, sheet=copy[0].name or None, department=kept.name)
+    return finding("duplicate_sheet", file=file, sheet=copy[0].name or None, department=kept.name,
+                   hidden=int(not copy[0].visible), visibility_differs=int(copy[0].visible != winner[0].visible),
+                   kept_sheet=winner[0].name, **_differences(kept, dropped))
 
 
-def _differences(kept: Department, dropped: Department, kept_sheet: str, dropped_sheet: str) -> str:
+def _differences(kept: Department, dropped: Department) -> dict:
+    """How the copy differs from the table kept: both totals, the number of the copy's projects, and the
+    names of the projects only the copy has, only the kept table has, and those with other amounts."""
     ours = {(compact(p.spending_unit), compact(p.name)): p for p in kept.projects}
     theirs = {(compact(p.spending_unit), compact(p.name)): p for p in dropped.projects}
-    parts = []
-    if kept.total != dropped.total:
-        parts.append(f"项目合计 {fmt_exact(dropped.total)} 万元（「{kept_sheet}」为 {fmt_exact(kept.total)} 万元，"
-                     f"相差 {fmt_exact(dropped.total - kept.total)} 万元）")
     only_copy = [theirs[k].name for k in theirs if k not in ours]
     only_kept = [ours[k].name for k in ours if k not in theirs]
     changed = [ours[k].name for k in ours if k in theirs and ours[k].amounts != theirs[k].amounts]
-    for label, names in (("多出项目", only_copy), ("缺少项目", only_kept), ("金额不同的项目", changed)):
-        if names:
-            parts.append(f"{label}{_names(names)}")
-    if not parts:
-        return f"{len(theirs)} 个项目及其金额与「{kept_sheet}」完全相同"
-    return f"与「{kept_sheet}」相比，{'；'.join(parts)}"
+    return {"kept_total": kept.total, "copy_total": dropped.total, "copy_projects": len(theirs),
+            "extra_projects": _names(only_copy), "missing_projects": _names(only_kept),
+            "changed_projects": _names(changed)}
 
 
-def _names(names: list[str]) -> str:
+def _names(names: list[str]) -> str | None:
+    """Up to three names as the message quotes them (`「a」、「b」等 5 个`), None for none."""
+    if not names:
+        return None
     shown = "、".join(f"「{n}」" for n in names[:_SHOWN])
     return f"{shown}等 {len(names)} 个" if len(names) > _SHOWN else shown
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pipeline.findings import finding
 from pipeline.model import Department, InputFile, Project, SpendingUnit, department_key
-from pipeline.money import fmt_exact
 from pipeline.read.resubmissions import listed, newest_and_older, skip_unused_files
 from pipeline.text import compact
 from pipeline.vocabulary import MONEY_COLUMNS
@@ -50,10 +49,9 @@ def _add_project(batch, department: Department, project: Project) -> None:
         department.spending_units.append(unit)
     if any(compact(p.name) == compact(project.name) for p in unit.projects):
         batch.findings.append(finding(
-            "duplicate_project", f"实施单位「{unit.name}」的项目「{project.name}」有两张申报表（同一文件中）。"
-            f"请确认是否重复填报；如是两个项目，请改用不同名称。", file=project.source.file,
-            sheet=project.source.sheet or None, cell=project.source.cell, department=department.name,
-            project=project.name))
+            "duplicate_project", file=project.source.file, sheet=project.source.sheet or None,
+            cell=project.source.cell, department=department.name, project=project.name, variant="form",
+            spending_unit=unit.name))
     unit.projects.append(project)
 
 
@@ -66,10 +64,8 @@ def _drop_resubmissions(batch, forms: list[Department], entries: dict[str, Input
     for kept, older in newest_and_older(groups.values(), entries):
         dropped.extend(older)
         batch.findings.append(finding(
-            "duplicate_form", f"部门「{kept.name}」项目「{kept.projects[0].name}」的申报表报送了不止一份："
-            f"采用最新修改的「{kept.file}」，{listed(older)}未采用。如应采用其他版本，请移走不用的文件后重新运行。",
-            file=kept.file, sheet=kept.sheet or None, cell=kept.projects[0].source.cell, department=kept.name,
-            project=kept.projects[0].name))
+            "duplicate_form", file=kept.file, sheet=kept.sheet or None, cell=kept.projects[0].source.cell,
+            department=kept.name, project=kept.projects[0].name, older_files=listed(older)))
     if not dropped:
         return forms
     gone = {id(d) for d in dropped}
@@ -86,26 +82,25 @@ def _cross_check(batch, table: Department, form: Department) -> None:
     project = form.projects[0]
     match = next((p for p in table.projects if compact(p.name) == compact(project.name)), None)
 
-    def differ(message: str) -> None:
+    def differ(variant: str, **params) -> None:
         batch.findings.append(finding(
-            "form_table_mismatch", f"部门「{table.name}」项目「{project.name}」：{message}请核对申报表与汇总表，改正错误的一处。",
-            file=project.source.file, sheet=project.source.sheet or None, cell=project.source.cell,
-            department=table.name, project=project.name))
+            "form_table_mismatch", file=project.source.file, sheet=project.source.sheet or None,
+            cell=project.source.cell, department=table.name, project=project.name, variant=variant, **params))
 
     if match is None:
-        differ(f"申报表有此项目，部门汇总表「{table.file}」中却没有。")
+        differ("not_in_table", table_file=table.file)
         return
-    for name, label in MONEY_COLUMNS.items():
+    for name in MONEY_COLUMNS:
         mine, theirs = getattr(project.amounts, name), getattr(match.amounts, name)
         if mine is not None and theirs is not None and mine != theirs:
-            differ(f"{label}申报表为 {fmt_exact(mine)} 万元，汇总表（{match.source.cell}）为 {fmt_exact(theirs)} 万元。")
+            differ("money", column=name, form_amount=mine, table_amount=theirs, table_cell=match.source.cell)
     values = {compact(i.name): i for i in match.indicators}
     for indicator in project.indicators:
         other = values.pop(compact(indicator.name), None)
         if other is None:
-            differ(f"指标「{indicator.name}」（{indicator.source.cell}）在汇总表中没有。")
+            differ("indicator_not_in_table", indicator=indicator.name, indicator_cell=indicator.source.cell)
         elif compact(other.annual_value) != compact(indicator.annual_value):
-            differ(f"指标「{indicator.name}」年度指标值申报表为「{indicator.annual_value}」，"
-                   f"汇总表为「{other.annual_value}」。")
+            differ("indicator_value", indicator=indicator.name, form_value=indicator.annual_value,
+                   table_value=other.annual_value)
     for other in values.values():
-        differ(f"汇总表的指标「{other.name}」在申报表中没有。")
+        differ("indicator_not_in_form", indicator=other.name)

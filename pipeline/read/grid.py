@@ -16,74 +16,20 @@ than `MAX_PROLOGUE` is refused as absurd.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import BinaryIO
 from xml.parsers import expat
 
-from pipeline.model import column_letter
+from pipeline.read.extent import Extent, capped_number, local, parse_range, parse_ref
+from pipeline.read.sheet_bytes import NeedsExact, measure_bytes
 
 CHUNK = 64 * 1024
+HEAD = 4096                  # what is inflated of a part to judge its prologue: its first compressed block
 UTF16_START = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
 MAX_PROLOGUE = 1 << 20       # real prologues are a hundred bytes; a megabyte of comments is an attack
 
 
 class XmlRefused(Exception):
     """The part must not be given to a reader; the message is the Chinese reason."""
-
-
-@dataclass(slots=True)
-class Extent:
-    """One sheet as a reader would build it: rows × cols from A1, plus the cells filled from merges."""
-
-    sheet: str
-    rows: int = 0           # last row with content (1-based), 0 for an empty sheet
-    cols: int = 0           # last column with content (1-based)
-    merged: int = 0         # cells filled from merged ranges inside the grid (each range counts at least 1)
-
-    @property
-    def cells(self) -> int:
-        return self.rows * self.cols
-
-    @property
-    def corner(self) -> str:
-        return f"{column_letter(self.cols - 1)}{self.rows}" if self.cells else "A1"
-
-    def add_merge(self, r0: int, c0: int, r1: int, c1: int) -> None:
-        """A merged range, 1-based inclusive; clipped to the grid as read_workbook fills it."""
-        inside = 0
-        if r0 <= self.rows and c0 <= self.cols:
-            inside = (min(r1, self.rows) - r0 + 1) * (min(c1, self.cols) - c0 + 1) - 1
-        self.merged += max(inside, 1)
-
-
-def _number(digits: str) -> int:
-    """A row number or repeat count as written; absurdly long ones are capped (they are refused anyway)."""
-    return int(digits) if len(digits) <= 12 else 10 ** 12
-
-
-def parse_ref(ref: str) -> tuple[int, int] | None:
-    """'XFD1048576' -> (1048576, 16384), 1-based; None when it is not a cell reference."""
-    ref = ref.replace("$", "")
-    letters = ref.rstrip("0123456789")
-    digits = ref[len(letters):]
-    if not letters or not digits or not (letters.isascii() and letters.isalpha()):
-        return None
-    col = 0
-    for ch in letters[:8].upper():
-        col = col * 26 + ord(ch) - 64
-    return _number(digits), col
-
-
-def parse_range(ref: str) -> tuple[int, int, int, int] | None:
-    first, _, last = ref.replace("$", "").partition(":")
-    start, end = parse_ref(first), parse_ref(last or first)
-    if start is None or end is None:
-        return None
-    return min(start[0], end[0]), min(start[1], end[1]), max(start[0], end[0]), max(start[1], end[1])
-
-
-def local(name: str) -> str:
-    return name.rpartition(":")[2]
 
 
 class _WorksheetGrid:
@@ -113,7 +59,7 @@ class _WorksheetGrid:
             self.counted = True      # anything else ends the cell (an <xm:f> in extLst is no cell's formula)
             if name == "row":
                 r = attrs.get("r", "")
-                self.row = _number(r) if r.isdigit() else self.row + 1
+                self.row = capped_number(r) if r.isdigit() else self.row + 1
                 self.col = 0
             elif name == "mergeCell":
                 merge = parse_range(attrs.get("ref", ""))
@@ -126,7 +72,7 @@ class _WorksheetGrid:
 
 def _repeat(attrs: dict, key: str) -> int:
     value = next((v for k, v in attrs.items() if local(k) == key), "1")
-    return max(_number(value), 1) if value.isdigit() else 1
+    return max(capped_number(value), 1) if value.isdigit() else 1
 
 
 class _OdsGrid:
@@ -177,63 +123,6 @@ class _OdsGrid:
             e.cols = max(e.cols, self.col + self.col_span - 1)
 
 
-# the byte scan's view of a worksheet: `<c r="B7" ...>` as Excel, LibreOffice, WPS and the libraries write it
-_CELL = re.compile(rb'<c r="([A-Za-z]{1,8})(\d{1,12})"[^>]*?(/?)>(\s*</)?')
-_OTHER_CELL = re.compile(rb"<[\w.\-]+:c[\s/>]|<c[\t\r\n/>]")      # a prefixed or attribute-less cell tag
-_MERGE = re.compile(rb"""<(?:[\w.\-]+:)?mergeCell\s(?:[^>]*?\s)?ref\s*=\s*["']([^"']*)["']""")
-FAST_CHUNK = 1 << 20
-
-
-class _Unsound(Exception):
-    """The byte scan cannot vouch for this part (a cell without a plain `r`): measure it with expat."""
-
-
-class _FastWorksheet:
-    """The worksheet measured from its bytes, a megabyte at a time, by one regex pass in C.
-
-    Sound only when every cell start tag is `<c r="B7" ...>`: when a buffer holds another form (a
-    prefix, no `r`, `r` not first, a reference the pattern does not take), the count of `<c ` differs
-    from the cells matched, `_Unsound` is raised, and the part is measured by expat. A cell has
-    content unless its tag is self-closing or followed at once by its end tag; each buffer is cut
-    just before a start tag, so that test never looks past a cut.
-    """
-
-    def __init__(self, part: str):
-        self.extent = Extent(part)
-        self.carry = b""
-
-    def feed(self, data: bytes, final: bool = False) -> None:
-        data = self.carry + data
-        cut = len(data) if final else _last_start_tag(data)
-        region, self.carry = data[:cut], data[cut:]
-        if len(self.carry) > 4 * FAST_CHUNK:
-            raise _Unsound          # megabytes without a tag (one huge text): expat streams those
-        cells = _CELL.findall(region)
-        if len(cells) != region.count(b"<c ") or _OTHER_CELL.search(region):
-            raise _Unsound
-        filled = [(letters, digits) for letters, digits, closed, ended in cells if not closed and not ended]
-        e = self.extent
-        if filled:
-            e.rows = max(e.rows, max(int(digits) for _, digits in filled))
-            e.cols = max(e.cols, max(parse_ref(col.decode() + "1")[1] for col in {c for c, _ in filled}))
-        for ref in _MERGE.findall(region):
-            merge = parse_range(ref.decode("latin-1"))
-            if merge:
-                e.add_merge(*merge)
-
-
-def _last_start_tag(data: bytes) -> int:
-    """Where the last start tag whose name is in `data` begins (0 if none)."""
-    end = len(data) - 1
-    while True:
-        at = data.rfind(b"<", 0, end)
-        if at < 0:
-            return 0
-        if data[at + 1:at + 2] not in (b"/", b"!", b"?", b""):
-            return at
-        end = at
-
-
 class _Handover(Exception):
     """The root is a worksheet: the byte scan takes over at `offset`."""
 
@@ -259,78 +148,73 @@ def scan_part(stream: BinaryIO, part: str, exact: bool = False) -> list[Extent]:
     An xlsx worksheet's extent is named by its part (the caller knows the sheet's name); an ODS
     content.xml gives one extent per table:table, named by table:name.
 
-    A worksheet's body is measured by `_FastWorksheet` unless `exact`; `NeedsExact` says the byte scan
-    could not vouch for it (the caller scans the part again, exactly). A part expat cannot parse is
-    left to the reader, which will report it (after a byte scan of what was read for a DTD); so is a
-    sheet that turns malformed half-way, whose measure stops there.
+    A worksheet's body is measured from its bytes (sheet_bytes.py) unless `exact`; `NeedsExact` says
+    the byte scan could not vouch for it (the caller scans the part again, exactly). A part expat
+    cannot parse is left to the reader, which will report it (after a byte scan of what was read for
+    a DTD); so is a sheet that turns malformed half-way, whose measure stops there.
     """
-    head = stream.read(CHUNK)
+    head = stream.read(HEAD)
     plain = _PLAIN_PROLOGUE.match(head)       # nothing but a declaration before the root: no DTD can hide
     if plain and plain[2] != b"document-content":
         if plain[2] != b"worksheet":
             return []
         if not exact:
-            return _fast(stream, part, head[plain.start(1):])
-    parser = expat.ParserCreate()
-    seen = bytearray()          # the part up to its root element, for the byte scan and the DTD fallback
-    state: dict = {}
+            return measure_bytes(stream, part, head[plain.start(1):])
+    return _ExpatScan(part, exact).run(stream, head)
 
-    def refuse_dtd(*_args) -> None:
-        raise XmlRefused(f"内部文件 {part} 含有 DTD/实体声明（可用于 XML 炸弹），未读取。请用 Excel 另存为新的 .xlsx 后再放入")
 
-    def root(name: str, attrs: dict) -> None:
+class _ExpatScan:
+    """A part streamed through expat: its prologue up to the root element (a DTD refuses the part), then
+    the grid of a worksheet or an ODS content.xml; any other root ends the scan."""
+
+    def __init__(self, part: str, exact: bool):
+        self.part, self.exact = part, exact
+        self.parser = parser = expat.ParserCreate()
+        self.seen = bytearray()     # the part up to its root element, for the byte scan and the DTD fallback
+        self.extents: list[Extent] | None = None        # set at the root of a sheet
+        parser.StartDoctypeDeclHandler = self.refuse_dtd
+        parser.EntityDeclHandler = self.refuse_dtd
+        parser.StartElementHandler = self.root
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+    def refuse_dtd(self, *_args) -> None:
+        raise XmlRefused(f"内部文件 {self.part} 含有 DTD/实体声明（可用于 XML 炸弹），未读取。"
+                         f"请用 Excel 另存为新的 .xlsx 后再放入")
+
+    def root(self, name: str, attrs: dict) -> None:
         kind = local(name)
-        if kind == "worksheet" and not exact and not seen.startswith(UTF16_START):
-            raise _Handover(parser.CurrentByteIndex)
+        if kind == "worksheet" and not self.exact and not self.seen.startswith(UTF16_START):
+            raise _Handover(self.parser.CurrentByteIndex)
         if kind == "worksheet":
-            grid = _WorksheetGrid(part)
-            state["extents"] = [grid.extent]
+            grid = _WorksheetGrid(self.part)
+            self.extents = [grid.extent]
         elif kind == "document-content":
             grid = _OdsGrid()
-            state["extents"] = grid.extents
-            parser.EndElementHandler = grid.end
+            self.extents = grid.extents
+            self.parser.EndElementHandler = grid.end
         else:
             raise _NotASheet
-        parser.StartElementHandler = grid.start
+        self.parser.StartElementHandler = grid.start
 
-    parser.StartDoctypeDeclHandler = refuse_dtd
-    parser.EntityDeclHandler = refuse_dtd
-    parser.StartElementHandler = root
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    chunk = head
-    while True:
-        if not state:
-            seen += chunk
-        try:
-            parser.Parse(chunk, not chunk)
-        except _NotASheet:
-            return []
-        except _Handover as handover:
-            return _fast(stream, part, bytes(seen[handover.offset:]))
-        except expat.ExpatError:
-            if not state and _has_dtd(bytes(seen)):
-                refuse_dtd()
-            break
-        if not chunk:
-            break
-        if not state and len(seen) > MAX_PROLOGUE:
-            raise XmlRefused(f"内部文件 {part} 在根元素之前有超过 {MAX_PROLOGUE >> 20} MB 的注释或声明，"
-                             f"不合常理，未读取。请用 Excel 另存为新的 .xlsx 后再放入")
-        chunk = stream.read(CHUNK)
-    return state.get("extents", [])
-
-
-class NeedsExact(Exception):
-    """The worksheet must be measured again with `scan_part(..., exact=True)`."""
-
-
-def _fast(stream: BinaryIO, part: str, start: bytes) -> list[Extent]:
-    scanner = _FastWorksheet(part)
-    try:
-        scanner.feed(start)
-        for chunk in iter(lambda: stream.read(FAST_CHUNK), b""):
-            scanner.feed(chunk)
-        scanner.feed(b"", final=True)
-    except _Unsound:
-        raise NeedsExact from None
-    return [scanner.extent]
+    def run(self, stream: BinaryIO, head: bytes) -> list[Extent]:
+        chunk = head
+        while True:
+            if self.extents is None:
+                self.seen += chunk
+            try:
+                self.parser.Parse(chunk, not chunk)
+            except _NotASheet:
+                return []
+            except _Handover as handover:
+                return measure_bytes(stream, self.part, bytes(self.seen[handover.offset:]))
+            except expat.ExpatError:
+                if self.extents is None and _has_dtd(bytes(self.seen)):
+                    self.refuse_dtd()
+                break
+            if not chunk:
+                break
+            if self.extents is None and len(self.seen) > MAX_PROLOGUE:
+                raise XmlRefused(f"内部文件 {self.part} 在根元素之前有超过 {MAX_PROLOGUE >> 20} MB 的注释或声明，"
+                                 f"不合常理，未读取。请用 Excel 另存为新的 .xlsx 后再放入")
+            chunk = stream.read(CHUNK)
+        return self.extents or []

@@ -17,7 +17,9 @@ import zipfile
 from pathlib import Path
 from xml.parsers import expat
 
-from pipeline.read.grid import Extent, NeedsExact, XmlRefused, local, scan_part
+from pipeline.read.extent import Extent, local
+from pipeline.read.grid import XmlRefused, scan_part
+from pipeline.read.sheet_bytes import NeedsExact
 from pipeline.settings import Limits
 from pipeline.read.sheets import ReadError
 

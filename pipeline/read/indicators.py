@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["Target", "parse_target", "parse_range", "PackedIndicator", "parse_packed"]
+from pipeline.model import WrittenIndicator
+
+__all__ = ["Target", "parse_target", "parse_range", "parse_packed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,18 +24,6 @@ class Target:
     target: Decimal | None  # exact number parsed from the text; None when qualitative
     unit: str  # "" when none
     kind: str  # "quantitative" or "qualitative"
-
-
-@dataclass(frozen=True, slots=True)
-class PackedIndicator:
-    seq: int
-    level1_code: str
-    level1: str
-    level2_code: str
-    level2: str
-    name: str
-    period_value: str
-    annual_value: str
 
 
 QUANTITATIVE = "quantitative"
@@ -205,26 +196,38 @@ def _code_name(field: str) -> tuple[str, str]:
     return m["code"].translate(_FOLD), m["name"].strip()
 
 
-# The shape nearly every item has, `1-产出指标；11-数量指标；name；实施周期指标值:v；年度指标值:v。`, read
-# in one pass; anything else (other separators, spaces, line breaks, a lone 指标值, a problem) takes the
-# general path, which gives the same result for this shape (tests/test_indicators.py checks the two).
-_FIELD = r"[^；;:：。\s0-9０-９][^；;:：。\s]*"
+# The shape nearly every cell has, items `N、1-产出指标；11-数量指标；name；实施周期指标值:v；年度指标值:v。` one
+# after the other, read in one pass. No field holds `、` (so every `N、` is an item start, and no other
+# is) and a level-1 name is at most 12 characters (what `_ITEM_START` takes for one), so the items are
+# the ones `_ITEM_START` finds; any other cell takes the general path, which gives the same result for
+# this shape (tests/read/test_indicators.py checks the two).
+_PLAIN = r"[^；;:：。\s、]"
 _FAST_ITEM = re.compile(
-    rf"(?P<c1>[0-9]+)-(?P<l1>{_FIELD})；(?P<c2>[0-9]+)-(?P<l2>{_FIELD})；(?P<name>[^；;:：。\s][^；;:：。\s]*)；"
-    r"实施周期指标值[:：](?P<period>[^；;:：。\s]+)；年度指标值[:：](?P<annual>[^；;:：。\s]+)[。；]?\s*")
+    rf"(?P<seq>[0-9]{{1,3}})、(?P<c1>[0-9]+)-(?P<l1>[^；;:：。\s、0-9０-９]{_PLAIN}{{0,11}})；"
+    rf"(?P<c2>[0-9]+)-(?P<l2>[^；;:：。\s、0-9０-９]{_PLAIN}*)；(?P<name>{_PLAIN}+)；"
+    rf"实施周期指标值[:：](?P<period>{_PLAIN}+)；年度指标值[:：](?P<annual>{_PLAIN}+)(?:[。；]\s*|\s*\Z)")
+_FULL_STOPS = (".", "．")      # a value may end with one: the general path strips it
 
 
-def _parse_item(seq: int, body: str, quote: str) -> PackedIndicator | str:
-    """One item's text after `N、`; returns the indicator or a problem message."""
-    m = _FAST_ITEM.fullmatch(body)
-    if m:
-        name, period, annual = (m[g].rstrip(_TRAILING) for g in ("name", "period", "annual"))
-        if name and period and annual:
-            return PackedIndicator(seq, m["c1"], m["l1"], m["c2"], m["l2"], name, period, annual)
-    return _parse_item_general(seq, body, quote)
+def _parse_fast(text: str) -> list[WrittenIndicator] | None:
+    """The items of a cell made only of items of the common shape; None for any other cell. The texts
+    are interned: the same levels, names and values recur on thousands of rows of a batch."""
+    items: list[WrittenIndicator] = []
+    pos, end, match, intern = 0, len(text), _FAST_ITEM.match, sys.intern
+    while pos < end:
+        m = match(text, pos)
+        if m is None:
+            return None
+        seq, c1, l1, c2, l2, name, period, annual = m.groups()
+        if name.endswith(_FULL_STOPS) or period.endswith(_FULL_STOPS) or annual.endswith(_FULL_STOPS):
+            return None
+        items.append(WrittenIndicator(int(seq), intern(c1), intern(l1), intern(c2), intern(l2), intern(name),
+                                     intern(period), intern(annual)))
+        pos = m.end()
+    return items or None
 
 
-def _parse_item_general(seq: int, body: str, quote: str) -> PackedIndicator | str:
+def _parse_item(seq: int, body: str, quote: str) -> WrittenIndicator | str:
     labels = list(_LABEL.finditer(body))
     if not labels:
         return f"第{seq}项缺少指标值：「{quote}」"
@@ -249,10 +252,10 @@ def _parse_item_general(seq: int, body: str, quote: str) -> PackedIndicator | st
     if len(parts) < 3 or not parts[0] or not parts[1]:
         return f"第{seq}项缺少一级或二级指标：「{quote}」"
     (c1, l1), (c2, l2) = _code_name(parts[0]), _code_name(parts[1])
-    return PackedIndicator(seq, c1, l1, c2, l2, parts[2], period, annual)
+    return WrittenIndicator(seq, *map(sys.intern, (c1, l1, c2, l2, parts[2], period, annual)))
 
 
-def parse_packed(text: str) -> tuple[list[PackedIndicator], list[str]]:
+def parse_packed(text: str) -> tuple[list[WrittenIndicator], list[str]]:
     """Split one packed 绩效指标 cell into items. Returns (items, problems); each problem is a short
     Chinese description quoting the exact fragment that could not be read, e.g. '无法识别的片段：「…」'.
     Nothing may be dropped silently: any text not consumed by a well-formed item is reported.
@@ -263,9 +266,14 @@ def parse_packed(text: str) -> tuple[list[PackedIndicator], list[str]]:
     `。`/`；` are stripped. A lone `指标值:v` fills both values; if only one of 实施周期/年度 is given
     the other is "". Items without a name, without levels or without any value are problems.
     """
-    items: list[PackedIndicator] = []
-    problems: list[str] = []
     text = text or ""
+    fast = _parse_fast(text)
+    return (fast, []) if fast is not None else _parse_general(text)
+
+
+def _parse_general(text: str) -> tuple[list[WrittenIndicator], list[str]]:
+    items: list[WrittenIndicator] = []
+    problems: list[str] = []
     starts = list(_ITEM_START.finditer(text))
     lead = text[: starts[0].start() if starts else len(text)].strip()
     if lead.strip(_TRAILING):

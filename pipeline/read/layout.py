@@ -11,13 +11,11 @@ later header with its own title or 部门名称 line above it starts the next ta
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
-from pipeline.model import department_key
-from pipeline.money import parse_money_unit
 from pipeline.read.footers import footer_reason
-from pipeline.read.sheets import Cell, Sheet
+from pipeline.read.preamble import next_table_start, read_preamble
+from pipeline.read.sheets import Cell, Sheet, cell_text
 from pipeline.text import compact
 from pipeline.vocabulary import (AMOUNT_FIELDS, COLUMN_SYNONYMS, LONG_FIELDS, MONEY_UNIT_NAMES, PAGE_TOTAL_NAMES,
                                  SUBTOTAL_NAMES, TOTAL_NAMES)
@@ -37,14 +35,6 @@ def normalise_title(text: str) -> str:
 for _field, _names in COLUMN_SYNONYMS.items():
     for _name in _names:
         _LOOKUP[normalise_title(_name)] = _field
-
-
-def cell_text(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 @dataclass(slots=True)
@@ -123,7 +113,7 @@ def _table_from(sheet: Sheet, start: int) -> Table | None:
         if is_header(columns):
             table = Table(index, columns, None, None, header_unit, None, start=start, header_unit=header_unit)
             _second_header_row(sheet, table)
-            _read_preamble(sheet, table)
+            table.rows.extend(Row(index, kind, reason) for index, kind, reason in read_preamble(sheet, table))
             _classify(sheet, table)
             return table
     return None
@@ -150,130 +140,86 @@ def _second_header_row(sheet: Sheet, table: Table) -> None:
     table.header_rows = 2
 
 
-# 部门名称：X / 单位名称：X / 部门：X / 编制单位：X / 预算单位：X, possibly followed by 单位：万元 in the same cell;
-# a bare 部门名称 (no colon) takes its value from the next cell
-_DEPT = re.compile(r"^(?:(?:部门|单位|部门\(单位\))名称\s*[:：]?"
-                   r"|(?:部门|编制单位|预算单位|填报单位)(?:\s*\([^)]{0,6}\))?\s*[:：])\s*(.*?)"
-                   r"(?:\s*\(?\s*(?:金额)?单位\s*[:：].*)?$")   # matched after NFKC: （） are ()
-# 单位：万元, but not the 单位 of 单位名称 / 资金使用单位 / 编制单位 / 预算单位 / 填报单位 (元氏县 is no money unit)
-_UNIT_LINE = re.compile(r"(?<!名称)(?<!使用)(?<!编制)(?<!预算)(?<!填报)单位\s*[:：]\s*(\S*)")
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """Where a table's kinds of cell stand, to say what each row below its header is."""
+
+    name: int
+    amounts: tuple[int, ...]        # 总计, 财政拨款 …
+    texts: tuple[int, ...]          # 绩效目标, 绩效指标
+    long: tuple[int, ...]           # the indicator columns of the long layout
+
+    @staticmethod
+    def of(columns: dict[str, int]) -> "_Columns":
+        def present(fields) -> tuple[int, ...]:
+            return tuple(columns[f] for f in fields if f in columns)
+
+        return _Columns(columns["name"], present(AMOUNT_FIELDS), present(("goal", "indicators")), present(LONG_FIELDS))
 
 
-def _line_department(texts: list[tuple[int, str]]) -> tuple[str, int] | None:
-    """The department a preamble line names, and its column: 部门名称：X, or 部门名称 | X in two cells."""
-    for pos, (col, text) in enumerate(texts):
-        dept = _DEPT.match(unicodedata.normalize("NFKC", text).strip())
-        if not dept:
-            continue
-        name = dept.group(1).strip()
-        if not name and pos + 1 < len(texts):          # 部门名称： | 广州市…局 in the next cell
-            name = texts[pos + 1][1].strip()
-        if name and not _UNIT_LINE.match(name) and not name.startswith(("单位", "金额单位")):
-            return name, col
-    return None
-
-
-def _read_preamble(sheet: Sheet, table: Table) -> None:
-    """部门名称 and 单位 from the rows above the header, wherever in those rows they stand."""
-    for index in range(table.start, table.header_row):
-        texts = _own_texts(sheet, index)
-        kind, reason = "ignored", ("blank" if not texts else "title")
-        named = _line_department(texts)
-        if named:  # the line nearest the header wins: a footer of a table above may name its own department
-            table.department, table.department_cell = named[0], (index, named[1])
-            kind, reason = "meta", ""
-        for col, text in texts:
-            norm = unicodedata.normalize("NFKC", text).strip()
-            unit_line = _UNIT_LINE.search(norm)
-            if unit_line:
-                unit = parse_money_unit(norm[unit_line.start():])
-                if unit:
-                    table.unit = unit
-                elif unit_line.group(1) and table.unit is None:
-                    table.unit_text = text
-                if kind == "ignored":
-                    reason = "unit"
-        table.rows.append(Row(index, kind, reason))
-
-
-def _own_texts(sheet: Sheet, index: int) -> list[tuple[int, str]]:
-    """The non-blank texts of a row, counting a merged range once."""
-    out = []
-    for col, value in enumerate(sheet.rows[index]):
-        if (index, col) in sheet.merged_from:
-            continue
-        text = cell_text(value)
-        if text:
-            out.append((col, text))
-    return out
+_ENDS_PROJECT = {"total", "subtotal", "page_total", "unit"}
 
 
 def _classify(sheet: Sheet, table: Table) -> None:
     """Say what every row below the header is, up to the end of the sheet or the next table."""
-    cols = table.columns
     for index in range(table.header_row, table.header_row + table.header_rows):
         table.rows.append(Row(index, "ignored", "header"))
-    name_col = cols["name"]
-    amount_cols = [cols[f] for f in AMOUNT_FIELDS if f in cols]
-    text_cols = [cols[f] for f in ("goal", "indicators") if f in cols]
-    long_cols = [cols[f] for f in LONG_FIELDS if f in cols]
+    cols = _Columns.of(table.columns)
     previous = None  # the last project row, for long-layout continuations
     formula_cols = _formula_columns(sheet)
     table.end = len(sheet.rows)
     for index in range(table.header_row + table.header_rows, len(sheet.rows)):
-        cells = sheet.rows[index]
-
-        def text(col: int) -> str:
-            return cell_text(cells[col]) if col < len(cells) else ""
-
-        formulas = formula_cols.get(index, ())  # formula cells the reader gave as blank are not blank
-        name = text(name_col)
-        label = normalise_title(name).rstrip(":：")
-        reason = _not_data(sheet, table, index, label, bool(formulas))
-        if reason:
-            table.rows.append(Row(index, "ignored", reason))
-            if reason not in ("blank", "separator"):
-                previous = None
-            continue
-        if _LOOKUP.get(normalise_title(name)) == "name" and is_header(match_header(cells)[0]):
-            next_start = _next_table_start(sheet, table, index)
-            if next_start is not None:                     # another department's table begins here
-                table.rows = [r for r in table.rows if r.index < next_start]
-                table.end = next_start
-                return
-            table.rows.append(Row(index, "ignored", "header"))  # the header repeated on a later page
-            continue
-        has_amounts = any(text(c) for c in amount_cols) or any(c in amount_cols for c in formulas)
-        has_text = any(text(c) for c in text_cols)
-        has_long = any(text(c) for c in long_cols)
-        merged_name = (index, name_col) in sheet.merged_from
-        if label in TOTAL_NAMES:
-            table.rows.append(Row(index, "total"))
-            previous = None
-        elif label in SUBTOTAL_NAMES and has_amounts:
-            table.rows.append(Row(index, "subtotal"))
-            previous = None
-        elif label in PAGE_TOTAL_NAMES and has_amounts:
-            table.rows.append(Row(index, "page_total"))
-            previous = None
-        elif table.long and has_long and previous is not None and (
-                not name or merged_name or _same_project(sheet, table, previous, index)):
-            table.rows.append(Row(index, "indicator", continues=True))
-        elif name and (has_text or has_long):
-            table.rows.append(Row(index, "project"))
+        row = _row(sheet, table, cols, index, formula_cols.get(index, ()), previous)
+        if row is None:                                 # another department's table begins here
+            return
+        table.rows.append(row)
+        if row.kind == "project":
             previous = index
-        elif name and has_amounts:
-            table.rows.append(Row(index, "unit"))
+        elif row.kind in _ENDS_PROJECT or row.kind == "ignored" and row.reason not in ("blank", "separator", "header"):
             previous = None
-        else:
-            table.rows.append(Row(index, "rejected"))
 
 
-def _not_data(sheet: Sheet, table: Table, index: int, label: str, formulas: bool) -> str:
+def _row(sheet: Sheet, table: Table, cols: _Columns, index: int, formulas, previous: int | None) -> Row | None:
+    """What row `index` is, each of its cells read as text once; None when a header there starts the
+    next table (the table then ends before it). `formulas`: its formula cells the reader gave as blank
+    (they are not blank)."""
+    cells = sheet.rows[index]
+    texts = [v.strip() if v.__class__ is str else "" if v is None else cell_text(v) for v in cells]  # cell_text, inlined
+    width = len(texts)
+    name = texts[cols.name] if cols.name < width else ""
+    title = normalise_title(name) if name else ""
+    label = title.rstrip(":：")
+    reason = _not_data(sheet, table, index, texts, label, bool(formulas))
+    if reason:
+        return Row(index, "ignored", reason)
+    if _LOOKUP.get(title) == "name" and is_header(match_header(cells)[0]):
+        next_start = next_table_start(sheet, table, index)
+        if next_start is None:
+            return Row(index, "ignored", "header")      # the header repeated on a later page
+        table.rows = [r for r in table.rows if r.index < next_start]
+        table.end = next_start
+        return None
+    has_amounts = any(c < width and texts[c] for c in cols.amounts) or any(c in cols.amounts for c in formulas)
+    if label in TOTAL_NAMES:
+        return Row(index, "total")
+    if label in SUBTOTAL_NAMES and has_amounts:
+        return Row(index, "subtotal")
+    if label in PAGE_TOTAL_NAMES and has_amounts:
+        return Row(index, "page_total")
+    has_long = any(c < width and texts[c] for c in cols.long)
+    if table.long and has_long and previous is not None and (
+            not name or (index, cols.name) in sheet.merged_from or _same_project(sheet, table, previous, index)):
+        return Row(index, "indicator", continues=True)
+    if name and (has_long or any(c < width and texts[c] for c in cols.texts)):
+        return Row(index, "project")
+    return Row(index, "unit" if name and has_amounts else "rejected")
+
+
+def _not_data(sheet: Sheet, table: Table, index: int, texts: list[str], label: str, formulas: bool) -> str:
     """Why a row below the header holds no data (blank, separator, footer, note), or ""."""
-    filled = [t for t in map(cell_text, sheet.rows[index]) if t]
     if formulas:
         return ""
+    filled = [t for t in texts if t]
     if not filled:
         return "blank"
     if all(_SEPARATOR.match(t) for t in filled):
@@ -287,38 +233,6 @@ def _formula_columns(sheet: Sheet) -> dict[int, list[int]]:
     for row, col in sheet.formula_cells:
         columns.setdefault(row, []).append(col)
     return columns
-
-
-_LOOKBACK = 6
-
-
-def _next_table_start(sheet: Sheet, table: Table, header: int) -> int | None:
-    """A header below the table starts another department's table when the block of preamble rows just
-    above it (title, 部门名称 and 单位 lines, blanks) names a department other than this table's. Else it
-    is this table's header repeated on a new page: the block's rows are ignored as title and unit rows."""
-    floor = table.header_row + table.header_rows
-    start = header
-    while start - 1 >= floor and header - (start - 1) <= _LOOKBACK and _in_preamble_block(sheet, table, start - 1):
-        start -= 1
-    named = [n for i in range(start, header) if (n := _line_department(_own_texts(sheet, i)))]
-    if named and department_key(named[-1][0]) != department_key(table.department or ""):
-        return start
-    for row in table.rows:  # a 部门名称 line with 单位 in the 绩效指标 column may have looked like a project
-        if start <= row.index < header and row.kind in ("rejected", "project"):
-            line = " ".join(t for _, t in _own_texts(sheet, row.index))
-            row.kind, row.reason = "ignored", ("unit" if _UNIT_LINE.search(line) else "title")
-    return None
-
-
-def _in_preamble_block(sheet: Sheet, table: Table, index: int) -> bool:
-    """Blank, a lone line of text, or a 部门名称/单位 line, with no amount: what stands above a header."""
-    texts = _own_texts(sheet, index)
-    cells = sheet.rows[index]
-    amounts = [table.columns[f] for f in AMOUNT_FIELDS if f in table.columns]
-    if any(c < len(cells) and isinstance(cells[c], (int, float)) for c in amounts):
-        return False
-    return len(texts) <= 1 or _line_department(texts) is not None or \
-        any(_UNIT_LINE.search(unicodedata.normalize("NFKC", t)) for _, t in texts)
 
 
 def _same_project(sheet: Sheet, table: Table, first: int, index: int) -> bool:

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import PurePosixPath
 
 from pipeline.findings import Finding, finding
-from pipeline.read.formulas import UnvaluedFormula
 from pipeline.read.indicators import Target, parse_packed, parse_target
 from pipeline.read.layout import Table, cell_text
-from pipeline.model import Amounts, Sum, add_known, Department, Indicator, Project, RowCount, Source, SpendingUnit
-from pipeline.money import BadAmount, parse_amount, show_in_unit, to_wanyuan
+from pipeline.read.row_amounts import AmountReader
+from pipeline.model import Sum, Department, Indicator, Project, RowCount, Source, SpendingUnit
 from pipeline.read.sheets import Sheet
-from pipeline.vocabulary import AMOUNT_FIELDS, MONEY_COLUMNS
+from pipeline.vocabulary import AMOUNT_FIELDS
 
 _CODED = re.compile(r"^\s*(\d+)\s*[-－.、]\s*(.+?)\s*$")
 _QUALITATIVE_NATURE = {"定性", "定性指标"}
@@ -90,22 +88,15 @@ class _Builder:
         # a unit in a column title (总计（元）) is more specific than the 单位 line above the table
         unit = table.header_unit or table.unit or "万元"
         self.department = Department(name, file, sheet.name, unit, None, None, dict(self.cols))
+        self.amounts = AmountReader(sheet, self.cols, unit, self._source, self._add)
         if table.header_unit and table.unit and table.unit != table.header_unit:
-            self._add("money_unit_conflict",
-                      f"表头上方写「单位：{table.unit}」，金额列标题却写「（{table.header_unit}）」，两者矛盾；"
-                      f"已按列标题的{table.header_unit}计算。请核对并删去错误的一处。", cell=None)
+            self._add("money_unit_conflict", cell=None, unit_line=table.unit, header_unit=table.header_unit)
         if not any(f in self.cols for f in AMOUNT_FIELDS):
-            self._add("no_amount_columns",
-                      "表头中没有金额列（总计、财政拨款、财政专户拨款、其他资金），无法核对金额，各项目金额按 0 计。"
-                      "请使用标准表样，或把金额列标题改为「总计」等标准名称。", cell=None)
+            self._add("no_amount_columns", cell=None)
         if not table.department:
-            self._add("missing_department_name",
-                      f"表头上方没有「部门名称：」行，部门名称暂取为「{name}」。请在标题下加一行「部门名称：××单位」。",
-                      cell=None)
+            self._add("missing_department_name", cell=None, variant="table")
         if table.unit is None and table.header_unit is None:
-            shown = f"「{table.unit_text}」" if table.unit_text else "表头上方没有「单位：」行"
-            self._add("unknown_money_unit",
-                      f"{shown}，未能确定金额单位，已按万元计算。请注明「单位：万元」（或元、千元）。", cell=None)
+            self._add("unknown_money_unit", cell=None, unit_text=table.unit_text)
         self.current_unit: SpendingUnit | None = None
         self.current_project: Project | None = None
         self.project_names: dict[int, set[str]] = {}  # spending unit -> its project names so far
@@ -116,9 +107,9 @@ class _Builder:
                 return cell_text(self.sheet.rows[row.index][self.cols["name"]])
         return PurePosixPath(self.file).stem
 
-    def _add(self, code: str, message: str, *, cell: str | None, project: str | None = None) -> None:
-        self.findings.append(finding(code, message, file=self.file, sheet=self.sheet.name or None, cell=cell,
-                                     department=self.department.name, project=project))
+    def _add(self, code: str, *, cell: str | None, project: str | None = None, **params) -> None:
+        self.findings.append(finding(code, file=self.file, sheet=self.sheet.name or None, cell=cell,
+                                     department=self.department.name, project=project, **params))
 
     def _source(self, index: int, col: int | None = None) -> Source:
         return Source(self.file, self.sheet.name, index + 1, self.cols["name"] if col is None else col)
@@ -127,60 +118,8 @@ class _Builder:
         col = self.cols.get(fld)
         return cell_text(cells[col]) if col is not None and col < len(cells) else ""
 
-    def _amounts(self, index: int, cells, label: str, project: str | None = None) -> tuple[Amounts, bool]:
-        """The row's amounts in 万元. The one place an unreadable amount cell is handled: it is reported
-        (`bad_amount`; `formula_without_value` / `formula_error` for a formula whose value the file does
-        not give) and left unknown (None), never counted as 0; a blank cell is 0. A negative amount
-        is kept and reported (`negative_amount`). `ok` is False when any amount is unknown."""
-        values: dict[str, Decimal | None] = {}
-        unit = self.department.unit
-        for fld in AMOUNT_FIELDS:
-            col = self.cols.get(fld)
-            raw = cells[col] if col is not None and col < len(cells) else None
-            cell = self._source(index, col).cell
-            try:
-                values[fld] = to_wanyuan(self._parse_cell(index, col, raw), unit)
-            except BadAmount as exc:
-                values[fld] = None
-                self._unreadable_amount(exc, f"{label}的「{MONEY_COLUMNS[fld]}」单元格 {cell}", raw, cell, project)
-                continue
-            if values[fld] < 0:
-                self._add("negative_amount",
-                          f"{label}的「{MONEY_COLUMNS[fld]}」单元格 {cell} 为负数「{cell_text(raw)}」"
-                          f"，即 {show_in_unit(values[fld], unit, exact=True)}。预算金额通常不为负，"
-                          f"请核对是否误录（如括号或减号）；确为调减的，请在说明中注明。", cell=cell, project=project)
-        if "total" not in self.cols:   # no 总计 column: the total is the sum of the sources
-            values["total"] = add_known(add_known(values["fiscal"], values["special_account"]), values["other"])
-        return Amounts(**values), all(v is not None for v in values.values())
-
-    def _parse_cell(self, index: int, col: int | None, raw) -> Decimal:
-        """An amount cell's value; a formula the reader gave as blank (no cached value, or a cached
-        error) is unreadable, never 0."""
-        formulas = self.sheet.formula_cells
-        if formulas and col is not None:
-            at = self.sheet.merged_from.get((index, col), (index, col))
-            if at in formulas:
-                raise UnvaluedFormula(formulas[at])
-        return parse_amount(raw)
-
-    def _unreadable_amount(self, exc: BadAmount, what: str, raw, cell: str, project: str | None) -> None:
-        """Report an amount cell that could not be read: not a number, or a formula without its value."""
-        unknown = "此金额按无法读取处理，未计入任何合计"
-        if isinstance(exc, UnvaluedFormula) and exc.error:
-            self._add("formula_error",
-                      f"{what} 是公式，计算结果为错误值「{exc.error}」，{unknown}。"
-                      f"请在 Excel 或 WPS 中修正该公式（或改为数值）后保存，再重新报送。", cell=cell, project=project)
-        elif isinstance(exc, UnvaluedFormula):
-            self._add("formula_without_value",
-                      f"{what} 是公式，但文件中没有保存公式的计算结果（程序生成的表格常见），{unknown}。"
-                      f"请用 Excel 或 WPS 打开该文件并保存一次，或把公式改为数值后重新报送。", cell=cell, project=project)
-        else:
-            self._add("bad_amount",
-                      f"{what} 内容为「{cell_text(raw)}」，不是金额（本表金额单位：{self.department.unit}），{unknown}。"
-                      f"请填写数字（如 308.00），空白表示 0。", cell=cell, project=project)
-
     def total(self, index: int, cells) -> None:
-        amounts, ok = self._amounts(index, cells, "合计行")
+        amounts, ok = self.amounts.read(index, cells, "total")
         source = self._source(index, self.cols.get("total", self.cols["name"]))
         if self.department.declared_total is None:
             self.department.declared_total = amounts
@@ -192,7 +131,7 @@ class _Builder:
 
     def page_total(self, index: int, cells) -> None:
         """A 本页合计 row: the sum of the projects printed on its page (since the previous one)."""
-        amounts, ok = self._amounts(index, cells, "本页合计行")
+        amounts, ok = self.amounts.read(index, cells, "page_total")
         if ok:
             source = self._source(index, self.cols.get("total", self.cols["name"]))
             self.department.page_totals.append((amounts, source, len(self.department.projects)))
@@ -200,7 +139,7 @@ class _Builder:
 
     def subtotal(self, index: int, cells) -> None:
         """A 小计 row: the sum of the current unit's projects above it."""
-        amounts, ok = self._amounts(index, cells, "小计行")
+        amounts, ok = self.amounts.read(index, cells, "subtotal")
         if self.current_unit is None:
             self.current_unit = SpendingUnit(self.department.name, None, None)
             self.department.spending_units.append(self.current_unit)
@@ -211,7 +150,7 @@ class _Builder:
 
     def unit(self, index: int, cells) -> None:
         name = self._text(cells, "name")
-        amounts, ok = self._amounts(index, cells, f"资金使用单位「{name}」")
+        amounts, ok = self.amounts.read(index, cells, "unit", name)
         self.current_unit = SpendingUnit(name, amounts, self._source(index), amounts_ok=ok)
         self.department.spending_units.append(self.current_unit)
         self.current_project = None
@@ -223,10 +162,9 @@ class _Builder:
             self.department.spending_units.append(self.current_unit)
         seen = self.project_names.setdefault(id(self.current_unit), set())
         if name in seen:
-            self._add("duplicate_project",
-                      f"资金使用单位「{self.current_unit.name}」下项目「{name}」出现了不止一次（第 {index + 1} 行）。"
-                      f"请确认是否重复填报；如是两个项目，请改用不同名称。", cell=self._source(index).cell, project=name)
-        amounts, ok = self._amounts(index, cells, f"项目「{name}」", project=name)
+            self._add("duplicate_project", cell=self._source(index).cell, project=name, variant="table",
+                      spending_unit=self.current_unit.name, row=index + 1)
+        amounts, ok = self.amounts.read(index, cells, "project", name, project=name)
         project = Project(self.department.name, self.current_unit.name, name, amounts,
                           self._text(cells, "goal"), self._source(index), dict(self.cols), amounts_ok=ok)
         self.current_unit.projects.append(project)
@@ -249,10 +187,7 @@ class _Builder:
                 item.period_value, item.annual_value, target.operator, target.target, target.unit,
                 target.kind, source))
         for problem in problems:
-            self._add("bad_indicator",
-                      f"项目「{project.name}」的绩效指标单元格 {source.cell} 有无法读取的内容：{problem}。"
-                      f"每条指标应写成「序号、一级指标；二级指标；指标名称；实施周期指标值:…；年度指标值:…。」",
-                      cell=source.cell, project=project.name)
+            self._add("bad_indicator", cell=source.cell, project=project.name, variant="packed", problem=problem)
 
     def long_indicator(self, index: int, cells) -> None:
         project = self.current_project
@@ -278,11 +213,9 @@ class _Builder:
         source = self._source(index, self.cols.get("level3", self.cols["name"]))
         annual_col, period_col = self._value_columns(written)
         if not name or not annual:
-            missing = "指标名称（三级指标）" if not name else "指标值"
             cell = source.cell if not name or annual_col is None else source.at(annual_col).cell
-            self._add("bad_indicator",
-                      f"项目「{project.name}」第 {index + 1} 行的绩效指标缺少{missing}"
-                      f"（读到：「{name or annual}」）。请补全该行。", cell=cell, project=project.name)
+            self._add("bad_indicator", cell=cell, project=project.name, variant="long", row=index + 1,
+                      lacks_name=int(not name), text=name or annual)
             return
         project.indicators.append(Indicator(
             len(project.indicators) + 1, level1_code, level1, level2_code, level2, name, period, annual,
@@ -307,7 +240,4 @@ class _Builder:
         quoted = " | ".join(t for t in (cell_text(v) for v in cells) if t)
         if len(quoted) > 80:
             quoted = quoted[:80] + "…"
-        self._add("unrecognised_row",
-                  f"第 {index + 1} 行既不是合计、资金使用单位、项目，也不是指标行，未计入：「{quoted}」。"
-                  f"如是项目，请补填项目名称和金额；如是备注，请移到表格之外。",
-                  cell=f"A{index + 1}")
+        self._add("unrecognised_row", cell=f"A{index + 1}", variant="table", row=index + 1, text=quoted)

@@ -39,6 +39,17 @@ class Sheet:
     notes: list[str] = field(default_factory=list)
 
 
+def cell_text(value: Cell) -> str:
+    """A cell as text: "" when blank, `3` for the float 3.0, else its text without edge spaces."""
+    if isinstance(value, str):
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
 def reader_failed(exc: BaseException) -> bool:
     """True for anything a reader may raise on a bad file, including the Rust reader's panics, which
     surface as pyo3's PanicException (a BaseException); False for Ctrl-C and interpreter exit."""

@@ -14,7 +14,7 @@ import unicodedata
 from pathlib import Path
 
 from pipeline.excel_cell import fit_cell, pack_indicators
-from pipeline.model import ZERO, Amounts, Department, column_letter
+from pipeline.model import Department, amounts_of, column_letter
 from pipeline.vocabulary import UNKNOWN_AMOUNT
 from pipeline.report.workbook import (MONEY, Column, base_format, column_widths, header_lines, line_count,
                                       print_setup, row_lines, row_points)
@@ -71,13 +71,13 @@ def _rows(department: Department) -> list[tuple[str, list, object]]:
     rows = []
     declared = department.declared_total
     if declared is None and department.layout == "form":
-        declared = compiled_total(department.projects)    # forms declare no 合计: compiling computes it
+        declared = amounts_of(department.projects)    # forms declare no 合计: compiling computes it
     if declared is not None:
         rows.append(("total", ["合计", *amounts(declared), "", ""], department.declared_source))
     for unit in department.spending_units:
         unit_amounts = unit.amounts
         if unit_amounts is None and department.layout == "form":
-            unit_amounts = compiled_total(unit.projects)
+            unit_amounts = amounts_of(unit.projects)
         if unit_amounts is not None:
             rows.append(("unit", [fit_cell(unit.name), *amounts(unit_amounts), "", ""], unit.source))
         for project in unit.projects:
@@ -85,16 +85,6 @@ def _rows(department: Department) -> list[tuple[str, list, object]]:
             rows.append(("project", [fit_cell(project.name), *amounts(project.amounts), fit_cell(project.goal),
                                      fit_cell(pack_indicators(project.indicators))], project))
     return rows
-
-
-def compiled_total(projects) -> Amounts:
-    """The column sums of a compiled department's (or unit's) projects; a column with an unknown
-    amount stays unknown (None) rather than becoming a smaller sum."""
-    sums = {}
-    for name in ("total", "fiscal", "special_account", "other"):
-        values = [getattr(p.amounts, name) for p in projects]
-        sums[name] = None if None in values else sum(values, ZERO)
-    return Amounts(**sums)
 
 
 def _formats(workbook) -> dict:
@@ -249,16 +239,16 @@ def department_file_names(names: list[str]) -> list[str]:
     return result
 
 
-def write_departments(folder: Path, batch, record: dict, view=None) -> None:
+def write_departments(folder: Path, batch, record: dict, view) -> None:
     """Writer: departments/<部门名称>.xlsx, each department's table in the published layout; a department
-    with findings gets them marked and listed (修改意见), ready to send back. (The table is the batch's own:
-    the run's view, which every writer is given, is not needed here.)"""
-    from pipeline.report.view import department_findings
+    with findings gets them marked and listed (修改意见), ready to send back. (The table is the batch's own;
+    the findings are the run's view's, with their 级别, 问题, 位置 and message without its location.)"""
+    from pipeline.report.finding_groups import by_department as department_findings
 
     target = folder / DEPARTMENTS_FOLDER
     target.mkdir(exist_ok=True)
     root = target.resolve()
-    by_department = department_findings(record)
+    by_department = department_findings(view.findings)
     made = record["started"].replace("T", " ")[:16]
     for department, file_name in zip(batch.departments, department_file_names([d.name for d in batch.departments])):
         path = target / file_name

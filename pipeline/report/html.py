@@ -23,8 +23,8 @@ from pipeline.money import show, show_exact
 from pipeline.outputs import sent_name
 from pipeline.vocabulary import UNKNOWN_AMOUNT, unknown_note
 from pipeline.report.changes_view import signed
-from pipeline.report.view import (FAILED, KIND_LABEL, PASSED, WARNED, Bar, ReportView,
-                                  counts_by_label)
+from pipeline.report.finding_groups import counts_by_label
+from pipeline.report.view import FAILED, KIND_LABEL, PASSED, WARNED, Bar, ReportView
 
 # the repository's top-level templates/ is where people edit them; a wheel ships them inside the
 # package as pipeline/report/templates (pyproject.toml maps the folder), a checkout reads them in place

@@ -9,11 +9,13 @@ is an empty cell (null in run.json), and the project row's `unreadable` names it
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from pipeline.read.batch import Batch
-from pipeline.findings import ERROR, WARNING, sort_key
+from pipeline.findings import ERROR, INFO, WARNING, params_text
 from pipeline.money import fmt, fmt_exact
+from pipeline.review.rows import DepartmentLine, department_lines, indicator_lines, project_lines
 from pipeline.vocabulary import status_of
 
 PROJECT_COLUMNS = ["department", "spending_unit", "project", "total", "fiscal", "special_account", "other",
@@ -24,7 +26,8 @@ INDICATOR_COLUMNS = ["department", "spending_unit", "project", "seq", "level1_co
                      "level2", "name", "period_value", "annual_value", "operator", "target", "unit", "kind",
                      "source_file", "source_sheet", "source_row", "layout", "source_cell", "level1_framework",
                      "level2_framework"]
-FINDING_COLUMNS = ["code", "severity", "file", "sheet", "cell", "department", "project", "message"]
+FINDING_COLUMNS = ["code", "severity", "file", "sheet", "cell", "department", "project", "message",
+                   "params"]   # the finding's parameters as a JSON object (docs/outputs.md)
 # columns we compute ourselves (numbers, the operator sign): never neutralised as formula-like text
 SAFE_COLUMNS = {"total", "fiscal", "special_account", "other", "indicators", "seq", "operator", "target",
                 "source_row", "unreadable", "layout", "period_total", "period_start", "period_end", "source_range",
@@ -40,10 +43,10 @@ def project_rows(batch: Batch) -> Iterator[dict]:
          "goal": p.goal, "indicators": len(p.indicators), "source_file": p.source.file,
          "source_sheet": p.source.sheet, "source_row": p.source.row,
          # the columns whose amount could not be read (left empty above): `fiscal`, `total other`
-         "unreadable": " ".join(p.amounts.unknown),
+         "unreadable": " ".join(p.unknown),
          "layout": p.layout, "period_total": fmt(p.period_total), "period_start": p.period_start,
          "period_end": p.period_end, "period_goal": p.period_goal, "source_range": p.form_range}
-        for d in batch.departments for p in d.projects
+        for p in project_lines(batch)
     )
 
 
@@ -56,49 +59,61 @@ def indicator_rows(batch: Batch) -> Iterator[dict]:
          "kind": i.kind, "source_file": i.source.file, "source_sheet": i.source.sheet,
          "source_row": i.source.row, "layout": p.layout, "source_cell": i.source.cell,
          "level1_framework": i.level1_framework, "level2_framework": i.level2_framework}
-        for d in batch.departments for p in d.projects for i in p.indicators
+        for p, i in indicator_lines(batch)
     )
 
 
 def finding_rows(batch: Batch) -> list[dict]:
-    return [f.as_dict() for f in sorted(batch.findings, key=sort_key)]
+    """run.json's findings in the batch's order (errors first, `Batch.sort`); `params` is an object (a
+    Decimal as its exact text)."""
+    return [f.as_dict() for f in batch.findings]
+
+
+def finding_csv_rows(rows: list[dict]) -> Iterator[dict]:
+    """findings.csv's rows from run.json's: `params` as one JSON text, keys sorted, Chinese as it is."""
+    return ({**row, "params": params_text(row["params"])} for row in rows)
 
 
 def _exact(amount) -> str | None:
     return None if amount is None else fmt_exact(amount)
 
 
-def department_record(d, failed_checks: set[str], control_total=None) -> dict:
-    declared = d.declared_total.total if d.declared_total is not None else None
+def department_record(line: DepartmentLine) -> dict:
+    d = line.department
     return {"name": d.name, "file": d.file, "sheet": d.sheet, "unit": d.unit,
             "layout": d.layout, "code": d.code, "spending_units": len(d.spending_units), "projects": len(d.projects),
             "indicators": len(d.indicators), "total": fmt_exact(d.total),
             "total_unknown": d.total_sum.unknown, "unknown_amounts": d.unknown_amounts,
-            "declared_total": _exact(declared),
-            "reconciled": d.name not in failed_checks and not d.unknown_amounts,
-            "control_total": _exact(control_total)}
+            "declared_total": _exact(line.declared), "reconciled": line.reconciled,
+            "control_total": _exact(line.control)}
 
 
-def run_status(batch: Batch) -> str:
-    """The run's one status: failed (an error finding), warnings (warning findings only) or ok."""
-    severities = [f.severity for f in batch.findings]
-    return status_of(severities.count(ERROR), severities.count(WARNING))
+def run_counts(batch: Batch, departments: list[dict]) -> dict:
+    """run.json's `counts`: what the e-mail's subject and text say, the reports show (and a script may
+    want) without adding up the departments or counting the findings again; `departments` are run.json's
+    department records."""
+    severities = Counter(f.severity for f in batch.findings)
+    return {"departments": len(departments), "projects": sum(d["projects"] for d in departments),
+            "indicators": sum(d["indicators"] for d in departments), "findings": len(batch.findings),
+            "errors": severities[ERROR], "warnings": severities[WARNING], "infos": severities[INFO]}
 
 
 def run_record(batch: Batch, period: str, started: str) -> dict:
     """The content of run.json."""
-    failed = {c.department for c in batch.checks if not c.passed}
-    failed |= {f.department for f in batch.findings if f.code in ("bad_amount", "implausible_amount")}
+    departments = [department_record(line) for line in department_lines(batch)]
+    counts = run_counts(batch, departments)
     return {
         "period": period,
         "started": started,
-        "status": run_status(batch),
+        # the run's one status: failed (an error finding), warnings (warning findings only) or ok
+        "status": status_of(counts["errors"], counts["warnings"]),
         "total": fmt_exact(batch.total),
         # projects whose 总计 could not be read, left out of `total`; amount cells not read in any column
         "total_unknown": sum(d.total_sum.unknown for d in batch.departments),
         "unknown_amounts": sum(d.unknown_amounts for d in batch.departments),
         "inputs": [{"file": i.file, "sha256": i.sha256, "status": i.status, "reason": i.reason,
                     "rows": i.rows.as_dict()} for i in batch.inputs],
-        "departments": [department_record(d, failed, batch.control_totals.get(d.name)) for d in batch.departments],
+        "departments": departments,
         "findings": finding_rows(batch),
+        "counts": counts,    # added after `findings` (keys are only ever added)
     }

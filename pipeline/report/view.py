@@ -1,7 +1,7 @@
 """The one view of a run that every report shows: report.xlsx, report.html and summary.html.
 
 Every number a report prints is computed here, from the batch (its exact `Decimal` amounts, checks,
-findings, control figures and changes) and the run's one status (`record.run_status`); nothing is parsed
+findings, control figures and changes) and the run's one status and counts (run.json's); nothing is parsed
 back from run.json's strings, so no report can disagree with run.json or with another report. Amounts
 stay exact `Decimal`s in 万元 (None where an amount could not be read): the HTML shows them through
 `money.show` (千分位, two decimals; differences through `money.show_exact`, so 0.0001 is never 0.00),
@@ -10,17 +10,17 @@ the workbook stores them as numbers formatted `#,##0.00` (differences `#,##0.00#
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.read.batch import Batch
-from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, SEVERITY_ORDER, WARNING, location, sort_key, title_of
-from pipeline.model import ZERO, Indicator, Project, Sum, grand_total
+from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, WARNING, location, title_of
+from pipeline.model import ZERO, Indicator, Sum, grand_total
 from pipeline.report.changes_view import ChangesView, changes_view
-from pipeline.report.record import run_status
-from pipeline.vocabulary import MONEY_COLUMNS, STATUS_LABELS, status_label, status_of
+from pipeline.report.finding_groups import by_owner, by_spending_unit, counts_by_project, problems_by_owner
+from pipeline.review.rows import DepartmentLine, department_lines, project_lines
+from pipeline.vocabulary import STATUS_LABELS, status_label, status_of
 
 MAX_BARS = 20                      # bars in a chart; the rest are summed into one 「其他」 bar
 STATUS_LABEL = {"ok": "读取成功", "rejected": "拒收", "skipped": "跳过"}
@@ -111,27 +111,15 @@ class ReportView:
     def findings_by_owner(self) -> list[tuple[str, list[dict]]]:
         """Findings grouped by department (a file's own findings under the file), errors first within
         each, groups with errors first, the same order as `to_fix`."""
-        groups: dict[str, list[dict]] = {}
-        for f in self.findings:
-            groups.setdefault(f["department"] or f["file"], []).append(f)
-        rank = {d.name: n for n, d in enumerate(self.to_fix)}
-        worst = {owner: min(SEVERITY_ORDER[f["severity"]] for f in items) for owner, items in groups.items()}
-        return sorted(groups.items(), key=lambda item: (worst[item[0]], rank.get(item[0], len(rank)), item[0]))
+        return by_owner(self.findings, [d.name for d in self.to_fix])
 
     @property
     def findings_grouped(self) -> list[dict]:
-        """For 问题清单: by department (by name; a file's own findings last) and spending unit, errors first
-        within each, each with its spending unit and its message without the location it ends with."""
+        """For 问题清单: by department and spending unit (finding_groups.by_spending_unit)."""
         units: dict[tuple[str, str], set[str]] = {}
         for p in self.projects:
             units.setdefault((p.department, p.name), set()).add(p.spending_unit)
-        rows = []
-        for f in self.findings:
-            found = units.get((f["department"], f["project"]), set())
-            unit = next(iter(found)) if len(found) == 1 else ""
-            rows.append({**f, "spending_unit": unit, "text": f["message"].removesuffix(f"（位置：{f['where']}）")})
-        return sorted(rows, key=lambda f: (f["department"] is None, f["department"] or f["file"], f["spending_unit"],
-                                           SEVERITY_ORDER[f["severity"]]))
+        return by_spending_unit(self.findings, units)
 
     @property
     def failed_checks(self) -> list[CheckRow]:
@@ -156,6 +144,16 @@ class ReportView:
     @property
     def must_resubmit(self) -> int:
         return sum(1 for d in self.departments if d.errors)
+
+    @property
+    def warned(self) -> int:
+        """Departments with warnings and no error: they may resubmit."""
+        return sum(1 for d in self.departments if d.warnings and not d.errors)
+
+    @property
+    def project_findings(self) -> int:
+        """The projects' findings counted as the project table counts them (`ProjectRow.findings`)."""
+        return sum(p.findings for p in self.projects)
 
     @property
     def passed(self) -> int:
@@ -183,25 +181,6 @@ class ReportView:
         return [f for f in self.findings if f["severity"] != INFO][:limit]
 
 
-def department_findings(record: dict) -> dict[str, list[dict]]:
-    """run.json's findings of each department (errors first), as departments/ workbooks list them:
-    with 级别, 问题 (the code's Chinese name), 位置, and the message without the location it ends with."""
-    grouped: dict[str, list[dict]] = {}
-    for f in record["findings"]:
-        if f["department"]:
-            where = location(f["file"], f["sheet"], f["cell"])
-            grouped.setdefault(f["department"], []).append(
-                {**f, "label": SEVERITY_LABEL[f["severity"]], "title": title_of(f["code"]), "where": where,
-                 "text": f["message"].removesuffix(f"（位置：{where}）")})
-    return grouped
-
-
-def counts_by_label(findings: list[dict]) -> list[tuple[str, int]]:
-    """`[("错误", 2), ("警告", 1)]` for a group of findings, in severity order, zeros left out."""
-    counts = Counter(f["severity"] for f in findings)
-    return [(SEVERITY_LABEL[s], counts[s]) for s in (ERROR, WARNING, INFO) if counts[s]]
-
-
 def _sum(values: list[Decimal | None]) -> Decimal | None:
     present = [v for v in values if v is not None]
     return sum(present, ZERO) if present else None
@@ -212,26 +191,25 @@ def _status(errors: int, warnings: int) -> str:
 
 
 def build_view(batch: Batch, record: dict) -> ReportView:
-    """The view of a finished run: `record` gives only the period, the start time and the inputs."""
-    findings = [{**f.as_dict(), "label": SEVERITY_LABEL[f.severity], "where": f.where, "title": title_of(f.code)}
-                for f in sorted(batch.findings, key=sort_key)]
+    """The view of a finished, sorted batch (`Batch.sort`): `record` gives the period, the start time, the
+    inputs, the status and the counts, each decided once in report/record.py."""
+    findings = [{**f.as_dict(), "label": SEVERITY_LABEL[f.severity], "where": f.where, "title": title_of(f.code),
+                 "text": f.text} for f in batch.findings]
     by_department = Counter((f["department"], f["severity"]) for f in findings)
-    departments = [_department_row(d, batch.control_totals.get(d.name), by_department) for d in batch.departments]
-    severity = Counter(f["severity"] for f in findings)
-    read = [p for d in batch.departments for p in d.projects]
-    projects = [
-        ProjectRow(p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
-                   p.amounts.special_account, p.amounts.other, p.goal, p.indicators,
-                   count, location(p.source.file, p.source.sheet, p.form_range or p.source.cell),  # a form: its range
-                   "、".join(MONEY_COLUMNS[f] for f in p.amounts.unknown))
-        for p, count in zip(read, _finding_counts(read, findings))
-    ]
+    departments = [_department_row(line, by_department) for line in department_lines(batch)]
+    counts = record["counts"]
+    severity = {ERROR: counts["errors"], WARNING: counts["warnings"], INFO: counts["infos"]}
+    read = list(project_lines(batch))
+    projects = [ProjectRow(p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
+                           p.amounts.special_account, p.amounts.other, p.goal, p.indicators, count, p.where,
+                           p.unknown_labels)
+                for p, count in zip(read, counts_by_project(read, findings))]
     checks = [CheckRow(c.department, c.column_label, c.what, c.expected, c.actual, c.difference,
                        location(c.file, c.sheet, c.cell), c.passed) for c in batch.checks]
     inputs = [{**i, "label": STATUS_LABEL.get(i["status"], i["status"])} for i in record["inputs"]]
     statuses = Counter(i["status"] for i in record["inputs"])
     total = grand_total(batch.departments)
-    status = status_label(run_status(batch))
+    status = status_label(record["status"])
     totals = DepartmentRow(
         "合计", "", "万元", sum(d.projects for d in departments), sum(d.indicators for d in departments),
         _sum([d.declared for d in departments]), total.known,
@@ -245,49 +223,11 @@ def build_view(batch: Batch, record: dict) -> ReportView:
         severity_counts={SEVERITY_LABEL[s]: severity[s] for s in (ERROR, WARNING, INFO)},
         bars=_bars(departments, projects), bars_by="项目" if len(departments) == 1 else "部门",
         projects_by_department=_group(projects), changes=changes_view(batch.changes, record["period"]),
-        problems=_problems(findings))
+        problems=problems_by_owner(findings))
 
 
-def _problems(findings: list[dict]) -> dict[str, list[tuple[str, int]]]:
-    """Each department's errors and warnings by kind (the code's Chinese title) with how many of each."""
-    counts: dict[str, Counter] = {}
-    for f in findings:
-        if f["severity"] != INFO:
-            counts.setdefault(f["department"] or f["file"], Counter())[(SEVERITY_ORDER[f["severity"]], f["title"])] += 1
-    return {owner: [(title, n) for (_, title), n in sorted(c.items(), key=lambda item: (item[0][0], -item[1]))]
-            for owner, c in counts.items()}
-
-
-def _finding_counts(projects: list[Project], findings: list[dict]) -> list[int]:
-    """How many findings each project has. A finding names its department and project, but two spending
-    units may each have a project of that name (办公经费 under 第一中学 and 第二中学); then the finding's
-    row tells them apart: it belongs to the nearest of them at or above it in the same file and sheet
-    (the project's own row, or below it the project's indicator rows in the long layout). A finding
-    without a cell there counts for each of them, as nothing says which it is."""
-    same_name: dict[tuple[str, str], list[int]] = {}
-    for i, p in enumerate(projects):
-        same_name.setdefault((p.department, p.name), []).append(i)
-    counts = [0] * len(projects)
-    for f in findings:
-        candidates = same_name.get((f["department"], f["project"]), []) if f["project"] else []
-        row = _row(f["cell"])
-        if len(candidates) > 1 and row is not None:
-            above = [i for i in candidates if (projects[i].source.file, projects[i].source.sheet or None) ==
-                     (f["file"], f["sheet"] or None) and projects[i].source.row <= row]
-            candidates = [max(above, key=lambda i: projects[i].source.row)] if above else candidates
-        for i in candidates:
-            counts[i] += 1
-    return counts
-
-
-def _row(cell: str | None) -> int | None:
-    """`B7` -> 7."""
-    digits = re.search(r"[0-9]+$", cell or "")
-    return int(digits.group()) if digits else None
-
-
-def _department_row(department, control: Decimal | None, by_department: Counter) -> DepartmentRow:
-    declared = department.declared_total.total if department.declared_total is not None else None
+def _department_row(line: DepartmentLine, by_department: Counter) -> DepartmentRow:
+    department, declared, control = line.department, line.declared, line.control
     reference = control if control is not None else declared
     computed = department.total_sum
     errors, warnings = by_department[(department.name, ERROR)], by_department[(department.name, WARNING)]

@@ -48,7 +48,7 @@ def project_rows(view: ReportView) -> Iterator[list]:
 def project_total(view: ReportView) -> list:
     sums = view.project_sums
     return [f"合计（{len(view.projects):,} 个项目）", "", "", *(float(x) for x in sums),
-            sum(len(p.indicators) for p in view.projects), sum(p.findings for p in view.projects), "", "", ""]
+            view.totals.indicators, view.project_findings, "", "", ""]
 
 
 def indicator_rows(view: ReportView) -> Iterator[list]:
@@ -60,8 +60,7 @@ def indicator_rows(view: ReportView) -> Iterator[list]:
 
 
 def indicator_count(view: ReportView) -> list:
-    count = sum(len(p.indicators) for p in view.projects)
-    return [f"计数：{count:,} 条", "", "", None, "", "", "", "", "", "", None, "", "", ""]
+    return [f"计数：{view.totals.indicators:,} 条", "", "", None, "", "", "", "", "", "", None, "", "", ""]
 
 
 def check_rows(view: ReportView) -> list[list]:

@@ -34,11 +34,6 @@ def _texts(project: Project):
 def _finding(department: Department, project: Project, label: str, text: str, field: str | None) -> Finding:
     col = project.columns.get(field) if field else None
     source = project.source.at(col) if col is not None else project.source
-    name = project.name if len(project.name) <= 40 else project.name[:40] + "…"
-    return finding(
-        "text_too_long",
-        f"项目「{name}」的{label}共 {len(text):,} 字，超过 Excel 单元格 {EXCEL_CELL_CHARS:,} 字的上限："
-        f"projects.csv 和 indicators.csv 保留全文，report.xlsx 和 departments/ 下的表中该格已截断并注明。"
-        f"请精简后重新报送，或把内容拆成几项",
-        file=source.file, sheet=source.sheet or None, cell=source.cell, department=department.name,
-        project=project.name)
+    return finding("text_too_long", file=source.file, sheet=source.sheet or None, cell=source.cell,
+                   department=department.name, project=project.name, label=label, length=len(text),
+                   limit=EXCEL_CELL_CHARS)

@@ -18,7 +18,7 @@ from pipeline.findings import Finding, finding
 from pipeline.vocabulary import MONEY_UNIT_NAMES
 from pipeline.model import ZERO, Department, Source, department_key
 from pipeline.read.discover import TABLE_SUFFIXES
-from pipeline.money import (MAX_FIGURE, BadAmount, implausible_figure, parse_amount, parse_money_unit, show, show_exact,
+from pipeline.money import (MAX_FIGURE, BadAmount, implausible_figure, parse_amount, parse_money_unit, show,
                             to_wanyuan)
 from pipeline.read.sheets import ReadError, Sheet, read_sheets
 
@@ -132,33 +132,22 @@ def check_controls(departments: list[Department], controls: Controls) -> list[Fi
         figure = controls.figures.get(key)
         cell = d.declared_source.cell if d.declared_source else None
         if figure is None:
-            findings.append(finding(
-                "no_control_figure",
-                f"部门「{d.name}」报送了报表，但控制数文件 {controls.file} 中没有它的控制数。请核对部门名称是否与"
-                f"控制数文件一致，或补充该部门的控制数。", file=d.file, sheet=d.sheet or None, cell=cell,
-                department=d.name))
+            findings.append(finding("no_control_figure", file=d.file, sheet=d.sheet or None, cell=cell,
+                                    department=d.name, controls_file=controls.file))
             continue
         difference = totals[key] - figure.amount
         if key in incomplete:
             continue  # a total that lacks an unreadable amount (bad_amount) cannot be held to the figure
         if difference:
-            direction = "超出" if difference > 0 else "少于"
             findings.append(finding(
-                "control_total_mismatch",
-                f"部门「{d.name}」各项目合计 {show_exact(totals[key])} 万元，"
-                f"与控制数 {show_exact(figure.amount)} 万元不符，{direction}控制数 {show_exact(abs(difference))} 万元"
-                f"（控制数见 {controls.file} 第 {figure.source.row} 行）。"
-                f"请按批复的控制数调整项目金额后重新报送。", file=d.file, sheet=d.sheet or None, cell=cell,
-                department=d.name))
+                "control_total_mismatch", file=d.file, sheet=d.sheet or None, cell=cell, department=d.name,
+                total=totals[key], control=figure.amount, difference=difference, controls_file=controls.file,
+                controls_row=figure.source.row))
     for key, figure in controls.figures.items():
         if key not in first:
             findings.append(finding(
-                "missing_submission",
-                f"控制数文件中有部门「{figure.department}」（控制数 {show_exact(figure.amount)} 万元），"
-                f"但没有收到它的报表。"
-                f"请催报，或核对报表中的部门名称是否与控制数文件一致。",
-                file=controls.file, sheet=figure.source.sheet or None, cell=figure.source.cell,
-                department=figure.department))
+                "missing_submission", file=controls.file, sheet=figure.source.sheet or None, cell=figure.source.cell,
+                department=figure.department, control=figure.amount))
     return findings
 
 
@@ -168,9 +157,4 @@ def check_expected_total(total: Decimal, expected: Decimal, *, file: str, incomp
     difference = total - expected
     if not difference or incomplete:
         return []
-    direction = "超出" if difference > 0 else "少于"
-    return [finding(
-        "expected_total_mismatch",
-        f"全部项目合计 {show_exact(total)} 万元，与预期总额 {show_exact(expected)} 万元不符，"
-        f"{direction} {show_exact(abs(difference))} 万元。"
-        f"请核对报表金额，或检查 --expect-total 的数值。", file=file)]
+    return [finding("expected_total_mismatch", file=file, total=total, expected=expected, difference=difference)]

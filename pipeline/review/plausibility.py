@@ -13,8 +13,6 @@ from decimal import Decimal
 from pipeline.findings import Finding, finding
 from pipeline.model import Department
 from pipeline.vocabulary import AMOUNT_FIELDS
-from pipeline.money import show, show_in_unit
-from pipeline.vocabulary import MONEY_COLUMNS
 
 
 def check_plausibility(departments: list[Department], ceiling: Decimal) -> list[Finding]:
@@ -29,12 +27,8 @@ def check_plausibility(departments: list[Department], ceiling: Decimal) -> list[
                 col = p.columns.get(fld)
                 cell = p.source.at(col).cell if col is not None else p.source.cell
                 findings.append(finding(
-                    "implausible_amount",
-                    f"项目「{p.name}」的「{MONEY_COLUMNS[fld]}」单元格 {cell} 为 {show_in_unit(value, d.unit)}，"
-                    f"超过每个项目 {show(ceiling)} 万元的上限，不像是预算金额（可能误填了证件号码、编码等），"
-                    f"此金额按无法读取处理，未计入任何合计。请核对后改正；如金额确实如此，请调高 pipeline.toml "
-                    f"中 [review] 的 max_project_amount。", file=p.source.file, sheet=p.source.sheet or None,
-                    cell=cell, department=d.name, project=p.name))
+                    "implausible_amount", file=p.source.file, sheet=p.source.sheet or None, cell=cell,
+                    department=d.name, project=p.name, column=fld, amount=value, unit=d.unit, ceiling=ceiling))
             unknown = dict.fromkeys(wrong, None)
             if "total" not in p.columns:  # the total was the sum of the parts: it is unknown with them
                 unknown["total"] = None

@@ -16,7 +16,6 @@ from decimal import Decimal
 from pipeline.findings import Finding, finding
 from pipeline.model import Amounts, Department, Project, Source, Sum
 from pipeline.vocabulary import AMOUNT_FIELDS
-from pipeline.money import show_in_unit
 from pipeline.vocabulary import MONEY_COLUMNS
 
 
@@ -74,7 +73,8 @@ class _Reconciler:
         self.columns = [c for c in AMOUNT_FIELDS if c in department.columns]
 
     def check(self, code: str, what: str, column: str, expected: Decimal | None, actual: Decimal | None,
-              source: Source | None, project: str | None, advice: str) -> None:
+              source: Source | None, project: str | None, variant: str | None = None) -> None:
+        """Record the check; a failed one is a finding (`variant`: which advice its message gives)."""
         if expected is None or actual is None:
             return  # an amount it needs could not be read: reported as bad_amount, not checked
         d = self.department
@@ -83,13 +83,11 @@ class _Reconciler:
         passed = expected == actual
         self.checks.append(Check(d.name, what, expected, actual, d.file, d.sheet, cell, passed, code, column))
         if not passed:
-            def q(amount: Decimal) -> str:
-                return show_in_unit(amount, d.unit, exact=True)
-
-            message = (f"{what}不符：应为 {q(expected)}，实际填报 {q(actual)}，"
-                       f"相差 {q(actual - expected)}（单元格 {cell}）。{advice}")
-            self.findings.append(finding(code, message, file=d.file, sheet=d.sheet or None, cell=cell,
-                                         department=d.name, project=project))
+            # `what` is the check's own description (the 核对 sheet shows it too), not a message built here
+            phrasing = {"variant": variant} if variant else {}
+            self.findings.append(finding(code, file=d.file, sheet=d.sheet or None, cell=cell, department=d.name,
+                                         project=project, what=what, column=column, expected=expected,
+                                         actual=actual, difference=actual - expected, unit=d.unit, **phrasing))
 
     def row_sum(self, label: str, amounts: Amounts | None, ok: bool, source: Source | None,
                 project: str | None) -> None:
@@ -97,7 +95,7 @@ class _Reconciler:
             return
         parts = Sum.of(known(amounts, ok, c) for c in ("fiscal", "special_account", "other")).exact
         self.check("row_sum_mismatch", f"{label}的总计与分项之和", "total", parts, known(amounts, ok, "total"),
-                   source, project, "总计应等于 财政拨款 + 财政专户拨款 + 其他资金，请核对该行各列金额。")
+                   source, project)
 
     def unit_rows(self) -> None:
         for unit in self.department.spending_units:
@@ -110,12 +108,11 @@ class _Reconciler:
                 for group, (amounts, source, _) in zip(subtotal_groups(unit), unit.subtotals):
                     self.check("subtotal_mismatch", f"「{unit.name}」的小计行{label}与其所小计的项目{label}之和",
                                column, projects_sum(group, column), known(amounts, True, column), source, None,
-                               "小计应等于它所小计的那组项目金额之和，请核对小计行或项目金额。")
+                               "subtotal_row")
                 if unit.amounts is not None:
                     self.check("subtotal_mismatch", f"资金使用单位「{unit.name}」的{label}与其各项目{label}之和",
                                column, projects_sum(unit.projects, column),
-                               known(unit.amounts, unit.amounts_ok, column), unit.source, None,
-                               f"单位行的{label}应等于其下各项目{label}之和，请核对单位行或项目金额。")
+                               known(unit.amounts, unit.amounts_ok, column), unit.source, None, "unit_row")
 
     def page_totals(self) -> None:
         projects = self.department.projects
@@ -124,8 +121,7 @@ class _Reconciler:
             for amounts, source, count in self.department.page_totals:
                 page, previous = projects[previous:count], count
                 self.check("subtotal_mismatch", f"本页合计行{label}与本页各项目{label}之和", column,
-                           projects_sum(page, column), known(amounts, True, column), source, None,
-                           "本页合计应等于本页各项目金额之和，请核对。")
+                           projects_sum(page, column), known(amounts, True, column), source, None, "page_total")
 
     def declared_total(self) -> None:
         d = self.department
@@ -139,8 +135,7 @@ class _Reconciler:
                            else projects_sum(u.projects, column) for u in d.spending_units).exact
             for amounts, source, ok in totals:
                 self.check("total_mismatch", f"合计行的{label}与各资金使用单位{label}之和", column, units,
-                           known(amounts, ok, column), source, None,
-                           f"合计行的{label}应等于各资金使用单位{label}之和，请核对合计行。")
+                           known(amounts, ok, column), source, None)
 
 
 def reconcile(department: Department) -> tuple[list[Check], list[Finding]]:

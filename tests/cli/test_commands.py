@@ -1,6 +1,7 @@
 """The command line: exit codes, the Chinese summary, files written, help text."""
 
 import json
+from decimal import Decimal
 import shutil
 
 import pytest
@@ -61,8 +62,12 @@ def test_run_with_errors_exits_1_and_still_writes(tmp_path):
     assert [(f["code"], f["cell"]) for f in record["findings"]] == [("row_sum_mismatch", "B4"),
                                                                      ("total_mismatch", "B4")]
     findings = (tmp_path / "out" / "2026-10" / "findings.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert findings[0] == "code,severity,file,sheet,cell,department,project,message"
+    assert findings[0] == "code,severity,file,sheet,cell,department,project,message,params"
     assert findings[2].startswith("total_mismatch,error,t.csv,,B4,某区教育局,,合计行的总计与各资金使用单位总计之和不符")
+    # the figures the message was rendered from, as data: exact decimals, the unit, the column checked
+    params = record["findings"][1]["params"]
+    assert (params["column"], params["unit"], params["difference"]) == ("total", "万元", "-254")
+    assert Decimal(params["actual"]) - Decimal(params["expected"]) == Decimal(params["difference"])
 
 
 @pytest.mark.parametrize("args, message", [

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import email
 import hashlib
 import io
-import ipaddress
 import json
 import shutil
 import socket
@@ -22,9 +20,8 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.deliver.email import subject_line
-from pipeline.deliver.settings import DEFAULT_SUBJECT, mail_settings
 from pipeline.run import run
-from pipeline.settings import load_settings
+from pipeline.settings.email import DEFAULT_SUBJECT
 
 PERIOD = "2026-11"
 from conftest import SAMPLE  # noqa: E402
@@ -77,35 +74,6 @@ def smtp():
     yield start
     for controller in started:
         controller.stop()
-
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1 and its key, made with `cryptography`."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
-                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-            .add_extension(x509.KeyUsage(True, False, False, False, False, True, False, False, False), True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), False)
-            .sign(key, hashes.SHA256()))
-    folder = tmp_path_factory.mktemp("tls")
-    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                       serialization.NoEncryption()))
-    return folder / "cert.pem", folder / "key.pem"
 
 
 def server_tls(certificate) -> ssl.SSLContext:
@@ -313,17 +281,8 @@ def test_dry_run_writes_the_message_and_sends_nothing(tmp_path, outputs, monkeyp
 
 
 @pytest.mark.parametrize("settings, message", [
-    ({"host": None}, "缺少 [email] host（邮件服务器地址，"),
-    ({"from": None}, "缺少 [email] from"),
-    ({"to": None}, "缺少 [email] to"),
-    ({"username": USER}, "缺少 [email] password_env"),
-    ({"password_env": PASSWORD_ENV}, "缺少 [email] username"),
-    ({"password": "x"}, "[email] 中的 password 不允许写在文件中"),
-    ({"security": "tls"}, "[email] 中的 security 「tls」无效：只能是 starttls、ssl、none"),
-    ({"port": "587"}, "[email] 中的 port 应为 1 到 65535 之间的整数"),
-    ({"to": ["not an address"]}, "[email] 中的 to 中的「not an address」不是一个有效的邮件地址"),
-    ({"subject": "{period} {month}"}, "[email] 中的 subject 中的「{month}」无效"),
-    ({"smtp_host": "x"}, "[email] 中的 smtp_host 不是已知的设置项"),
+    ({"host": None}, "缺少 [email] host（邮件服务器地址，"),            # asked for when sending
+    ({"port": "587"}, "[email] 中的 port 应为 1 到 65535 之间的整数"),  # checked when the file is read
     ({"username": USER, "password_env": PASSWORD_ENV}, f"环境变量 {PASSWORD_ENV} 没有设置或为空"),
 ])
 def test_settings_problems_are_usage_errors_naming_the_setting(tmp_path, outputs, monkeypatch, settings, message):
@@ -340,14 +299,6 @@ def test_a_password_smtp_cannot_carry_is_a_usage_error(tmp_path, outputs, monkey
     assert result.exit_code == 2
     assert f"错误：环境变量 {PASSWORD_ENV} 中的密码含有中文或全角等非 ASCII 字符" in result.output
     assert "ｓ３ｃｒｅｔ" not in result.output
-
-
-def test_no_settings_file_at_all_says_there_is_none(tmp_path, outputs, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    result = invoke("email", "--outputs", outputs, "--period", PERIOD)
-    assert result.exit_code == 2
-    assert "错误：当前文件夹中没有设置文件 pipeline.toml" in result.output
-    assert "缺少 [email] host" not in result.output
 
 
 def test_a_period_that_was_not_run_is_a_usage_error(tmp_path, outputs):
@@ -404,27 +355,6 @@ def test_run_email_checks_the_settings_before_running(tmp_path):
     assert "缺少 [email] host" in result.output and not (tmp_path / "out").exists()
 
 
-def test_a_cafile_that_is_not_a_certificate_is_a_usage_error(tmp_path, outputs):
-    (tmp_path / "ca.pem").write_text("not a certificate")
-    result = send(outputs, config(tmp_path, **plain(25, security="starttls", cafile="ca.pem")))
-    assert result.exit_code == 2
-    assert "[email] 中的 cafile 指向的" in result.output and "不是 PEM 格式的证书" in result.output
-
-
-def test_the_documented_examples_are_valid_settings(tmp_path, monkeypatch, certificate):
-    """The commented [email] block of pipeline.toml.example, uncommented, and the README's example."""
-    root = SAMPLE.parent.parent
-    example = root.joinpath("pipeline.toml.example").read_text(encoding="utf-8").split("# [email]\n", 1)[1].split("\n\n")[0]
-    readme = root.joinpath("README.md").read_text(encoding="utf-8").split("```toml\n[email]\n", 1)[1].split("```")[0]
-    monkeypatch.chdir(tmp_path)
-    shutil.copy(certificate[0], tmp_path / "smtp-ca.pem")
-    for body in (example.replace("# ", "", 1).replace("\n# ", "\n"), readme):
-        (tmp_path / "pipeline.toml").write_text("[email]\n" + body, encoding="utf-8")
-        mail = mail_settings(load_settings())
-        assert (mail.host, mail.port, mail.security, mail.password_env) == (
-            "smtp.example.gov.cn", 587, "starttls", "PIPELINE_SMTP_PASSWORD")
-
-
 def test_the_subject_template_is_filled_from_run_json():
     finding = {"severity": "error"}
     record = {"period": PERIOD, "status": "failed", "total": "1234.56", "findings": [finding, finding],
@@ -433,3 +363,23 @@ def test_the_subject_template_is_filled_from_run_json():
         "【项目支出绩效目标】2026-11 汇总：3个部门，合计 1,234.56 万元，2项错误"
     assert subject_line(record, "{period} {status}：{projects} 个项目 {indicators} 条指标，警告 {warnings} 项") == \
         "【未通过】2026-11 未通过：3 个项目 9 条指标，警告 0 项"
+
+
+def test_the_subject_and_text_take_run_jsons_counts_rather_than_adding_up(outputs):
+    from pipeline.deliver.email import text_body
+
+    record = json.loads((outputs / PERIOD / "run.json").read_text(encoding="utf-8"))
+    # a made-up count (never what the departments add up to) shows which one the message says
+    made_up = {**record, "counts": {**record["counts"], "projects": 99, "errors": 7, "findings": 42}}
+    assert subject_line(made_up, "{projects} 个项目，{errors} 项错误") == "99 个项目，7 项错误"
+    assert "项目 99 个" in text_body(made_up, []) and "共 42 项" in text_body(made_up, [])
+
+
+def test_a_run_folder_from_before_counts_is_still_sent_with_the_same_subject_and_text(outputs):
+    from pipeline.deliver.email import text_body
+
+    record = json.loads((outputs / PERIOD / "run.json").read_text(encoding="utf-8"))
+    legacy = {k: v for k, v in record.items() if k != "counts"}   # run.json as an older version wrote it
+    template = "{departments} {projects} {indicators} {errors} {warnings}"
+    assert subject_line(legacy, template) == subject_line(record, template) == "1 10 33 0 6"
+    assert text_body(legacy, []) == text_body(record, [])

@@ -10,11 +10,11 @@ from email import policy
 import pytest
 
 from pipeline.deliver.email import build_message, read_record
-from pipeline.deliver.settings import MailSettings
+from pipeline.settings import EmailSettings
 from report_runs import run_tables, several_departments
 from conftest import ROOT
 
-MAIL = MailSettings(host=None, port=25, security="none", sender="czj@example.gov.cn", to=("kz@example.gov.cn",))
+MAIL = EmailSettings(host=None, port=25, security="none", sender="czj@example.gov.cn", to=("kz@example.gov.cn",))
 
 
 def page(run) -> str:
@@ -97,17 +97,6 @@ def test_above_the_size_ceiling_the_web_report_is_left_out_with_a_note(several):
     assert len(notes) == 2                    # still over: said so too
     assert notes[0] in message.get_body(("plain",)).get_content()
     assert 'data-note' in message.get_body(("html",)).get_content()
-
-
-def test_the_ceiling_is_a_setting(tmp_path):
-    from pipeline.deliver.settings import mail_settings
-    from pipeline.settings import load_settings
-
-    path = tmp_path / "pipeline.toml"
-    path.write_text('[email]\nhost = "h.example.gov.cn"\nfrom = "a@example.gov.cn"\nto = "b@example.gov.cn"\n'
-                    "max_message_mb = 2.5\n", encoding="utf-8")
-    assert mail_settings(load_settings(path)).max_message_mb == 2.5
-    assert "max_message_mb" in (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.history.changes import compare, finding_key, same_value
-from pipeline.findings import TITLES, Finding
+from dataclasses import replace
+
+from pipeline.history.changes import compare, finding_key, legacy_finding_key, same_value
+from pipeline.findings import TITLES, Finding, finding
 from pipeline.report.changes_view import change_lines, changes_view, signed
 from pipeline.history.snapshot import DepartmentState, IndicatorState, ProjectState, Snapshot
 
@@ -24,7 +26,13 @@ def indicator(project_name, name, value, *, department=EDU, unit=OFFICE, seq=1) 
 
 
 def problem(code, message, *, department=EDU, project_name=None, cell="G7", severity="warning") -> Finding:
+    """A finding as a period recorded before the history kept parameters has it: a message only."""
     return Finding(code, severity, "a.xlsx", "Sheet1", cell, department, project_name, message)
+
+
+def found(code, *, cell="G7", project_name=None, file="a.xlsx", **params) -> Finding:
+    """A finding as the review makes it: rendered from its parameters."""
+    return finding(code, file=file, sheet="Sheet1", cell=cell, department=EDU, project=project_name, **params)
 
 
 def snapshot(period, projects, indicators=(), findings=()) -> Snapshot:
@@ -140,25 +148,68 @@ def test_indicator_values_compare_ignoring_spaces_and_full_width_forms(old, new,
 
 
 def test_a_finding_that_moved_with_its_row_is_the_same_finding():
-    before = problem("empty_goal", "项目「校舍维修经费」的绩效目标（单元格 F9）只重复了项目名称。", project_name="校舍维修经费",
-                     cell="F9")
-    moved = problem("empty_goal", "项目「校舍维修经费」的绩效目标（单元格 F10）只重复了项目名称。", project_name="校舍维修经费",
-                    cell="F10")
-    row = problem("unrecognised_row", "第 30 行既不是合计…：「填表人：张三」")
-    row_moved = problem("unrecognised_row", "第 31 行既不是合计…：「填表人：张三」")
+    before = found("empty_goal", cell="F9", project_name="校舍维修经费", variant="repeats_name", goal="校舍维修经费")
+    moved = found("empty_goal", cell="F10", project_name="校舍维修经费", variant="repeats_name", goal="校舍维修经费")
+    row = found("unrecognised_row", cell="A30", variant="table", row=30, text="填表人：张三")
+    row_moved = found("unrecognised_row", cell="A31", variant="table", row=31, text="填表人：张三")
+    assert before.message != moved.message and row.message != row_moved.message    # the cell is in the text
     assert finding_key(before) == finding_key(moved) and finding_key(row) == finding_key(row_moved)
     changes = compare(snapshot("2026-10", BASE, findings=[before, row]),
                       snapshot("2026-11", BASE, findings=[moved, row_moved])).as_dict()
     assert changes["findings"] == {"new": [], "resolved": []}
 
 
+def test_a_check_whose_cells_moved_is_the_same_finding_but_new_figures_make_a_new_one():
+    def mismatch(cell, actual):
+        expected = Decimal("255.00")
+        return found("total_mismatch", cell=cell, what="合计行的总计与各资金使用单位总计之和", column="total",
+                     expected=expected, actual=actual, difference=actual - expected, unit="万元")
+
+    october, moved = mismatch("B4", Decimal("1.00")), mismatch("B5", Decimal("1.00"))
+    assert finding_key(october) == finding_key(moved)
+    # a figure read as 1.000000 (a 元 table) is the same figure as 1.00
+    assert finding_key(october) == finding_key(mismatch("B4", Decimal("1.000000")))
+    changed = mismatch("B4", Decimal("2.00"))
+    assert finding_key(changed) != finding_key(october)
+    changes = compare(snapshot("2026-10", BASE, findings=[october]), snapshot("2026-11", BASE, findings=[changed]))
+    assert (changes.findings_new, changes.findings_resolved) == ((changed,), (october,))
+
+
 def test_findings_new_and_resolved():
-    fixed = problem("empty_goal", "项目「校舍维修经费」的绩效目标为空。", project_name="校舍维修经费")
-    kept = problem("missing_unit", "指标值「≥100」只有数字，没有单位", project_name="教师培训经费")
-    other = problem("missing_unit", "指标值「≥200」只有数字，没有单位", project_name="教师培训经费")
+    fixed = found("empty_goal", project_name="校舍维修经费", variant="empty")
+    kept, other = (found("missing_unit", project_name="教师培训经费", indicator="培训人次", value_label="指标值",
+                         value=value, operator="≥", target=Decimal(value[1:]), units="")
+                   for value in ("≥100", "≥200"))
     changes = compare(snapshot("2026-10", BASE, findings=[fixed, kept]),
                       snapshot("2026-11", BASE, findings=[kept, other])).as_dict()
     assert changes["findings"] == {"new": [other.as_dict()], "resolved": [fixed.as_dict()]}
+    assert changes["findings"]["new"][0]["params"]["value"] == "≥200"
+
+
+# --- LEGACY ROWS: periods recorded before the history kept parameters (schema 3) ---------------------
+
+def test_legacy_rows_are_keyed_by_their_message_without_cells_rows_and_location():
+    before = problem("empty_goal", "项目「校舍维修经费」的绩效目标（单元格 F9）只重复了项目名称。", project_name="校舍维修经费",
+                     cell="F9")
+    moved = problem("empty_goal", "项目「校舍维修经费」的绩效目标（单元格 F10）只重复了项目名称。", project_name="校舍维修经费",
+                    cell="F10")
+    row = problem("unrecognised_row", "第 30 行既不是合计…：「填表人：张三」")
+    row_moved = problem("unrecognised_row", "第 31 行既不是合计…：「填表人：张三」")
+    assert legacy_finding_key(before) == legacy_finding_key(moved)
+    assert legacy_finding_key(row) == legacy_finding_key(row_moved)
+    changes = compare(snapshot("2026-10", BASE, findings=[before, row]),
+                      snapshot("2026-11", BASE, findings=[moved, row_moved])).as_dict()
+    assert changes["findings"] == {"new": [], "resolved": []}
+
+
+def test_a_legacy_period_compares_with_a_new_one_by_message():
+    """The first run after the upgrade: last month's findings have no parameters, this month's have;
+    both are keyed by their messages, so an unchanged finding is neither new nor resolved."""
+    now = found("empty_goal", cell="F10", project_name="校舍维修经费", variant="empty")
+    recorded = replace(found("empty_goal", cell="F9", project_name="校舍维修经费", variant="empty"), params=None)
+    gone = problem("missing_unit", "指标值「≥100」只有数字，没有单位", project_name="教师培训经费")
+    changes = compare(snapshot("2026-10", BASE, findings=[recorded, gone]), snapshot("2026-11", BASE, findings=[now]))
+    assert (changes.findings_new, changes.findings_resolved) == ((), (gone,))
 
 
 def test_names_given_twice_match_occurrence_by_occurrence():
@@ -233,15 +284,12 @@ def test_signed_differences(amount, text):
 
 
 def test_a_finding_is_the_same_finding_whatever_file_its_location_names():
-    from pipeline.history.changes import finding_key
-    from pipeline.findings import finding
-
-    november = finding("total_mismatch", "合计行不符（单元格 B4）。", file="教育局_11月.xlsx", sheet="S", cell="B4",
-                       department="某区教育局")
-    december = finding("total_mismatch", "合计行不符（单元格 B5）。", file="教育局_12月.xlsx", sheet="S", cell="B5",
-                       department="某区教育局")
-    assert november.message.endswith("（位置：教育局_11月.xlsx!S!B4）")
+    november = found("duplicate_department", file="教育局_11月.xlsx", cell=None, older_files="「教育局_旧.xlsx」")
+    december = found("duplicate_department", file="教育局_12月.xlsx", cell=None, older_files="「教育局_11月.xlsx」")
+    assert "教育局_11月.xlsx" in november.message and "教育局_12月.xlsx" in december.message
     assert finding_key(november) == finding_key(december)
+    assert legacy_finding_key(found("no_amount_columns", file="教育局_11月.xlsx", cell="B4")) == \
+        legacy_finding_key(found("no_amount_columns", file="教育局_12月.xlsx", cell="B5"))
 
 
 def test_indicators_that_went_with_their_project_are_counted_not_hidden():

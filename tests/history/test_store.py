@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 from builders import DEFAULT_INDICATORS, Dept, Proj, education_bureau, published_rows, write_xlsx
 from pipeline.cli import app
 from pipeline.errors import UsageError
+from pipeline.findings import sort_key
+from pipeline.history.changes import finding_key
 from pipeline.history.store import SCHEMA_VERSION, history_path, open_history
 from pipeline.report.xlsx import CHANGES_HEADER_ROW
 from pipeline.run import run
@@ -398,3 +400,69 @@ def test_the_example_settings_file_keeps_the_default_path(tmp_path):
     from conftest import ROOT
 
     assert history_path(load_settings(ROOT / "pipeline.toml.example"), tmp_path) == tmp_path / "history.sqlite"
+
+
+def test_a_finding_whose_row_moved_is_not_new_next_month(tmp_path):
+    """A project inserted above moves the school's goal cell down a row: its empty_goal is the same finding."""
+    first = run_period(tmp_path, "2026-10", october())
+    moved = october()
+    moved.units[0][1].insert(0, Proj("新增培训经费", fiscal="5.00"))
+    second = run_period(tmp_path, "2026-11", moved)
+    before = [f for f in first.batch.findings if f.code == "empty_goal"]
+    after = [f for f in second.batch.findings if f.code == "empty_goal"]
+    assert len(before) == len(after) == 1 and before[0].cell != after[0].cell
+    assert second.record["changes"]["findings"] == {"new": [], "resolved": []}
+
+
+def _as_schema_3(source, target):
+    """`source` (the current schema) copied into a database of schema 3, which kept no finding parameters."""
+    from pipeline.history.schema import MIGRATIONS
+
+    old = sqlite3.connect(target)
+    for migration in MIGRATIONS[:3]:
+        for statement in migration:
+            old.execute(statement)
+    old.execute("ATTACH DATABASE ? AS new", (str(source),))
+    for table in ("runs", "inputs", "departments", "projects", "indicators"):
+        old.execute(f"INSERT INTO main.{table} SELECT * FROM new.{table}")
+    old.execute("INSERT INTO main.findings SELECT period, position, code, severity, file, sheet, cell, department, "
+                "project, message FROM new.findings")
+    old.commit()
+    old.execute("DETACH DATABASE new")
+    old.execute("PRAGMA user_version = 3")
+    old.close()
+
+
+def test_a_schema_3_database_is_read_and_its_findings_compared_by_message(tmp_path):
+    first = run_period(tmp_path, "2026-10", october())
+    legacy = tmp_path / "legacy.sqlite"
+    _as_schema_3(tmp_path / "outputs" / "history.sqlite", legacy)
+    moved = october()
+    moved.units[0][1].insert(0, Proj("新增培训经费", fiscal="5.00"))
+    second = run_period(tmp_path, "2026-11", moved, settings=Settings(history=legacy))
+    # the earlier period's findings come back with their messages and without parameters; the new one's have them
+    db = sqlite3.connect(legacy)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    rows = dict(db.execute("SELECT period, count(*) FROM findings WHERE params IS NULL GROUP BY period").fetchall())
+    assert rows == {"2026-10": len(first.batch.findings)}
+    stored = json.loads(db.execute("SELECT params FROM findings WHERE period = '2026-11' AND code = 'empty_goal'")
+                        .fetchone()[0])
+    assert stored == {"goal": "校舍维修经费", "variant": "repeats_name"}
+    db.close()
+    with open_history(legacy) as history:
+        recorded = history.snapshot("2026-10").findings
+    assert [f.message for f in recorded] == [f.message for f in sorted(first.batch.findings, key=sort_key)]
+    assert {f.params for f in recorded} == {None}
+    # keyed by message for this comparison: the moved goal finding is still not new
+    assert second.record["changes"]["findings"] == {"new": [], "resolved": []}
+
+
+def test_a_finding_with_figures_comes_back_from_the_history_as_run_json_has_it(tmp_path):
+    dept = education_bureau()
+    dept.declared = "1.00"
+    result = run_period(tmp_path, "2026-10", dept)
+    with open_history(tmp_path / "outputs" / "history.sqlite", create=False) as history:
+        recorded = history.snapshot("2026-10").findings
+    assert [f.as_dict() for f in recorded] == result.record["findings"]
+    assert dict(recorded[0].params)["difference"] == "-254"       # a Decimal comes back as its exact text
+    assert [finding_key(f) for f in recorded] == [finding_key(f) for f in sorted(result.batch.findings, key=sort_key)]

@@ -107,41 +107,6 @@ def test_label_colon_value_cells(tmp_path):
     assert indicators(project) == YUEYANG_INDICATORS
 
 
-def test_money_as_text_with_units(tmp_path):
-    form = Form(total="854万(高标准农田建设400万元,道路454万元)", fiscal="10000万元", other="250万")
-    path = write_form_xlsx(tmp_path / "a.xlsx", [("S", *yueyang_rows(form))])
-    project = only_project(read_batch([path]))
-    assert project.amounts.total == D("854") and project.amounts.fiscal == D("10000")
-    assert project.amounts.other == D("250")
-    assert project.cells["other"].cell == "C8"
-
-
-def test_money_typed_twice_is_a_finding_on_its_cell_not_a_guess(tmp_path):
-    form = Form(total="854万", fiscal="854万854万(高标准农田建设)")
-    path = write_form_xlsx(tmp_path / "a.xlsx", [("S", *yueyang_rows(form))])
-    batch = read_batch([path])
-    project = only_project(batch)
-    assert project.amounts.total == D("854") and project.amounts.fiscal is None
-    assert not project.amounts_ok
-    [bad] = [f for f in batch.findings if f.code == "bad_amount"]
-    assert (bad.cell, bad.severity, bad.project) == ("C7", "error", form.name)
-    assert "重复" in bad.message and "854万854万" in bad.message
-
-
-def test_money_in_yuan_by_the_block_label(tmp_path):
-    path = write_form_xlsx(tmp_path / "a.xlsx", [("S", *yueyang_rows(Form(total=85400, fiscal=85400),
-                                                                       unit_label="资金情况(元)"))])
-    assert only_project(read_batch([path])).amounts.total == D("8.54")
-
-
-def test_no_stated_money_unit_is_a_warning(tmp_path):
-    path = write_form_xlsx(tmp_path / "a.xlsx", [("S", *yueyang_rows(Form(), unit_label="资金情况"))])
-    batch = read_batch([path])
-    [warning] = [f for f in batch.findings if f.code == "form_no_money_unit"]
-    assert warning.cell == "B6"
-    assert only_project(batch).amounts.total == D("854")
-
-
 def test_one_form_per_sheet_beside_an_instruction_sheet(tmp_path):
     path = write_form_xlsx(tmp_path / "局.xlsx", [
         ("填报说明", INSTRUCTIONS, []), ("项目1", *yueyang_rows(Form())),

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.read.indicators import PackedIndicator, Target, parse_packed, parse_range, parse_target
+from pipeline.model import WrittenIndicator
+from pipeline.read.indicators import Target, parse_packed, parse_range, parse_target
 
 QUAL = Target(None, None, "", "qualitative")
 
@@ -172,11 +173,11 @@ def test_parse_packed_seed_example():
     items, problems = parse_packed(SEED_EXAMPLE)
     assert problems == []
     assert items == [
-        PackedIndicator(1, "1", "产出指标", "12", "质量指标", "信访事项及时受理率", "100%", "100%"),
-        PackedIndicator(2, "1", "产出指标", "12", "质量指标", "应急处置劝返率", "100%", "100%"),
-        PackedIndicator(3, "2", "效益指标", "22", "社会效益", "社会稳定贡献",
+        WrittenIndicator(1, "1", "产出指标", "12", "质量指标", "信访事项及时受理率", "100%", "100%"),
+        WrittenIndicator(2, "1", "产出指标", "12", "质量指标", "应急处置劝返率", "100%", "100%"),
+        WrittenIndicator(3, "2", "效益指标", "22", "社会效益", "社会稳定贡献",
                         "提高我区的和谐稳定程度", "提高我区的和谐稳定程度"),
-        PackedIndicator(4, "3", "满意度指标", "31", "服务对象满意度", "群众满意度", "≥80%", "≥80%"),
+        WrittenIndicator(4, "3", "满意度指标", "31", "服务对象满意度", "群众满意度", "≥80%", "≥80%"),
     ]
 
 
@@ -186,8 +187,8 @@ def test_parse_packed_missing_codes_ascii_separators_and_spaces():
     items, problems = parse_packed(text)
     assert problems == []
     assert items == [
-        PackedIndicator(1, "", "产出指标", "", "数量指标", "培训人次", "≥200人次", "≥100人次"),
-        PackedIndicator(2, "", "满意度指标", "", "服务对象满意度", "满意率", "≥90%", "≥90%"),
+        WrittenIndicator(1, "", "产出指标", "", "数量指标", "培训人次", "≥200人次", "≥100人次"),
+        WrittenIndicator(2, "", "满意度指标", "", "服务对象满意度", "满意率", "≥90%", "≥90%"),
     ]
 
 
@@ -205,13 +206,13 @@ def test_parse_packed_newline_separated_with_breaks_inside():
 def test_parse_packed_full_width_item_numbers_and_codes():
     items, problems = parse_packed("１、１-产出指标；１３-时效指标；办结时限；实施周期指标值:≤5天；年度指标值:≤5天。")
     assert problems == []
-    assert items == [PackedIndicator(1, "1", "产出指标", "13", "时效指标", "办结时限", "≤5天", "≤5天")]
+    assert items == [WrittenIndicator(1, "1", "产出指标", "13", "时效指标", "办结时限", "≤5天", "≤5天")]
 
 
 def test_parse_packed_single_value():
     items, problems = parse_packed("1、1-产出指标；11-数量指标；接访场次；指标值:≥12场。")
     assert problems == []
-    assert items == [PackedIndicator(1, "1", "产出指标", "11", "数量指标", "接访场次", "≥12场", "≥12场")]
+    assert items == [WrittenIndicator(1, "1", "产出指标", "11", "数量指标", "接访场次", "≥12场", "≥12场")]
 
 
 def test_parse_packed_strips_a_final_full_stop_but_not_a_decimal_point():
@@ -294,7 +295,7 @@ def _packed_cells(path: Path) -> list[str]:
 def test_seed_file_every_packed_cell():
     cells = _packed_cells(_seed_file())
     assert len(cells) == 10
-    items: list[PackedIndicator] = []
+    items: list[WrittenIndicator] = []
     for cell in cells:
         parsed, problems = parse_packed(cell)
         assert problems == []
@@ -324,21 +325,30 @@ def test_seed_file_every_packed_cell():
     assert levels == {("1", "产出指标"), ("2", "效益指标"), ("3", "满意度指标")}
 
 
-def test_the_one_pass_item_reading_gives_what_the_general_path_gives():
-    """`_parse_item` reads the common item shape with one regex; every body, on that path or not,
-    must come out exactly as the general path reads it (trailing full stops, digits, odd separators)."""
+def test_the_one_pass_cell_reading_gives_what_the_general_path_gives():
+    """`parse_packed` reads a cell of items of the common shape with one regex pass; every cell, on that
+    path or not, must come out exactly as the general path reads it (trailing full stops, digits, odd
+    separators, a 、 inside a field, a long level name, items glued without a full stop)."""
     import itertools
 
-    from pipeline.read.indicators import _FAST_ITEM, _parse_item, _parse_item_general
+    from pipeline.read.indicators import _parse_fast, _parse_general
 
-    level1 = ["1-产出指标", "1-产出指标.", "1-2产出", "1-产出-指标", "１-产出指标", "2-效益指标；", "1 -产出指标", "成本指标"]
-    level2 = ["11-数量指标", "11-数量指标．"]
-    names = ["开展培训次数", "开展培训次数.", ".", "名称、含顿号", "a.b"]
-    values = ["≥100次", "≥100人次.", "100%", ".", "≥95%．", "明显提升"]
+    level1 = ["1-产出指标", "1-产出指标.", "1-2产出", "1-产出-指标", "１-产出指标", "2-效益指标；", "1 -产出指标",
+              "成本指标", "1-产出、指标", "1-一二三四五六七八九十一二", "1-一二三四五六七八九十一二三"]
+    level2 = ["11-数量指标", "11-数量指标．", "11-2数量"]
+    names = ["开展培训次数", "开展培训次数.", ".", "名称、含顿号", "a.b", "3、满意度指标"]
+    values = ["≥100次", "≥100人次.", "100%", "≥95%．", "明显提升", "1、2期"]
     ends = ["", "。", "；", "。\n", " \n", "；。", ".."]
+    seqs = ["1、", "01、", "1 、", "1000、", "１、"]
     fast = 0
-    for l1, l2, name, period, annual, end in itertools.product(level1, level2, names, values, values, ends):
-        body = f"{l1}；{l2}；{name}；实施周期指标值:{period}；年度指标值:{annual}{end}"
-        fast += bool(_FAST_ITEM.fullmatch(body))
-        assert _parse_item(1, body, "q") == _parse_item_general(1, body, "q"), body
-    assert fast > 1000       # the fast path is taken, and agrees
+    for l1, l2, name, value, end in itertools.product(level1, level2, names, values, ends):
+        item = f"{l1}；{l2}；{name}；实施周期指标值:{value}；年度指标值:{value}{end}"
+        for seq, second in itertools.product(seqs, ("", f"2、1-产出指标；11-数量指标；次数；实施周期指标值:1；年度指标值:1。")):
+            cell = seq + item + second
+            items = _parse_fast(cell)
+            if items is not None:
+                fast += 1
+                assert (items, []) == _parse_general(cell), cell
+    assert fast > 700        # the fast path is taken, and agrees
+    assert parse_packed("1、1-产出指标；11-数量指标；次数；实施周期指标值:1；年度指标值:1") == _parse_general(
+        "1、1-产出指标；11-数量指标；次数；实施周期指标值:1；年度指标值:1")

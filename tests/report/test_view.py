@@ -88,3 +88,17 @@ def test_the_cli_summary_uses_thousands_separators(tmp_path):
     lines = summary_lines(check([path]))
     assert "合计 1,234.56 万元（各部门合计行申报 1,234.56 万元）" in lines
     assert Decimal("1234.56") == check([path]).total
+
+
+
+def test_the_reports_show_the_views_counts(sample_run):
+    """The sample: one department with six warnings and no error; 10 projects with 33 indicators."""
+    page = (sample_run.folder / "report.html").read_text(encoding="utf-8")
+    assert '<div class="card-value" data-resubmit="0">0 / 1 / 0</div>' in page     # 须退回 / 有警告 / 通过
+    summary = (sample_run.folder / "summary.html").read_text(encoding="utf-8")
+    assert "须退回 0，有警告 1，通过 0" in summary
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(sample_run.folder / "report.xlsx")["项目"].iter_rows()]
+    header, body, total = rows[0], rows[1:-1], rows[-1]
+    indicators, findings = header.index("指标数"), header.index("问题数")
+    assert total[0] == "合计（10 个项目）" and total[indicators] == 33 == sum(r[indicators] for r in body)
+    assert total[findings] == sum(r[findings] for r in body) == 6

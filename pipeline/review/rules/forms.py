@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from pipeline.findings import Finding
 from pipeline.model import Department, Project
-from pipeline.money import fmt_exact
+from pipeline.message_formats import FORM_PARTS
 from pipeline.read.form_header import month_tokens
 from pipeline.review.framework import base
 from pipeline.review.reconcile import Check
@@ -23,7 +23,6 @@ from pipeline.settings import Settings
 from pipeline.text import compact
 
 FormRule = Callable[[Project, Settings], list[Finding]]
-_PARTS = {"fiscal": "财政拨款", "special_account": "财政专户资金", "other": "其他资金"}
 
 
 def review_forms(departments: list[Department], settings: Settings) -> list[Finding]:
@@ -61,9 +60,7 @@ def annual_parts(project: Project, settings: Settings) -> list[Finding]:
         return []
     summed, total = pair
     cell = _cell(project, "total")
-    return [project_finding("form_sum_mismatch", project, cell,
-                            f"项目「{project.name}」申报表的年度资金总额（{cell}）为 {fmt_exact(total)} 万元，"
-                            f"财政拨款、财政专户资金、其他资金之和却为 {fmt_exact(summed)} 万元。请核对各项金额。")]
+    return [project_finding("form_sum_mismatch", project, cell, total=total, parts=summed)]
 
 
 def subtotals(project: Project, settings: Settings) -> list[Finding]:
@@ -72,10 +69,8 @@ def subtotals(project: Project, settings: Settings) -> list[Finding]:
     for name, items, line in _subtotals(project):
         if line != items:
             cell = _cell(project, name)
-            findings.append(project_finding(
-                "form_subtotal_mismatch", project, cell,
-                f"项目「{project.name}」申报表的{_PARTS[name]}小计（{cell}）为 {fmt_exact(line)} 万元，"
-                f"其下各项之和却为 {fmt_exact(items)} 万元。请核对小计或各项金额。"))
+            findings.append(project_finding("form_subtotal_mismatch", project, cell, part=name, subtotal=line,
+                                            items=items))
     return findings
 
 
@@ -92,7 +87,7 @@ def form_checks(departments: list[Department]) -> list[Check]:
                 checks.append(Check(department.name, f"项目「{p.name}」申报表的年度资金总额与各项之和", pair[0], pair[1],
                                     src.file, src.sheet, _cell(p, "total"), pair[0] == pair[1], "form_sum_mismatch"))
             for name, items, line in _subtotals(p):
-                checks.append(Check(department.name, f"项目「{p.name}」申报表的{_PARTS[name]}小计与其各项", items, line,
+                checks.append(Check(department.name, f"项目「{p.name}」申报表的{FORM_PARTS[name]}小计与其各项", items, line,
                                     src.file, src.sheet, _cell(p, name), items == line, "form_subtotal_mismatch",
                                     column=name))
     return checks
@@ -112,44 +107,34 @@ def period_money(project: Project, settings: Settings) -> list[Finding]:
         return []
     cell = _cell(project, "period_total")
     if annual > whole:
-        return [project_finding("form_annual_exceeds_period", project, cell,
-                                f"项目「{project.name}」年度资金 {fmt_exact(annual)} 万元超过了项目资金总额（{cell}）"
-                                f"{fmt_exact(whole)} 万元。请核对两处金额。")]
+        return [project_finding("form_annual_exceeds_period", project, cell, annual=annual, whole=whole)]
     if within_one_year(project) and annual != whole:
-        return [project_finding("form_period_total_mismatch", project, cell,
-                                f"项目「{project.name}」实施期在一年之内（{project.period_start} 至 {project.period_end}），"
-                                f"年度资金 {fmt_exact(annual)} 万元却不等于项目资金总额（{cell}）{fmt_exact(whole)} 万元。"
-                                f"请核对。")]
+        return [project_finding("form_period_total_mismatch", project, cell, annual=annual, whole=whole,
+                                start=project.period_start, end=project.period_end)]
     return []
 
 
 def goals(project: Project, settings: Settings) -> list[Finding]:
     if multi_year(project) and not project.period_goal.strip():
         cell = _cell(project, "period_goal", "goal")
-        return [project_finding("form_missing_period_goal", project, cell,
-                                f"项目「{project.name}」实施期跨年度（{project.period_start} 至 {project.period_end}），"
-                                f"申报表却没有实施期（中期）绩效目标。请填写整个实施期要达到的目标。")]
+        return [project_finding("form_missing_period_goal", project, cell, start=project.period_start,
+                                end=project.period_end)]
     if project.period_goal and compact(project.period_goal) == compact(project.goal):
         cell = _cell(project, "period_goal")
-        return [project_finding("form_same_goals", project, cell,
-                                f"项目「{project.name}」的实施期目标与年度目标（{cell}）完全相同。"
-                                f"如项目跨年度，年度目标应写明本年度要完成的部分。")]
+        return [project_finding("form_same_goals", project, cell)]
     return []
 
 
 def values_present(project: Project, settings: Settings) -> list[Finding]:
-    return [project_finding("form_missing_value", project, i.source.cell,
-                            f"项目「{project.name}」的三级指标「{i.name}」（{i.source.cell}）没有填写指标值。"
-                            f"请填写指标值，如「≥95%」或「12月底前完成」。")
+    return [project_finding("form_missing_value", project, i.source.cell, indicator=i.name)
             for i in project.indicators if not i.annual_value.strip() and not i.period_value.strip()]
 
 
 def period_order(project: Project, settings: Settings) -> list[Finding]:
     if project.period_start and project.period_end and project.period_start > project.period_end:
         cell = _cell(project, "period", "start")
-        return [project_finding("form_period_reversed", project, cell,
-                                f"项目「{project.name}」的开始时间 {project.period_start} 晚于结束时间 "
-                                f"{project.period_end}（{cell}）。请改正项目期限。")]
+        return [project_finding("form_period_reversed", project, cell, start=project.period_start,
+                                end=project.period_end)]
     return []
 
 
@@ -164,9 +149,8 @@ def timely_dates(project: Project, settings: Settings) -> list[Finding]:
         for month, _ in month_tokens(indicator.annual_value):
             if not project.period_start <= month <= project.period_end:
                 findings.append(project_finding(
-                    "form_date_outside_period", project, indicator.source.cell,
-                    f"项目「{project.name}」的时效指标「{indicator.name}」写的时间 {month}（「{indicator.annual_value}」）"
-                    f"不在项目期限 {project.period_start} 至 {project.period_end} 之内。请核对指标值或项目期限。"))
+                    "form_date_outside_period", project, indicator.source.cell, indicator=indicator.name,
+                    month=month, value=indicator.annual_value, start=project.period_start, end=project.period_end))
                 break
     return findings
 

@@ -12,25 +12,22 @@ from pipeline.model import Indicator, Project, Source
 from pipeline.settings import Settings
 
 
-def project_finding(code: str, project: Project, cell: str | None, message: str) -> Finding:
-    return finding(code, message, file=project.source.file, sheet=project.source.sheet or None, cell=cell,
-                   department=project.department, project=project.name)
+def project_finding(code: str, project: Project, cell: str | None, **params) -> Finding:
+    return finding(code, file=project.source.file, sheet=project.source.sheet or None, cell=cell,
+                   department=project.department, project=project.name, **params)
 
 
-def indicator_finding(code: str, project: Project, indicator: Indicator, message: str,
-                      cell: str | None = None) -> Finding:
-    """A finding on an indicator: at `cell` (a value's cell, `Value.cell`), else at its name's cell."""
-    return project_finding(code, project, cell or indicator.source.cell, message)
+def indicator_finding(code: str, project: Project, indicator: Indicator, cell: str | None = None,
+                      **params) -> Finding:
+    """A finding on an indicator (its name is the `indicator` parameter): at `cell` (a value's cell,
+    `Value.cell`), else at its name's cell."""
+    return project_finding(code, project, cell or indicator.source.cell, indicator=indicator.name, **params)
 
 
 def project_cell(project: Project) -> str:
     """Where the project's indicators go: the packed 绩效指标 cell, else the project's name cell."""
     col = project.columns.get("indicators")
     return project.source.at(col).cell if col is not None else project.source.cell
-
-
-def where(cell: str | None, lead: str = "") -> str:
-    return f"{lead}单元格 {cell}" if cell else ""
 
 
 def group_of(indicator: Indicator, settings: Settings) -> str | None:

@@ -16,7 +16,7 @@ from pipeline.findings import Finding
 from pipeline.review.framework import (BENEFIT, COST, FRAMEWORKS, OUTPUT, SATISFACTION, base, framework_names, parent,
                                 resolve_level1, resolve_level2, shown)
 from pipeline.model import Department, Indicator, Project
-from pipeline.review.rules.kit import group_of, indicator_finding, project_cell, project_finding, where
+from pipeline.review.rules.kit import group_of, indicator_finding, project_cell, project_finding
 from pipeline.settings import Settings
 from pipeline.review.rules.values import VALUE_RULES, IndicatorRule, goal_template_leftover
 from pipeline.text import compact
@@ -60,10 +60,8 @@ def missing_groups(project: Project, settings: Settings) -> list[Finding]:
             continue
         code, example = _GROUP_EXAMPLES[group]
         cell = project_cell(project)
-        findings.append(project_finding(
-            code, project, cell,
-            f"项目「{project.name}」（绩效指标{where(cell)}）没有{shown(group)}，现有 {len(project.indicators)} 条指标："
-            f"{_listed(project)}。请至少补充一条{shown(group)}，如「{example}」。"))
+        findings.append(project_finding(code, project, cell, group=shown(group), count=len(project.indicators),
+                                        indicators=_listed(project), example=example))
     return findings
 
 
@@ -72,11 +70,8 @@ def too_few_indicators(project: Project, settings: Settings) -> list[Finding]:
     if count >= settings.min_indicators:
         return []
     cell = project_cell(project)
-    have = f"只有 {count} 条绩效指标（{_listed(project)}）" if count else "没有任何绩效指标"
-    return [project_finding(
-        "too_few_indicators", project, cell,
-        f"项目「{project.name}」（绩效指标{where(cell)}）{have}，少于 {settings.min_indicators} 条。"
-        f"请按产出、效益、满意度分别设置可衡量的指标，如「1-产出指标；11-数量指标；培训人次；年度指标值:≥100人次」。")]
+    listed = {"variant": "some", "count": count, "indicators": _listed(project)} if count else {"variant": "none"}
+    return [project_finding("too_few_indicators", project, cell, minimum=settings.min_indicators, **listed)]
 
 
 def duplicate_indicator(project: Project, settings: Settings) -> list[Finding]:
@@ -85,10 +80,8 @@ def duplicate_indicator(project: Project, settings: Settings) -> list[Finding]:
         key = compact(indicator.name)
         if key in seen:
             first = seen[key]
-            findings.append(indicator_finding(
-                "duplicate_indicator", project, indicator,
-                f"项目「{project.name}」的指标「{indicator.name}」出现了两次（第 {first.seq} 条和第 {indicator.seq} 条，"
-                f"{where(indicator.source.cell)}）。请删去重复的一条，或改名以区分所衡量的内容。"))
+            findings.append(indicator_finding("duplicate_indicator", project, indicator, first_seq=first.seq,
+                                              seq=indicator.seq))
         else:
             seen[key] = indicator
     return findings
@@ -108,11 +101,8 @@ def empty_goal(project: Project, settings: Settings) -> list[Finding]:
         return []
     col = project.columns.get("goal")
     cell = project.source.at(col).cell if col is not None else project.source.cell
-    what = "为空" if not goal else f"只重复了项目名称（「{project.goal.strip()}」）"
-    return [project_finding(
-        "empty_goal", project, cell,
-        f"项目「{project.name}」的绩效目标（{where(cell)}）{what}。请写明通过本项目要达到的具体结果，"
-        f"如「全年开展培训 12 期、受训 500 人次，合格率达 95% 以上」。")]
+    written = {"variant": "empty"} if not goal else {"variant": "repeats_name", "goal": project.goal.strip()}
+    return [project_finding("empty_goal", project, cell, **written)]
 
 
 def _listed(project: Project) -> str:
@@ -128,53 +118,40 @@ def levels(project: Project, indicator: Indicator, settings: Settings) -> list[F
     l1, synonym1 = resolve_level1(indicator.level1, fw)
     l2, synonym2 = resolve_level2(indicator.level2, fw)
 
-    def head() -> str:      # built only for a finding: most indicators have none
-        return f"项目「{project.name}」的指标「{indicator.name}」（{where(indicator.source.cell)}）"
-
-    for written, resolved, synonym, rank in ((indicator.level1, l1, synonym1, "一"),
-                                             (indicator.level2, l2, synonym2, "二")):
+    for written, resolved, synonym, level in ((indicator.level1, l1, synonym1, 1), (indicator.level2, l2, synonym2, 2)):
         if synonym:
-            findings.append(indicator_finding(
-                "level_synonym", project, indicator,
-                f"{head()}的{rank}级指标「{written}」按「{shown(resolved)}」处理。如本地表样另有规定可忽略此提示。"))
+            findings.append(indicator_finding("level_synonym", project, indicator, level=level, written=written,
+                                              resolved=shown(resolved)))
         elif resolved is None:
-            said = f"「{written}」" if written.strip() else "未填写"
             other = next(o for o in FRAMEWORKS if o != fw)
-            resolve = resolve_level1 if rank == "一" else resolve_level2
-            hint = (f"该名称属于 {other} 年版框架，如本表按 {other} 年版填报，请在 pipeline.toml 中设 "
-                    f"framework = \"{other}\"（或用 --framework {other}）；否则" if resolve(written, other)[0] else "")
-            findings.append(indicator_finding(
-                "unknown_level", project, indicator,
-                f"{head()}的{rank}级指标{said}不在 {fw} 年版绩效指标框架中。"
-                f"{hint}请从以下名称中选择：{framework_names(fw)}。"))
-    problems = _code_problems(indicator, l1, l2, settings)
-    if l1 and l2 and parent(l2, fw) != l1:
-        problems.insert(0, f"二级指标「{_coded(indicator.level2_code, indicator.level2)}」不属于一级指标"
-                           f"「{_coded(indicator.level1_code, indicator.level1)}」，应归入{shown(parent(l2, fw) or '')}")
-    if problems:
+            resolve = resolve_level1 if level == 1 else resolve_level2
+            variant = {"variant": "other_framework", "other": other} if resolve(written, other)[0] else \
+                {"variant": "plain"}
+            findings.append(indicator_finding("unknown_level", project, indicator, level=level, written=written,
+                                              framework=fw, names=framework_names(fw), **variant))
+    mapped = _code_problems(indicator, l1, l2, settings)
+    belongs_to = shown(parent(l2, fw) or "") if l1 and l2 and parent(l2, fw) != l1 else None
+    if mapped or belongs_to is not None:
         findings.append(indicator_finding(
-            "level_code_mismatch", project, indicator,
-            f"{head()}：{'；'.join(problems)}。请按编码表填写，如「1-产出指标；11-数量指标」「2-效益指标；22-社会效益」。"))
+            "level_code_mismatch", project, indicator, belongs_to=belongs_to, level1=indicator.level1,
+            level1_code=indicator.level1_code, level2=indicator.level2, level2_code=indicator.level2_code,
+            mapped1=mapped.get(1), mapped2=mapped.get(2)))
     return findings
 
 
-def _code_problems(indicator: Indicator, l1: str | None, l2: str | None, settings: Settings) -> list[str]:
-    """A code whose name in the code map disagrees with the written name (codes are local: configuration)."""
-    problems = []
+def _code_problems(indicator: Indicator, l1: str | None, l2: str | None, settings: Settings) -> dict[int, str]:
+    """The levels (1, 2) whose code names another level in the code map than the one written, with the
+    code map's name (codes are local: configuration)."""
+    problems = {}
     code_map = settings.code_map
-    for code, written, resolved, resolve in ((indicator.level1_code, indicator.level1, l1, resolve_level1),
-                                             (indicator.level2_code, indicator.level2, l2, resolve_level2)):
+    for level, code, written, resolved, resolve in ((1, indicator.level1_code, indicator.level1, l1, resolve_level1),
+                                                    (2, indicator.level2_code, indicator.level2, l2, resolve_level2)):
         mapped = code_map.get(code) if code else None
         if mapped is None:
             continue
-        rank = "一" if resolve is resolve_level1 else "二"
         if (resolve(mapped, settings.framework)[0] or base(mapped)) not in (base(written), resolved):
-            problems.append(f"{rank}级指标编码 {code} 在编码表中是「{mapped}」，表中却写作「{written}」")
+            problems[level] = mapped
     return problems
-
-
-def _coded(code: str, name: str) -> str:
-    return f"{code}-{name}" if code else name
 
 
 PROJECT_RULES: tuple[ProjectRule, ...] = (missing_groups, too_few_indicators, duplicate_indicator, empty_goal,

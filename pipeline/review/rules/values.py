@@ -15,17 +15,12 @@ from pipeline.findings import Finding
 from pipeline.review.framework import example_value, implies_number, is_rate, says_what_it_counts
 from pipeline.read.indicators import QUALITATIVE, QUANTITATIVE, Target, parse_range, parse_target
 from pipeline.model import Indicator, Project
-from pipeline.review.rules.kit import (Value, indicator_finding, period_target, project_finding, stored_target, where,
-                              written_values)
+from pipeline.review.rules.kit import (Value, indicator_finding, period_target, project_finding, stored_target,
+                                       written_values)
 from pipeline.settings import Settings
 
 HUNDRED = Decimal("100")
 _UP, _DOWN = {"≥", ">", "="}, {"≤", "<"}
-
-
-def _head(project: Project, indicator: Indicator, cell: str | None = None) -> str:
-    """Names the project and indicator, and the cell the finding is about (a value's, else the name's)."""
-    return f"项目「{project.name}」的指标「{indicator.name}」（{where(cell or indicator.source.cell)}）"
 
 
 def vague_target(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
@@ -38,11 +33,9 @@ def vague_target(project: Project, indicator: Indicator, settings: Settings) -> 
         if value.target.kind != QUALITATIVE or not words:
             continue
         example = example_value(indicator.name)
-        advice = f"，如「{example}」" if passes(project, indicator, example, settings) else "（写明运算符、数值和单位）"
         findings.append(indicator_finding(
-            "vague_target", project, indicator,
-            f"{_head(project, indicator, value.cell)}{value.label}为「{value.text}」：指标名称表明应有数值，"
-            f"「{words[0]}」却无法衡量。请写明目标值{advice}。", value.cell))
+            "vague_target", project, indicator, value.cell, value_label=value.label, value=value.text, word=words[0],
+            example=example if passes(project, indicator, example, settings) else None))
     return findings
 
 
@@ -54,14 +47,13 @@ def missing_unit(project: Project, indicator: Indicator, settings: Settings) -> 
     for value in written_values(indicator):
         if value.target.kind != QUANTITATIVE or value.target.unit:
             continue
-        number = f"{value.target.operator if value.target.operator != '=' else ''}{value.target.target}"
+        operator, target = value.target.operator, value.target.target
+        number = f"{operator if operator != '=' else ''}{target}"     # the value as a trial value is written
         units = ("%",) if is_rate(indicator.name) else ("天", "个", "次")
-        shown = [f"「{number}{unit}」" for unit in units if passes(project, indicator, f"{number}{unit}", settings)]
-        suggestion = f"，如{'、'.join(shown[:-1])}{'或' if len(shown) > 1 else ''}{shown[-1]}" if shown else ""
+        fitting = "".join(unit for unit in units if passes(project, indicator, f"{number}{unit}", settings))
         findings.append(indicator_finding(
-            "missing_unit", project, indicator,
-            f"{_head(project, indicator, value.cell)}{value.label}「{value.text}」只有数字，没有单位，看不出衡量的是什么。"
-            f"请写明单位{suggestion}。", value.cell))
+            "missing_unit", project, indicator, value.cell, value_label=value.label, value=value.text,
+            operator=operator, target=target, units=fitting))
     return findings
 
 
@@ -82,18 +74,14 @@ def percent_range(project: Project, indicator: Indicator, settings: Settings) ->
             continue
         if _out_of_range(value):
             digits = str(t.target)
-            misread = (f"；如原意是「≥{digits[1:]}%」，是「≥」被误录成了「2」"
-                       if t.operator == "=" and re.fullmatch(r"2[1-9]\d?(\.\d+)?", digits) else "")
+            misread = t.operator == "=" and re.fullmatch(r"2[1-9]\d?(\.\d+)?", digits)
             findings.append(indicator_finding(
-                "percent_out_of_range", project, indicator,
-                f"{_head(project, indicator, value.cell)}{value.label}「{value.text}」超出 0%～100% 的范围{misread}。"
-                f"百分比目标应在 0 到 100 之间，如「≥95%」。", value.cell))
+                "percent_out_of_range", project, indicator, value.cell, value_label=value.label, value=value.text,
+                meant=digits[1:] if misread else None))
         elif t.target == HUNDRED and t.operator in ("≥", ">"):
-            meaning = "只能等于 100%" if t.operator == "≥" else "不可能达到"
             findings.append(indicator_finding(
-                "degenerate_rate", project, indicator,
-                f"{_head(project, indicator, value.cell)}{value.label}「{value.text}」{meaning}。"
-                f"要求全部完成请写「100%」，否则写出可达到的下限，如「≥95%」。", value.cell))
+                "degenerate_rate", project, indicator, value.cell, value_label=value.label, value=value.text,
+                operator=t.operator))
     return findings
 
 
@@ -111,9 +99,8 @@ def template_leftover(project: Project, indicator: Indicator, settings: Settings
         if match:
             cell = where_written and where_written.cell     # built for a finding only
             findings.append(indicator_finding(
-                "template_leftover", project, indicator,
-                f"{_head(project, indicator, cell)}的{label}「{text}」含有表样占位符「{match.group()}」，未按实际填写。"
-                f"请换成实际内容，如「≥95%」「30人」。", cell))
+                "template_leftover", project, indicator, cell, variant="indicator", label=label, text=text,
+                placeholder=match.group()))
     return findings
 
 
@@ -125,10 +112,8 @@ def goal_template_leftover(project: Project, settings: Settings) -> list[Finding
         if match:
             col = project.columns.get(field)
             cell = project.source.at(col).cell if col is not None else project.source.cell
-            findings.append(project_finding(
-                "template_leftover", project, cell,
-                f"项目「{project.name}」的{label}{where(cell, '（')}{'）' if cell else ''}含有表样占位符"
-                f"「{match.group()}」，未按实际填写：「{text}」。请换成实际内容。"))
+            findings.append(project_finding("template_leftover", project, cell, variant="project", label=label,
+                                            text=text, placeholder=match.group()))
     return findings
 
 
@@ -158,32 +143,29 @@ def period_annual_conflict(project: Project, indicator: Indicator, settings: Set
     if annual.kind != QUANTITATIVE or period.kind != QUANTITATIVE:
         return []
     if annual.unit != period.unit:
-        problem = f"单位不同（「{period.unit or '无单位'}」与「{annual.unit or '无单位'}」）"
+        problem = {"problem": "units", "period_unit": period.unit, "annual_unit": annual.unit}
     elif {annual.operator, period.operator} & _UP - {"="} and {annual.operator, period.operator} & _DOWN:
-        problem = f"方向相反（「{period.operator}」与「{annual.operator}」）"
+        problem = {"problem": "direction", "period_operator": period.operator, "annual_operator": annual.operator}
     elif _stricter(annual, period) and not _multi_year(project):
-        problem = "一年期项目的年度目标比实施周期目标更高"
+        problem = {"problem": "stricter"}
     else:
         return []
-    cells = (f"（实施周期指标值在单元格 {indicator.period_cell}，年度指标值在单元格 {indicator.annual_cell}）"
-             if indicator.period_cell != indicator.annual_cell else "")
     return [indicator_finding(
-        "period_annual_conflict", project, indicator,
-        f"{_head(project, indicator, indicator.annual_cell)}实施周期指标值「{indicator.period_value}」与年度指标值"
-        f"「{indicator.annual_value}」{cells}：{problem}。两者应一致{_agreed_value(project, indicator, settings)}。",
-        indicator.annual_cell)]
+        "period_annual_conflict", project, indicator, indicator.annual_cell, period_value=indicator.period_value,
+        annual_value=indicator.annual_value, period_cell=indicator.period_cell, annual_cell=indicator.annual_cell,
+        agreed=_agreed_value(project, indicator, settings), **problem)]
 
 
-def _agreed_value(project: Project, indicator: Indicator, settings: Settings) -> str:
-    """Advice on the value both should take: one of the two as written that no other value rule
-    rejects, never the one without a unit when the other has one; none when neither will do."""
+def _agreed_value(project: Project, indicator: Indicator, settings: Settings) -> str | None:
+    """The value both should take: one of the two as written that no other value rule rejects, never
+    the one without a unit when the other has one; None when neither will do."""
     candidates = sorted({indicator.annual_value, indicator.period_value},
                         key=lambda text: (not parse_target(text).unit, text != indicator.annual_value))
     with_unit = any(parse_target(text).unit for text in candidates)
     for text in candidates:
         if (parse_target(text).unit or not with_unit) and passes(project, indicator, text, settings):
-            return f"（一年期项目写成相同的值，如都写「{text}」）"
-    return "：请把两处改为同一个带单位、可达到的目标值"
+            return text
+    return None
 
 
 def passes(project: Project, indicator: Indicator, text: str, settings: Settings) -> bool:
@@ -208,10 +190,9 @@ def name_value_conflict(project: Project, indicator: Indicator, settings: Settin
         opposite = {t.operator, embedded.operator} & {"≥", ">"} and {t.operator, embedded.operator} & _DOWN
         if t.target != embedded.target or opposite:
             findings.append(indicator_finding(
-                "name_value_conflict", project, indicator,
-                f"{_head(project, indicator, value.cell)}名称中写明了「{embedded.operator if embedded.operator != '=' else ''}"
-                f"{embedded.target}{embedded.unit}」，{value.label}却是「{value.text}」。请只在指标值中写目标，"
-                f"名称去掉数值（如「达标率」），两处不再矛盾。", value.cell))
+                "name_value_conflict", project, indicator, value.cell, embedded_operator=embedded.operator,
+                embedded_target=embedded.target, embedded_unit=embedded.unit, value_label=value.label,
+                value=value.text))
     return findings
 
 

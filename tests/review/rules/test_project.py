@@ -64,43 +64,59 @@ def test_a_well_formed_project_raises_nothing():
 
 # --- one table that breaks each rule, one that does not ------------------------------------------
 
-BREAKS = {
-    "missing_output_indicator": make([BEN, SAT, ("2-效益指标", "21-经济效益", "节约经费", "≥5万元", "≥5万元")]),
-    "missing_benefit_indicator": make([OUT, SAT, ("1-产出指标", "12-质量指标", "合格率", "≥95%", "≥95%")]),
-    "missing_satisfaction_indicator": make([OUT, BEN, ("1-产出指标", "12-质量指标", "合格率", "≥95%", "≥95%")]),
-    "too_few_indicators": make([OUT, BEN]),
-    "unknown_level": make([("1-产出指标", "15-过程指标", "培训人次", "≥100人次", "≥100人次"), BEN, SAT]),
-    "level_synonym": make([("预期产出指标", "数量指标", "培训人次", "≥100人次", "≥100人次"), BEN, SAT]),
-    "level_code_mismatch": make([("1-产出指标", "22-社会效益", "培训人次", "≥100人次", "≥100人次"), BEN, SAT]),
-    "duplicate_indicator": make([OUT, BEN, SAT, OUT]),
-    "vague_target": with_value("稳步提高", name="培训合格率"),
-    "missing_unit": with_value("≥100", name="培训规模"),
-    "percent_out_of_range": with_value("292%", name="培训合格率"),
-    "degenerate_rate": with_value("≥100%", name="培训合格率"),
-    "template_leftover": with_value("≥**%", name="培训合格率"),
-    "period_annual_conflict": with_value("≥95%", name="培训合格率", period="≥90%"),
-    "name_value_conflict": with_value("≥98%", name="培训达标率100%"),
-    "empty_goal": make(goal="教师培训经费"),
+# code -> (a table that breaks the rule, one that keeps it)
+CASES = {
+    "missing_output_indicator": (
+        make([BEN, SAT, ("2-效益指标", "21-经济效益", "节约经费", "≥5万元", "≥5万元")]),
+        make([("预期产出指标", "数量指标", "培训人次", "≥100人次", "≥100人次"), BEN, SAT])),
+    "missing_benefit_indicator": (
+        make([OUT, SAT, ("1-产出指标", "12-质量指标", "合格率", "≥95%", "≥95%")]),
+        make([OUT, SAT, ("效果指标", "社会效益指标", "政策知晓率", "≥90%", "≥90%")])),
+    "missing_satisfaction_indicator": (
+        make([OUT, BEN, ("1-产出指标", "12-质量指标", "合格率", "≥95%", "≥95%")]),
+        make([OUT, BEN, ("满意度指标", "社会公众或服务对象满意度", "满意度", "≥90%", "≥90%")])),
+    "too_few_indicators": (
+        make([OUT, BEN]),
+        make()),
+    "unknown_level": (
+        make([("1-产出指标", "15-过程指标", "培训人次", "≥100人次", "≥100人次"), BEN, SAT]),
+        make([("产出", "数量指标", "培训人次", "≥100人次", "≥100人次"), BEN, SAT])),
+    "level_synonym": (
+        make([("预期产出指标", "数量指标", "培训人次", "≥100人次", "≥100人次"), BEN, SAT]),
+        make([("产出指标", "数量指标", "培训人次", "≥100人次", "≥100人次"), BEN, SAT])),
+    "level_code_mismatch": (
+        make([("1-产出指标", "22-社会效益", "培训人次", "≥100人次", "≥100人次"), BEN, SAT]),
+        make([("1-产出指标", "11-数量", "培训人次", "≥100人次", "≥100人次"), BEN, SAT])),
+    "duplicate_indicator": (
+        make([OUT, BEN, SAT, OUT]),
+        make([OUT, BEN, SAT, ("1-产出指标", "11-数量指标", "培训课时", "≥40课时", "≥40课时")])),
+    "vague_target": (
+        with_value("稳步提高", name="培训合格率"),
+        with_value("稳步提高", name="培训质量")),
+    "missing_unit": (
+        with_value("≥100", name="培训规模"),
+        with_value("≥100", name="培训人数")),
+    "percent_out_of_range": (
+        with_value("292%", name="培训合格率"),
+        with_value("100%", name="培训合格率")),
+    "degenerate_rate": (
+        with_value("≥100%", name="培训合格率"),
+        with_value("=100%", name="培训合格率")),
+    "template_leftover": (
+        with_value("≥**%", name="培训合格率"),
+        with_value("≥95%", name="Linux 培训合格率")),
+    "period_annual_conflict": (
+        with_value("≥95%", name="培训合格率", period="≥90%"),
+        with_value("≥95%", name="培训合格率", period="≥95%")),
+    "name_value_conflict": (
+        with_value("≥98%", name="培训达标率100%"),
+        with_value("≥100%", name="培训达标率100%")),
+    "empty_goal": (
+        make(goal="教师培训经费"),
+        make(goal="通过实施教师培训经费项目，培训教师 100 人次。")),
 }
-
-KEEPS = {
-    "missing_output_indicator": make([("预期产出指标", "数量指标", "培训人次", "≥100人次", "≥100人次"), BEN, SAT]),
-    "missing_benefit_indicator": make([OUT, SAT, ("效果指标", "社会效益指标", "政策知晓率", "≥90%", "≥90%")]),
-    "missing_satisfaction_indicator": make([OUT, BEN, ("满意度指标", "社会公众或服务对象满意度", "满意度", "≥90%", "≥90%")]),
-    "too_few_indicators": make(),
-    "unknown_level": make([("产出", "数量指标", "培训人次", "≥100人次", "≥100人次"), BEN, SAT]),
-    "level_synonym": make([("产出指标", "数量指标", "培训人次", "≥100人次", "≥100人次"), BEN, SAT]),
-    "level_code_mismatch": make([("1-产出指标", "11-数量", "培训人次", "≥100人次", "≥100人次"), BEN, SAT]),
-    "duplicate_indicator": make([OUT, BEN, SAT, ("1-产出指标", "11-数量指标", "培训课时", "≥40课时", "≥40课时")]),
-    "vague_target": with_value("稳步提高", name="培训质量"),
-    "missing_unit": with_value("≥100", name="培训人数"),
-    "percent_out_of_range": with_value("100%", name="培训合格率"),
-    "degenerate_rate": with_value("=100%", name="培训合格率"),
-    "template_leftover": with_value("≥95%", name="Linux 培训合格率"),
-    "period_annual_conflict": with_value("≥95%", name="培训合格率", period="≥95%"),
-    "name_value_conflict": with_value("≥100%", name="培训达标率100%"),
-    "empty_goal": make(goal="通过实施教师培训经费项目，培训教师 100 人次。"),
-}
+BREAKS = {code: breaks for code, (breaks, _) in CASES.items()}
+KEEPS = {code: keeps for code, (_, keeps) in CASES.items()}
 
 
 @pytest.mark.parametrize("code", sorted(BREAKS))

@@ -1,11 +1,12 @@
 """Settings: the review framework, code map, thresholds, severity overrides, control figures, the reading
-limits and the history's path.
+limits, the history's path and where the e-mail goes.
 
-`load_settings` reads `pipeline.toml` (docs/settings.md). Every section is checked here, strictly (an
-unknown key or a wrong type is a `UsageError` naming the file and line), except `[email]`, which only
-`pipeline email` needs and `deliver/settings.py` checks when it is used: the whole parsed document stays
-on `Settings.raw` for it.
-Command-line options override the file through `Settings.with_options`.
+`load_settings` reads `pipeline.toml` (docs/settings.md) into one frozen `Settings`. Every section is
+checked in this package, strictly, when the file is read: an unknown key or a wrong type is a
+`UsageError` naming the file (and, but for [email], the line). The [email] section's keys are checked by
+`settings/email.py`; what only sending needs (a server, a sender, recipients) is asked for by
+`email_to_send` when `pipeline email` or `run --email` sends. Command-line options override the file
+through `Settings.with_options`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pipeline.errors import UsageError
 from pipeline.findings import CODES, SEVERITY_ORDER
 from pipeline.vocabulary import DEFAULT_CODE_MAP, FRAMEWORKS, known_level_name
 from pipeline.money import MAX_FIGURE, BadAmount, implausible_figure, parse_amount, show
+from pipeline.settings.email import EMAIL_HELP, EmailReader, EmailSettings
 
 DEFAULT_FILE = "pipeline.toml"
 # qualitative words that promise nothing measurable (vague_target)
@@ -43,6 +45,7 @@ class Limits:
     max_rows: int = 1_048_576            # Excel's own limit
     max_reader_mb: float = 2048          # the reading process's address space (POSIX)
     max_read_seconds: float = 300
+
 
 
 MY_SECTIONS = {"review": ("min_indicators", "vague_words", "max_project_amount"), "code_map": None, "severity": None,
@@ -73,8 +76,8 @@ class Settings:
     max_project_amount: Decimal = DEFAULT_MAX_PROJECT_AMOUNT
     limits: Limits = field(default_factory=Limits)  # [limits]: what a file may cost to read
     history: Path | None = None                    # [history] path, relative to the settings file's folder
+    email: EmailSettings = field(default_factory=EmailSettings)  # [email], as the file has it
     file: Path | None = None                       # the pipeline.toml that was read, if any
-    raw: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # the whole document
 
     def with_options(self, *, framework: str | None = None, controls: Path | None = None,
                      expect_total: str | None = None) -> "Settings":
@@ -146,7 +149,9 @@ class _Reader:
         return None
 
     def settings(self, doc: dict) -> Settings:
-        values: dict[str, Any] = {"file": self.path, "raw": MappingProxyType(doc)}
+        values: dict[str, Any] = {"file": self.path}
+        if "email" in doc and not isinstance(doc["email"], dict):
+            raise UsageError(f"设置文件 {self.path}：email 应为一节（[email]），不是单个值。{EMAIL_HELP}。")
         for section in MY_SECTIONS:
             if section in doc and not isinstance(doc[section], dict):
                 raise self.fail("", section, "应为一节（[" + section + "]），不是单个值")
@@ -173,6 +178,7 @@ class _Reader:
         values["severities"] = MappingProxyType(self.severities(doc.get("severity", {})))
         values["limits"] = self.limits(doc.get("limits", {}))
         values["history"] = self.history(doc.get("history", {}))
+        values["email"] = EmailReader(f"设置文件 {self.path}", doc.get("email", {})).read(self.path.parent)
         return Settings(**values)
 
     def limits(self, section: dict) -> Limits:
@@ -234,3 +240,22 @@ class _Reader:
             if level not in SEVERITY_ORDER:
                 raise self.fail("severity", code, f"的级别「{level}」无效：只能是 error、warning 或 info")
         return dict(section)
+
+
+def email_to_send(settings: Settings, *, to: list[str] | None = None, cc: list[str] | None = None,
+                  dry_run: bool = False) -> EmailSettings:
+    """[email] with what sending needs; `--to` and `--cc` given on the command line replace the file's
+    lists. A dry run only writes the message, so it needs no server (`host`) and no password."""
+    if settings.file is None:
+        raise UsageError(f"当前文件夹中没有设置文件 {DEFAULT_FILE}（也没有用 --config 指定）。发送或预览邮件需要在其中"
+                         f"写明 [email] 一节：发件人 from、收件人 to，发送时还要邮件服务器 host。可复制 "
+                         f"pipeline.toml.example 为 {DEFAULT_FILE} 后改写，{EMAIL_HELP}。")
+    check, email = EmailReader(f"设置文件 {settings.file}", {}), settings.email
+    if email.host is None and not dry_run:
+        raise check.missing("host")
+    if email.sender is None:
+        raise check.missing("from")
+    to, cc = check.addresses("to", to) if to else email.to, check.addresses("cc", cc) if cc else email.cc
+    if not to:
+        raise check.missing("to")
+    return replace(email, to=to, cc=cc)

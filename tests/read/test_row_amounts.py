@@ -1,0 +1,58 @@
+"""read/row_amounts.py: a table row's amounts in 万元, an unreadable cell unknown and reported, never 0."""
+
+from decimal import Decimal
+
+from pipeline.model import Source
+from pipeline.read.row_amounts import AmountReader
+from pipeline.read.sheets import Sheet
+
+COLUMNS = {"name": 0, "total": 1, "fiscal": 2, "special_account": 3, "other": 4}
+
+
+def reader(rows, unit="万元", columns=COLUMNS, formulas=None):
+    added = []
+
+    def add(code, **params):
+        added.append((code, params))
+
+    sheet = Sheet("S", rows, formula_cells=formulas or {})
+    return AmountReader(sheet, columns, unit, lambda r, c: Source("a.xlsx", "S", r + 1, c or 0), add), added
+
+
+def test_amounts_are_converted_to_wanyuan_and_blanks_are_zero():
+    amounts_reader, added = reader([["甲", 30000, 20000, None, "10000"]], unit="元")
+    amounts, ok = amounts_reader.read(0, amounts_reader.sheet.rows[0], "project", "甲", project="甲")
+    assert (amounts.total, amounts.fiscal, amounts.special_account, amounts.other) == (
+        Decimal("3"), Decimal("2"), Decimal("0"), Decimal("1"))
+    assert ok and added == []
+
+
+def test_an_unreadable_amount_is_unknown_and_reported_with_its_raw_text():
+    amounts_reader, added = reader([["乙", "三十", 30, 0, 0]])
+    amounts, ok = amounts_reader.read(0, amounts_reader.sheet.rows[0], "unit", "乙")
+    assert amounts.total is None and amounts.fiscal == Decimal("30") and not ok
+    assert added == [("bad_amount", {"cell": "B1", "project": None, "row_kind": "unit", "row_name": "乙",
+                                     "column": "total", "variant": "table", "raw": "三十", "unit": "万元"})]
+
+
+def test_a_negative_amount_is_kept_and_reported_with_its_figure():
+    amounts_reader, added = reader([["丙", -3, -3, 0, 0]])
+    amounts, ok = amounts_reader.read(0, amounts_reader.sheet.rows[0], "project", "丙", project="丙")
+    assert ok and amounts.total == Decimal("-3")
+    assert [(code, params["column"], params["amount"]) for code, params in added] == [
+        ("negative_amount", "total", Decimal("-3")), ("negative_amount", "fiscal", Decimal("-3"))]
+
+
+def test_a_formula_without_its_value_is_unknown_never_zero():
+    amounts_reader, added = reader([["丁", None, 5, 0, None]], formulas={(0, 1): "", (0, 4): "#REF!"})
+    amounts, ok = amounts_reader.read(0, amounts_reader.sheet.rows[0], "total")
+    assert amounts.total is None and amounts.other is None and not ok
+    assert [(code, params.get("error")) for code, params in added] == [("formula_without_value", None),
+                                                                        ("formula_error", "#REF!")]
+
+
+def test_without_a_total_column_the_total_is_the_sum_of_the_sources():
+    columns = {k: v for k, v in COLUMNS.items() if k != "total"}
+    amounts_reader, _ = reader([["戊", None, "1.5", "2", None]], columns=columns)
+    amounts, ok = amounts_reader.read(0, amounts_reader.sheet.rows[0], "project", "戊")
+    assert ok and amounts.total == Decimal("3.5")
