@@ -7,6 +7,7 @@ cell is 0. A negative amount is kept and reported (`negative_amount`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,6 +18,10 @@ from pipeline.read.formulas import UnvaluedFormula
 from pipeline.read.layout import cell_text
 from pipeline.read.sheets import Sheet
 from pipeline.vocabulary import AMOUNT_FIELDS
+
+# amount text that parse_amount would take as it is (ASCII digits, no space, no full-width form, no
+# bracket): 308.00, -12, 3,080,000.00. Such text is read directly, sparing it the NFKC normalisation
+_PLAIN_AMOUNT = re.compile(r"-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,8 @@ class AmountReader:
             at = self.sheet.merged_from.get((index, col), (index, col))
             if at in formulas:
                 raise UnvaluedFormula(formulas[at])
+        if type(raw) is str and _PLAIN_AMOUNT.fullmatch(raw):
+            return Decimal(raw.replace(",", ""))
         return parse_amount(raw)
 
     def _unreadable(self, exc: BadAmount, raw, where: dict) -> None:
