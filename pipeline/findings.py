@@ -149,7 +149,9 @@ Params = tuple[tuple[str, "str | int | Decimal | None"], ...]
 @dataclass(frozen=True, slots=True)
 class Finding:
     """`params` are the raw figures and names the message was rendered from (`messages.MESSAGES`), sorted
-    by name; None only for a finding read back from a history row recorded before params were kept."""
+    by name; None only for a finding read back from a history row recorded before params were kept.
+    `body` is the rendered template alone when `finding` ended the message with a （位置：…） suffix (None
+    when the message is the template alone, it names the file already): `text` gives it either way."""
 
     code: str
     severity: str
@@ -160,6 +162,7 @@ class Finding:
     project: str | None
     message: str      # rendered once, when the finding is made (a finding is written out several times)
     params: Params | None = None
+    body: str | None = None
 
     def as_dict(self) -> dict:
         # explicit rather than dataclasses.asdict, which deep-copies and costs 25 µs a finding
@@ -170,6 +173,11 @@ class Finding:
     @property
     def where(self) -> str:
         return location(self.file, self.sheet, self.cell)
+
+    @property
+    def text(self) -> str:
+        """The message without the location suffix, for a report that shows the location in its own column."""
+        return self.message if self.body is None else self.body
 
 
 def params_dict(params: Params | None) -> dict | None:
@@ -209,12 +217,12 @@ def finding(code: str, *, file: str, sheet: str | None = None, cell: str | None 
     Every message names the file (and sheet and cell where there is one), so it still says where
     when it is read alone: pasted into an e-mail to the department, or in findings.csv.
     """
-    message = render(code, {"file": file, "sheet": sheet, "cell": cell, "department": department,
-                            "project": project, **params})
-    if file and file not in message:
-        message = f"{message}（位置：{location(file, sheet, cell)}）"
+    body = render(code, {"file": file, "sheet": sheet, "cell": cell, "department": department,
+                         "project": project, **params})
+    located = file and file not in body
+    message = f"{body}（位置：{location(file, sheet, cell)}）" if located else body
     return Finding(code, CODES[code][0], file, sheet, cell, department, project, message,
-                   tuple(sorted(params.items())))
+                   tuple(sorted(params.items())), body if located else None)
 
 
 def with_severities(findings: list[Finding], overrides: dict[str, str]) -> list[Finding]:

@@ -8,7 +8,10 @@
 `projects`, `indicators`, `findings` and `inputs`. Amounts are exact `decimal.Decimal` values in 万元 (object
 columns, so sums stay exact to the 分); every project and indicator row carries its provenance
 (`source_file`, `source_sheet`, `source_row`, `source_cell`; projects also `layout`: table or
-form), every finding its file, sheet and cell.
+form), every finding its file, sheet and cell, and its `params`: a dict of the raw figures and names its
+message was rendered from (`findings.Finding.params`; an amount a `Decimal`, like the amount columns),
+so `tables.findings["params"].str.get("difference")` gives a finding's difference exactly, with no
+message to parse.
 Nothing is written and nothing is printed.
 """
 
@@ -29,7 +32,7 @@ PROJECT_COLUMNS = ["department", "spending_unit", "project", "total", "fiscal", 
 INDICATOR_COLUMNS = ["department", "spending_unit", "project", "seq", "level1_code", "level1", "level2_code",
                      "level2", "name", "period_value", "annual_value", "operator", "target", "unit", "kind",
                      "source_file", "source_sheet", "source_row", "source_cell"]
-FINDING_COLUMNS = ["code", "severity", "file", "sheet", "cell", "department", "project", "message"]
+FINDING_COLUMNS = ["code", "severity", "file", "sheet", "cell", "department", "project", "message", "params"]
 INPUT_COLUMNS = ["file", "status", "reason", "sha256", "rows_read", "rows_used", "rows_ignored", "rows_rejected"]
 
 
@@ -56,8 +59,8 @@ def tables_of(batch: Batch) -> Tables:
                    i.name, i.period_value, i.annual_value, i.operator, i.target, i.unit, i.kind, i.source.file,
                    i.source.sheet, i.source.row, i.source.cell)
                   for p, i in indicator_lines(batch)]
-    findings = [(f.code, f.severity, f.file, f.sheet, f.cell, f.department, f.project, f.message)
-                for f in batch.findings]
+    findings = [(f.code, f.severity, f.file, f.sheet, f.cell, f.department, f.project, f.message,
+                 None if f.params is None else dict(f.params)) for f in batch.findings]
     inputs = [(i.file, i.status, i.reason, i.sha256, i.rows.read, i.rows.used, i.rows.ignored, i.rows.rejected)
               for i in batch.inputs]
     return Tables(_frame(projects, PROJECT_COLUMNS), _frame(indicators, INDICATOR_COLUMNS),

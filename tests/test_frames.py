@@ -33,3 +33,17 @@ def test_amounts_stay_exact_to_the_fen(tmp_path):
     tables = read_tables([tmp_path])
     assert sum(tables.projects["fiscal"], Decimal(0)) == Decimal("999999.000003")
     assert tables.projects["total"].dtype == object
+
+
+def test_a_findings_params_are_a_dict_of_its_raw_figures(tmp_path):
+    """总计 12.00 against parts adding up to 10.50: the difference is there exactly, as a Decimal, no message parsed."""
+    dept = Dept("某区司法局", [("某区司法局", [Proj("甲", fiscal="10.50", total="12.00")])])
+    write_xlsx(tmp_path / "a.xlsx", [{"name": "Sheet1", "rows": published_rows(dept)}])
+    findings = read_tables([tmp_path]).findings
+    assert list(findings.columns)[-1] == "params"          # added at the end
+    mismatch = findings[findings["code"] == "row_sum_mismatch"].iloc[0]
+    assert isinstance(mismatch["params"], dict)
+    assert mismatch["params"]["column"] == "total"
+    assert {mismatch["params"][k] for k in ("expected", "actual")} == {Decimal("10.50"), Decimal("12.00")}
+    assert abs(mismatch["params"]["difference"]) == Decimal("1.50")
+    assert findings["params"].str.get("column").tolist().count("total") >= 1

@@ -43,7 +43,7 @@ def run(inputs: InputsOption = Path("inputs"), outputs: OutputsOption = Path("ou
     summary = summary_lines(result.batch)
     changes = changes_view(result.changes, period).headline
     lines = [f"期间 {period}", *summary[:-1], *changes, summary[-1], f"结果已写入 {result.folder}"]
-    echo(lines[-2:] if quiet else [*lines, next_step(result.batch, wrote=True)])
+    echo(lines[-2:] if quiet else [*lines, next_step(result.record["status"], wrote=True)])
     if open_report:
         open_in_browser(result.folder / "report.html")
     if mail and (result.batch.ok or email_on_failure):
@@ -61,11 +61,13 @@ def check(paths: Annotated[list[Path], typer.Argument(
 
     示例：pipeline check inputs/信访局.xlsx 收件/教育局/
     """
+    from pipeline.report.batch_view import batch_view
     from pipeline.report.text import next_step, summary_lines
     from pipeline.run import check as check_paths
 
     batch = check_paths(paths, settings_of(config, framework, controls, expect_total))
-    echo([*summary_lines(batch, max_findings=50), next_step(batch, wrote=False)])
+    facts = batch_view(batch)
+    echo([*summary_lines(batch, max_findings=50, facts=facts), next_step(facts.status, wrote=False)])
     raise typer.Exit(0 if batch.ok else 1)
 
 

@@ -1,7 +1,8 @@
 """E-mail a period's reports: one MIME message built from a run folder, sent over SMTP, recorded.
 
-The subject and the plain-text part are computed from run.json (its exact amounts and its one status,
-shown with `money.show` and the `vocabulary` status words), so they cannot disagree with the reports; the HTML part is summary.html as written; report.xlsx and report.html (and, on request, the
+The subject and the plain-text part are made from run.json (its exact amounts, its one status and its
+`counts`, shown with `money.show` and the `vocabulary` status words), so they cannot disagree with the
+reports; the HTML part is summary.html as written; report.xlsx and report.html (and, on request, the
 departments/ workbooks zipped) are attached. Attachment names are Chinese, in RFC 2231 form
 (`filename*=utf-8''…` on Content-Disposition), with a plain ASCII `name` on Content-Type for clients
 that read no RFC 2231 (Outlook 2003 and older): they show `report-2026-11.xlsx` instead of nothing.
@@ -74,15 +75,28 @@ def _amount(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-def subject_fields(record: dict) -> dict[str, object]:
-    """The values a subject template may use (settings.email.SUBJECT_FIELDS), from run.json."""
+def run_counts(record: dict) -> dict[str, int]:
+    """run.json's `counts` (report/record.run_counts: departments, projects, indicators, findings, errors,
+    warnings), made once by the run. LEGACY: a run folder written before run.json had `counts` is still
+    sent: they are then counted here from the same run.json's department records and findings, which
+    hold exactly what `counts` is made of, so the message says what it would have said then."""
+    if "counts" in record:
+        return record["counts"]
     severities = [f["severity"] for f in record["findings"]]
-    return {"period": record["period"], "status": status_label(record["status"]),
-            "departments": len(record["departments"]),
+    return {"departments": len(record["departments"]),
             "projects": sum(d["projects"] for d in record["departments"]),
             "indicators": sum(d["indicators"] for d in record["departments"]),
-            "total": show(_amount(record["total"])),
+            "findings": len(record["findings"]),
             "errors": severities.count(ERROR), "warnings": severities.count(WARNING)}
+
+
+def subject_fields(record: dict) -> dict[str, object]:
+    """The values a subject template may use (settings.email.SUBJECT_FIELDS), from run.json."""
+    counts = run_counts(record)
+    return {"period": record["period"], "status": status_label(record["status"]),
+            "departments": counts["departments"], "projects": counts["projects"],
+            "indicators": counts["indicators"], "total": show(_amount(record["total"])),
+            "errors": counts["errors"], "warnings": counts["warnings"]}
 
 
 def subject_line(record: dict, template: str) -> str:
@@ -98,7 +112,7 @@ def text_body(record: dict, attachments: list[Attachment], notes: list[str] = ()
              f"状态：{fields['status']}" + ("（有错误，请按问题清单修改后重新报送）" if failed else ""),
              f"合计：{fields['total']} 万元{unknown_note(record.get('total_unknown', 0))}（部门 {fields['departments']} 个，项目 {fields['projects']} 个，"
              f"绩效指标 {fields['indicators']} 条）",
-             f"问题：错误 {fields['errors']} 项，警告 {fields['warnings']} 项，共 {len(record['findings'])} 项", "",
+             f"问题：错误 {fields['errors']} 项，警告 {fields['warnings']} 项，共 {run_counts(record)['findings']} 项", "",
              "各部门："]
     for d in record["departments"]:
         declared = show(_amount(d["declared_total"])) if d["declared_total"] is not None else "—"

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from pipeline.read.batch import Batch
-from pipeline.findings import Finding, sort_key
+from pipeline.findings import Finding
 from pipeline.review.rows import DepartmentLine, department_lines, indicator_lines, project_lines
 
 
@@ -104,7 +104,7 @@ def snapshot_of(batch: Batch, record: dict) -> Snapshot:
             indicator_state((p.department, p.spending_unit, p.name, i.seq, i.level1, i.level2, i.name,
                              i.period_value, i.annual_value, i.source.file, i.source.sheet, i.source.row))
             for p, i in indicator_lines(batch)),
-        findings=tuple(sorted(batch.findings, key=sort_key)),
+        findings=tuple(batch.findings),          # errors first (Batch.sort), as in run.json
         total_unknown=record["total_unknown"], unknown_amounts=record["unknown_amounts"],
     )
 

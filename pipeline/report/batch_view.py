@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pipeline.findings import ERROR, WARNING, Finding
 from pipeline.model import Sum, grand_total
 from pipeline.read.batch import Batch
+from pipeline.vocabulary import status_of
 
 FILE_LEVEL = "（文件）"                              # findings about a file rather than a department
 
@@ -34,6 +35,7 @@ class BatchView:
     # the findings the summary lists, by department: a rejected file's own is left to the files not read
     groups: list[tuple[str, list[Finding], Counter]]
     resubmit: int                  # departments or files with an error: they must resubmit
+    status: str                    # the batch's one status: ok | warnings | failed (vocabulary.status_of)
 
     @property
     def listed(self) -> int:
@@ -50,6 +52,7 @@ def batch_view(batch: Batch) -> BatchView:
     by_owner: dict[str, Counter] = {}
     for f in batch.findings:
         by_owner.setdefault(f.department or FILE_LEVEL, Counter())[f.severity] += 1
+    severities = Counter(f.severity for f in batch.findings)
     rejected = {i.file for i in batch.inputs if i.status == "rejected"}
     listed: dict[str, list[Finding]] = {}
     for f in batch.findings:
@@ -61,6 +64,7 @@ def batch_view(batch: Batch) -> BatchView:
         projects=sum(len(d.projects) for d in departments), indicators=sum(len(d.indicators) for d in departments),
         forms=sum(1 for d in departments for p in d.projects if p.layout == "form"),
         total=grand_total(departments), declared=Sum.of(declared) if any(d.declared_total for d in departments) else None,
-        severities=Counter(f.severity for f in batch.findings), by_owner=by_owner,
+        severities=severities, by_owner=by_owner,
         groups=[(owner, found, Counter(f.severity for f in found)) for owner, found in listed.items()],
-        resubmit=len({f.department or f.file for f in batch.findings if f.severity == ERROR}))
+        resubmit=len({f.department or f.file for f in batch.findings if f.severity == ERROR}),
+        status=status_of(severities[ERROR], severities[WARNING]))

@@ -239,16 +239,16 @@ def department_file_names(names: list[str]) -> list[str]:
     return result
 
 
-def write_departments(folder: Path, batch, record: dict, view=None) -> None:
+def write_departments(folder: Path, batch, record: dict, view) -> None:
     """Writer: departments/<部门名称>.xlsx, each department's table in the published layout; a department
-    with findings gets them marked and listed (修改意见), ready to send back. (The table is the batch's own:
-    the run's view, which every writer is given, is not needed here.)"""
+    with findings gets them marked and listed (修改意见), ready to send back. (The table is the batch's own;
+    the findings are the run's view's, with their 级别, 问题, 位置 and message without its location.)"""
     from pipeline.report.finding_groups import by_department as department_findings
 
     target = folder / DEPARTMENTS_FOLDER
     target.mkdir(exist_ok=True)
     root = target.resolve()
-    by_department = department_findings(record)
+    by_department = department_findings(view.findings)
     made = record["started"].replace("T", " ")[:16]
     for department, file_name in zip(batch.departments, department_file_names([d.name for d in batch.departments])):
         path = target / file_name

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, SEVERITY_ORDER, WARNING, location, title_of
+from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, SEVERITY_ORDER, WARNING
 from pipeline.review.rows import ProjectLine
 
 
@@ -26,26 +26,23 @@ def by_owner(findings: list[dict], owners: list[str]) -> list[tuple[str, list[di
 def by_spending_unit(findings: list[dict], units: dict[tuple[str, str], set[str]]) -> list[dict]:
     """For 问题清单: by department (by name; a file's own findings last) and spending unit, errors first
     within each, each with its spending unit (`units`: (department, project) -> its spending units; one
-    only when the name says which) and its message without the location it ends with."""
+    only when the name says which)."""
     rows = []
     for f in findings:
         found = units.get((f["department"], f["project"]), set())
         unit = next(iter(found)) if len(found) == 1 else ""
-        rows.append({**f, "spending_unit": unit, "text": f["message"].removesuffix(f"（位置：{f['where']}）")})
+        rows.append({**f, "spending_unit": unit})
     return sorted(rows, key=lambda f: (f["department"] is None, f["department"] or f["file"], f["spending_unit"],
                                        SEVERITY_ORDER[f["severity"]]))
 
 
-def by_department(record: dict) -> dict[str, list[dict]]:
-    """run.json's findings of each department (errors first), as departments/ workbooks list them:
-    with 级别, 问题 (the code's Chinese name), 位置, and the message without the location it ends with."""
+def by_department(findings: list[dict]) -> dict[str, list[dict]]:
+    """The view's findings (errors first, with 级别 `label`, 问题 `title`, 位置 `where` and the message
+    without its location, `text`) of each department, as departments/ workbooks list them."""
     grouped: dict[str, list[dict]] = {}
-    for f in record["findings"]:
+    for f in findings:
         if f["department"]:
-            where = location(f["file"], f["sheet"], f["cell"])
-            grouped.setdefault(f["department"], []).append(
-                {**f, "label": SEVERITY_LABEL[f["severity"]], "title": title_of(f["code"]), "where": where,
-                 "text": f["message"].removesuffix(f"（位置：{where}）")})
+            grouped.setdefault(f["department"], []).append(f)
     return grouped
 
 

@@ -9,10 +9,11 @@ is an empty cell (null in run.json), and the project row's `unreadable` names it
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from pipeline.read.batch import Batch
-from pipeline.findings import ERROR, WARNING, params_text, sort_key
+from pipeline.findings import ERROR, INFO, WARNING, params_text
 from pipeline.money import fmt, fmt_exact
 from pipeline.review.rows import DepartmentLine, department_lines, indicator_lines, project_lines
 from pipeline.vocabulary import status_of
@@ -63,8 +64,9 @@ def indicator_rows(batch: Batch) -> Iterator[dict]:
 
 
 def finding_rows(batch: Batch) -> list[dict]:
-    """run.json's findings, errors first; `params` is an object (a Decimal as its exact text)."""
-    return [f.as_dict() for f in sorted(batch.findings, key=sort_key)]
+    """run.json's findings in the batch's order (errors first, `Batch.sort`); `params` is an object (a
+    Decimal as its exact text)."""
+    return [f.as_dict() for f in batch.findings]
 
 
 def finding_csv_rows(rows: list[dict]) -> Iterator[dict]:
@@ -86,24 +88,32 @@ def department_record(line: DepartmentLine) -> dict:
             "control_total": _exact(line.control)}
 
 
-def run_status(batch: Batch) -> str:
-    """The run's one status: failed (an error finding), warnings (warning findings only) or ok."""
-    severities = [f.severity for f in batch.findings]
-    return status_of(severities.count(ERROR), severities.count(WARNING))
+def run_counts(batch: Batch, departments: list[dict]) -> dict:
+    """run.json's `counts`: what the e-mail's subject and text say, the reports show (and a script may
+    want) without adding up the departments or counting the findings again; `departments` are run.json's
+    department records."""
+    severities = Counter(f.severity for f in batch.findings)
+    return {"departments": len(departments), "projects": sum(d["projects"] for d in departments),
+            "indicators": sum(d["indicators"] for d in departments), "findings": len(batch.findings),
+            "errors": severities[ERROR], "warnings": severities[WARNING], "infos": severities[INFO]}
 
 
 def run_record(batch: Batch, period: str, started: str) -> dict:
     """The content of run.json."""
+    departments = [department_record(line) for line in department_lines(batch)]
+    counts = run_counts(batch, departments)
     return {
         "period": period,
         "started": started,
-        "status": run_status(batch),
+        # the run's one status: failed (an error finding), warnings (warning findings only) or ok
+        "status": status_of(counts["errors"], counts["warnings"]),
         "total": fmt_exact(batch.total),
         # projects whose 总计 could not be read, left out of `total`; amount cells not read in any column
         "total_unknown": sum(d.total_sum.unknown for d in batch.departments),
         "unknown_amounts": sum(d.unknown_amounts for d in batch.departments),
         "inputs": [{"file": i.file, "sha256": i.sha256, "status": i.status, "reason": i.reason,
                     "rows": i.rows.as_dict()} for i in batch.inputs],
-        "departments": [department_record(line) for line in department_lines(batch)],
+        "departments": departments,
         "findings": finding_rows(batch),
+        "counts": counts,    # added after `findings` (keys are only ever added)
     }

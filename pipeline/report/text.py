@@ -12,7 +12,6 @@ from pipeline.findings import ERROR, INFO, WARNING, SEVERITY_LABEL
 from pipeline.model import Sum
 from pipeline.money import show, show_exact
 from pipeline.report.batch_view import BatchView, batch_view, worst
-from pipeline.report.record import run_status
 from pipeline.vocabulary import FAILED, UNKNOWN_AMOUNT, WARNINGS, status_label, unknown_note
 
 MAX_DEPARTMENTS = 20   # a city batch lists hundreds: the screen shows the first ones, the reports all
@@ -26,11 +25,11 @@ def amount_text(total: Sum) -> str:
     return f"{show(total.known)} 万元{unknown_note(total.unknown)}"
 
 
-def summary_lines(batch: Batch, *, max_findings: int = 10) -> list[str]:
-    """The whole summary; the last line is the status line."""
-    facts = batch_view(batch)
+def summary_lines(batch: Batch, *, max_findings: int = 10, facts: BatchView | None = None) -> list[str]:
+    """The whole summary; the last line is the status line. `facts`: the batch's view, when the caller has it."""
+    facts = facts or batch_view(batch)
     return [*head_lines(batch, facts), *department_lines(batch, facts), *finding_lines(facts, max_findings),
-            *file_lines(batch), status_line(batch, facts)]
+            *file_lines(batch), status_line(facts)]
 
 
 def head_lines(batch: Batch, facts: BatchView) -> list[str]:
@@ -92,19 +91,18 @@ def file_lines(batch: Batch) -> list[str]:
     return lines
 
 
-def status_line(batch: Batch, facts: BatchView) -> str:
+def status_line(facts: BatchView) -> str:
     """The verdict, addressed to the clerk who runs the command."""
-    status = run_status(batch)
-    if status != FAILED:
-        return "状态：" + status_label(status)
+    if facts.status != FAILED:
+        return "状态：" + status_label(facts.status)
     return f"状态：未通过（{facts.resubmit} 个部门或文件有错误，须退回修改后重新报送）"
 
 
-def next_step(batch: Batch, *, wrote: bool) -> str:
-    """What the clerk does next."""
+def next_step(status: str, *, wrote: bool) -> str:
+    """What the clerk does next, after a run (`wrote`) or a check whose status is `status` (vocabulary.py)."""
     if not wrote:
-        return "下一步：pipeline run（写出本期报告）" if batch.ok else "下一步：请把以上问题告知相关部门，改正后重新检查。"
-    if batch.ok:
-        warned = "；有警告的部门可按问题清单修改" if run_status(batch) == WARNINGS else ""
+        return "下一步：pipeline run（写出本期报告）" if status != FAILED else "下一步：请把以上问题告知相关部门，改正后重新检查。"
+    if status != FAILED:
+        warned = "；有警告的部门可按问题清单修改" if status == WARNINGS else ""
         return f"下一步：pipeline email --dry-run（先预览邮件），确认后 pipeline email 发出{warned}。"
     return "下一步：把 departments/ 中各部门的表发回修改；或 pipeline email --dry-run 预览给科长的邮件。"

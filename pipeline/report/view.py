@@ -1,7 +1,7 @@
 """The one view of a run that every report shows: report.xlsx, report.html and summary.html.
 
 Every number a report prints is computed here, from the batch (its exact `Decimal` amounts, checks,
-findings, control figures and changes) and the run's one status (`record.run_status`); nothing is parsed
+findings, control figures and changes) and the run's one status and counts (run.json's); nothing is parsed
 back from run.json's strings, so no report can disagree with run.json or with another report. Amounts
 stay exact `Decimal`s in 万元 (None where an amount could not be read): the HTML shows them through
 `money.show` (千分位, two decimals; differences through `money.show_exact`, so 0.0001 is never 0.00),
@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.read.batch import Batch
-from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, WARNING, location, sort_key, title_of
+from pipeline.findings import ERROR, INFO, SEVERITY_LABEL, WARNING, location, title_of
 from pipeline.model import ZERO, Indicator, Sum, grand_total
 from pipeline.report.changes_view import ChangesView, changes_view
 from pipeline.report.finding_groups import by_owner, by_spending_unit, counts_by_project, problems_by_owner
-from pipeline.report.record import run_status
 from pipeline.review.rows import DepartmentLine, department_lines, project_lines
 from pipeline.vocabulary import STATUS_LABELS, status_label, status_of
 
@@ -192,12 +191,14 @@ def _status(errors: int, warnings: int) -> str:
 
 
 def build_view(batch: Batch, record: dict) -> ReportView:
-    """The view of a finished run: `record` gives only the period, the start time and the inputs."""
-    findings = [{**f.as_dict(), "label": SEVERITY_LABEL[f.severity], "where": f.where, "title": title_of(f.code)}
-                for f in sorted(batch.findings, key=sort_key)]
+    """The view of a finished, sorted batch (`Batch.sort`): `record` gives the period, the start time, the
+    inputs, the status and the counts, each decided once in report/record.py."""
+    findings = [{**f.as_dict(), "label": SEVERITY_LABEL[f.severity], "where": f.where, "title": title_of(f.code),
+                 "text": f.text} for f in batch.findings]
     by_department = Counter((f["department"], f["severity"]) for f in findings)
     departments = [_department_row(line, by_department) for line in department_lines(batch)]
-    severity = Counter(f["severity"] for f in findings)
+    counts = record["counts"]
+    severity = {ERROR: counts["errors"], WARNING: counts["warnings"], INFO: counts["infos"]}
     read = list(project_lines(batch))
     projects = [ProjectRow(p.department, p.spending_unit, p.name, p.amounts.total, p.amounts.fiscal,
                            p.amounts.special_account, p.amounts.other, p.goal, p.indicators, count, p.where,
@@ -208,7 +209,7 @@ def build_view(batch: Batch, record: dict) -> ReportView:
     inputs = [{**i, "label": STATUS_LABEL.get(i["status"], i["status"])} for i in record["inputs"]]
     statuses = Counter(i["status"] for i in record["inputs"])
     total = grand_total(batch.departments)
-    status = status_label(run_status(batch))
+    status = status_label(record["status"])
     totals = DepartmentRow(
         "合计", "", "万元", sum(d.projects for d in departments), sum(d.indicators for d in departments),
         _sum([d.declared for d in departments]), total.known,

@@ -363,3 +363,23 @@ def test_the_subject_template_is_filled_from_run_json():
         "【项目支出绩效目标】2026-11 汇总：3个部门，合计 1,234.56 万元，2项错误"
     assert subject_line(record, "{period} {status}：{projects} 个项目 {indicators} 条指标，警告 {warnings} 项") == \
         "【未通过】2026-11 未通过：3 个项目 9 条指标，警告 0 项"
+
+
+def test_the_subject_and_text_take_run_jsons_counts_rather_than_adding_up(outputs):
+    from pipeline.deliver.email import text_body
+
+    record = json.loads((outputs / PERIOD / "run.json").read_text(encoding="utf-8"))
+    # a made-up count (never what the departments add up to) shows which one the message says
+    made_up = {**record, "counts": {**record["counts"], "projects": 99, "errors": 7, "findings": 42}}
+    assert subject_line(made_up, "{projects} 个项目，{errors} 项错误") == "99 个项目，7 项错误"
+    assert "项目 99 个" in text_body(made_up, []) and "共 42 项" in text_body(made_up, [])
+
+
+def test_a_run_folder_from_before_counts_is_still_sent_with_the_same_subject_and_text(outputs):
+    from pipeline.deliver.email import text_body
+
+    record = json.loads((outputs / PERIOD / "run.json").read_text(encoding="utf-8"))
+    legacy = {k: v for k, v in record.items() if k != "counts"}   # run.json as an older version wrote it
+    template = "{departments} {projects} {indicators} {errors} {warnings}"
+    assert subject_line(legacy, template) == subject_line(record, template) == "1 10 33 0 6"
+    assert text_body(legacy, []) == text_body(record, [])

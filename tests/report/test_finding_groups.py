@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from pipeline.findings import TITLES
 from pipeline.model import Amounts, Source
 from pipeline.report.finding_groups import (by_department, by_owner, by_spending_unit, counts_by_label,
                                             counts_by_project, problems_by_owner)
@@ -14,7 +13,7 @@ def finding(severity: str, department: str | None, *, file="a.xlsx", sheet="Shee
     where = "!".join(x for x in (file, sheet, cell) if x)
     return {"code": code, "severity": severity, "file": file, "sheet": sheet, "cell": cell,
             "department": department, "project": project, "where": where, "title": title,
-            "message": f"项目「{project}」有问题。（位置：{where}）"}
+            "message": f"项目「{project}」有问题。（位置：{where}）", "text": f"项目「{project}」有问题。"}
 
 
 def line(name: str, unit: str, row: int, department: str = "教育局") -> ProjectLine:
@@ -36,15 +35,14 @@ def test_by_spending_unit_names_the_unit_only_when_the_project_says_which():
                              finding("error", None, file="坏.xlsx")], units)
     assert [(r["department"], r["spending_unit"], r["severity"]) for r in rows] == [
         ("教育局", "", "warning"), ("教育局", "第一中学", "error"), (None, "", "error")]   # a file's own: last
-    assert rows[1]["text"] == "项目「培训」有问题。"            # the location is in its own column
 
 
-def test_by_department_gives_each_departments_findings_with_label_title_and_text():
-    record = {"findings": [finding("error", "教育局", project="培训"), finding("warning", None, file="坏.xlsx")]}
-    (only,) = by_department(record)["教育局"]
-    assert (only["label"], only["title"], only["where"], only["text"]) == (
-        "错误", TITLES["empty_goal"], "a.xlsx!Sheet1!B7", "项目「培训」有问题。")
-    assert list(by_department(record)) == ["教育局"]
+def test_by_department_gives_each_departments_findings_in_order_and_leaves_a_files_own_out():
+    findings = [finding("error", "教育局", project="培训"), finding("warning", None, file="坏.xlsx"),
+                finding("warning", "教育局", project="办公")]
+    grouped = by_department(findings)
+    assert list(grouped) == ["教育局"]
+    assert [f["project"] for f in grouped["教育局"]] == ["培训", "办公"]
 
 
 def test_counts_by_label_in_severity_order_without_zeros():
