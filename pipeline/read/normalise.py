@@ -73,7 +73,7 @@ def adopt_projects_without_text(department: Department) -> None:
         if itemised is not None and above.projects and itemised != above.amounts.total and \
                 itemised + orphan.amounts.total == above.amounts.total:
             above.projects.append(Project(department.name, above.name, orphan.name, orphan.amounts, "",
-                                          orphan.source, dict(department.columns), amounts_ok=orphan.amounts_ok))
+                                          orphan.source, department.columns, amounts_ok=orphan.amounts_ok))
             del units[k]
 
 
@@ -87,6 +87,7 @@ class _Builder:
             name = self._fallback_name()
         # a unit in a column title (总计（元）) is more specific than the 单位 line above the table
         unit = table.header_unit or table.unit or "万元"
+        # one copy of the columns per department, which its projects share (nothing changes it after)
         self.department = Department(name, file, sheet.name, unit, None, None, dict(self.cols))
         self.amounts = AmountReader(sheet, self.cols, unit, self._source, self._add)
         if table.header_unit and table.unit and table.unit != table.header_unit:
@@ -166,7 +167,7 @@ class _Builder:
                       spending_unit=self.current_unit.name, row=index + 1)
         amounts, ok = self.amounts.read(index, cells, "project", name, project=name)
         project = Project(self.department.name, self.current_unit.name, name, amounts,
-                          self._text(cells, "goal"), self._source(index), dict(self.cols), amounts_ok=ok)
+                          self._text(cells, "goal"), self._source(index), self.department.columns, amounts_ok=ok)
         self.current_unit.projects.append(project)
         seen.add(name)
         self.current_project = project

@@ -7,16 +7,21 @@ cell is 0. A negative amount is kept and reported (`negative_amount`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.model import Amounts, Source, add_known
-from pipeline.money import BadAmount, parse_amount, to_wanyuan
+from pipeline.money import ZERO, BadAmount, parse_amount, to_wanyuan
 from pipeline.read.formulas import UnvaluedFormula
 from pipeline.read.layout import cell_text
 from pipeline.read.sheets import Sheet
 from pipeline.vocabulary import AMOUNT_FIELDS
+
+# amount text that parse_amount would take as it is (ASCII digits, no space, no full-width form, no
+# bracket): 308.00, -12, 3,080,000.00. Such text is read directly, sparing it the NFKC normalisation
+_PLAIN_AMOUNT = re.compile(r"-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,28 +34,44 @@ class AmountReader:
     unit: str
     source: Callable[[int, int | None], Source]
     add: Callable[..., None]
+    # each amount field with its column (None: the table has none), and a blank cell in 万元: worked
+    # out once per table, not per cell (Decimals are immutable, so one zero serves every blank cell)
+    _fields: tuple[tuple[str, int | None], ...] = field(init=False, repr=False)
+    _zero: Decimal = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_fields", tuple((fld, self.cols.get(fld)) for fld in AMOUNT_FIELDS))
+        object.__setattr__(self, "_zero", to_wanyuan(ZERO, self.unit))
 
     def read(self, index: int, cells, row_kind: str, row_name: str | None = None,
              project: str | None = None) -> tuple[Amounts, bool]:
         """The row's amounts in 万元 and whether all were read. `row_kind` (total, page_total, subtotal,
         unit, project) and `row_name` name the row in a finding (`messages.ROW_LABELS`)."""
         values: dict[str, Decimal | None] = {}
-        for fld in AMOUNT_FIELDS:
-            col = self.cols.get(fld)
-            raw = cells[col] if col is not None and col < len(cells) else None
-            cell = self.source(index, col).cell
-            where = {"cell": cell, "project": project, "row_kind": row_kind, "row_name": row_name, "column": fld}
+        width, formulas, unit = len(cells), self.sheet.formula_cells, self.unit
+        for fld, col in self._fields:
+            raw = cells[col] if col is not None and col < width else None
+            if (raw is None or raw == "") and not formulas:     # a blank cell: 0, the common case
+                values[fld] = self._zero
+                continue
             try:
-                values[fld] = to_wanyuan(self._parse_cell(index, col, raw), self.unit)
+                value = values[fld] = to_wanyuan(self._parse_cell(index, col, raw), unit)
             except BadAmount as exc:
                 values[fld] = None
-                self._unreadable(exc, raw, where)
+                self._unreadable(exc, raw, self._where(index, col, fld, row_kind, row_name, project))
                 continue
-            if values[fld] < 0:
-                self.add("negative_amount", **where, raw=cell_text(raw), amount=values[fld], unit=self.unit)
+            if value < 0:
+                self.add("negative_amount", **self._where(index, col, fld, row_kind, row_name, project),
+                         raw=cell_text(raw), amount=value, unit=unit)
         if "total" not in self.cols:   # no 总计 column: the total is the sum of the sources
             values["total"] = add_known(add_known(values["fiscal"], values["special_account"]), values["other"])
         return Amounts(**values), all(v is not None for v in values.values())
+
+    def _where(self, index: int, col: int | None, fld: str, row_kind: str, row_name: str | None,
+               project: str | None) -> dict:
+        """Where a finding on an amount cell points: built only for a finding."""
+        return {"cell": self.source(index, col).cell, "project": project, "row_kind": row_kind,
+                "row_name": row_name, "column": fld}
 
     def _parse_cell(self, index: int, col: int | None, raw) -> Decimal:
         """An amount cell's value; a formula the reader gave as blank (no cached value, or a cached
@@ -60,6 +81,8 @@ class AmountReader:
             at = self.sheet.merged_from.get((index, col), (index, col))
             if at in formulas:
                 raise UnvaluedFormula(formulas[at])
+        if type(raw) is str and _PLAIN_AMOUNT.fullmatch(raw):
+            return Decimal(raw.replace(",", ""))
         return parse_amount(raw)
 
     def _unreadable(self, exc: BadAmount, raw, where: dict) -> None:

@@ -161,3 +161,40 @@ def test_uncached_formulas_are_unknown_in_the_model_and_the_outputs_not_zero(tmp
         projects = list(csv.DictReader(handle))
     assert [(p["total"], p["fiscal"], p["unreadable"]) for p in projects] == \
            [("", "", "total fiscal special_account other")] * 3
+
+
+def _one_sheet_xlsx(path, sheet_xml: bytes):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", '<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+                         '2006/relationships"><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", '<Relationships><Relationship Id="rId1" '
+                         'Target="worksheets/sheet1.xml"/></Relationships>')
+        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+    return path
+
+
+@pytest.mark.parametrize("shift", range(-4, 3))
+def test_a_formula_tag_across_the_boundary_of_two_read_chunks_is_found(tmp_path, shift):
+    from pipeline.read.formulas import CHUNK
+
+    head = b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
+    tail = b'</t></is></c><c r="B1">'
+    padding = b"x" * (CHUNK + shift - len(head) - len(tail))      # <f> starts `shift` bytes from the boundary
+    xml = head + padding + tail + b"<f>A1*2</f></c></row></sheetData></worksheet>"
+    assert xml.index(b"<f>") == CHUNK + shift
+    assert formula_cells(_one_sheet_xlsx(tmp_path / "a.xlsx", xml)) == {"S": {(0, 1): ""}}
+
+
+def test_a_sheet_without_any_formula_is_never_parsed_and_one_with_a_formula_is(tmp_path, monkeypatch):
+    from pipeline.read import formulas
+
+    parsed = []
+    real = formulas._xlsx_sheet
+    monkeypatch.setattr(formulas, "_xlsx_sheet", lambda *args: parsed.append(args[1]) or real(*args))
+    plain = b'<worksheet><sheetData><row r="1"><c r="A1"><v>3</v></c><c r="B1" s="1"><v>4</v></c></row></sheetData></worksheet>'
+    assert formula_cells(_one_sheet_xlsx(tmp_path / "plain.xlsx", plain)) == {} and parsed == []
+    with_formula = plain.replace(b'<v>4</v>', b'<f>A1+1</f>')
+    assert formula_cells(_one_sheet_xlsx(tmp_path / "f.xlsx", with_formula)) == {"S": {(0, 1): ""}}
+    assert parsed == ["xl/worksheets/sheet1.xml"]

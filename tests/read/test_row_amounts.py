@@ -56,3 +56,40 @@ def test_without_a_total_column_the_total_is_the_sum_of_the_sources():
     amounts_reader, _ = reader([["戊", None, "1.5", "2", None]], columns=columns)
     amounts, ok = amounts_reader.read(0, amounts_reader.sheet.rows[0], "project", "戊")
     assert ok and amounts.total == Decimal("3.5")
+
+
+def test_a_blank_cell_reads_as_the_zero_a_written_zero_gives_to_the_fen():
+    # blank cells skip parsing; the zero they get must be the one a typed 0 converts to (0.000000 万元)
+    columns = {"name": 0, "total": 1, "fiscal": 2, "special_account": 3}      # no 其他 column at all
+    for unit in ("万元", "千元", "元"):
+        amounts_reader, added = reader([["己", 0, None, ""]], unit=unit, columns=columns)
+        amounts, ok = amounts_reader.read(0, amounts_reader.sheet.rows[0], "project", "己")
+        assert ok and added == []
+        assert [str(v) for v in (amounts.total, amounts.fiscal, amounts.special_account, amounts.other)] == \
+            ["0.000000"] * 4
+
+
+def test_a_blank_cell_in_a_sheet_with_formulas_elsewhere_is_still_zero():
+    amounts_reader, added = reader([["庚", None, None, 0, 0], ["辛", None, 1, 0, 0]], formulas={(1, 1): ""})
+    amounts, ok = amounts_reader.read(0, amounts_reader.sheet.rows[0], "project", "庚")
+    assert ok and amounts.total == 0 and added == []
+    amounts, ok = amounts_reader.read(1, amounts_reader.sheet.rows[1], "project", "辛")
+    assert not ok and amounts.total is None and [code for code, _ in added] == ["formula_without_value"]
+
+
+def test_amount_text_read_directly_gives_exactly_what_parse_amount_gives():
+    # the reader's shortcut for plain ASCII amounts must agree with money.parse_amount, digit for digit,
+    # and leave everything else (and every failure) to it
+    from pipeline.money import BadAmount, parse_amount
+
+    texts = ["308.00", "0.00", "-0.00", "-12", "7", "3,080,000.00", "-1,234.5", "0,000", "1,23", "1234,567",
+             "12.", ".5", "+5", " 308.00", "３０８.００", "(1,234.00)", "1 234.00", "3.0.0", "-", "1e3", "٣"]
+    for text in texts:
+        amounts_reader, added = reader([["甲", text, 0, 0, 0]])
+        amounts, _ = amounts_reader.read(0, amounts_reader.sheet.rows[0], "project", "甲")
+        try:
+            expected = parse_amount(text)
+        except BadAmount:
+            assert amounts.total is None and [code for code, _ in added] == ["bad_amount"], text
+            continue
+        assert str(amounts.total) == str(expected.quantize(Decimal("0.000001"))), text
