@@ -38,6 +38,7 @@ def fit_cell(value):
 
 def fit_row(row: list) -> list:
     """A row with every over-long text shortened (a copy only when one is)."""
-    if any(v.__class__ is str and len(v) > EXCEL_CELL_CHARS for v in row):
-        return [fit_cell(v) for v in row]
+    for v in row:                  # a plain loop: this runs once per row written, a generator costs more
+        if v.__class__ is str and len(v) > EXCEL_CELL_CHARS:
+            return [fit_cell(v) for v in row]
     return row

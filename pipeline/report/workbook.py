@@ -46,6 +46,7 @@ WIDTH_CAP = {"text": 30, "wrap": 40, "short": 12, "small": 30, "money": 16, "mon
 MIN_WIDTH = {"wrap": 20, "money": 10, "money_exact": 10, "count": 6, "short": 6, "text": 8, "small": 10,
              "number": 6}
 WRAPPED = {"text", "wrap", "small"}
+KEPT_TEXTS = 4096                  # texts whose line counts a RowFit keeps per column
 SMALL = 0.8                        # an 8-point character is 0.8 the width of a 10-point one
 
 
@@ -103,11 +104,11 @@ def _measure_row(columns: list[Column], row: list, needs: list[float], done: lis
         if done[c] or value is None or value == "":
             continue
         kind = column.kind
-        text = shown(value, kind)
+        text = value if value.__class__ is str else shown(value, kind)
         wrapped = kind in WRAPPED
         scale = SMALL if kind == "small" else 1.0
-        if wrapped and len(text) * 2 * scale <= needs[c]:
-            continue
+        if (wrapped or not bold) and len(text) * 2 * scale <= needs[c]:
+            continue                   # no character is wider than 2: this text cannot widen the column
         if not bold:
             if text in seen[c]:
                 continue
@@ -121,7 +122,8 @@ def _measure_row(columns: list[Column], row: list, needs: list[float], done: lis
 
 class RowFit:
     """Lines the tallest wrapped cell of a row needs, for rows of one table (columns and widths set).
-    A column's last text and its lines are kept: a department's or a project's name repeats row after row."""
+    Each column keeps the lines of the texts it measured (up to KEPT_TEXTS of them, then starts again):
+    a department's or a project's name repeats row after row, a level-2 indicator's few names alternate."""
 
     def __init__(self, columns: list[Column], widths: list[float], *, bold: bool = False):
         self.bold = bold
@@ -132,7 +134,7 @@ class RowFit:
                 room = round(max(scaled - CELL_PADDING, 1.0) / (BOLD if bold else 1.0) * 10, 9)
                 # a text of at most this many characters fits one line whatever they are (line_count)
                 self.wrapped.append((c, width, scaled, room // round(10 * WRAP_CJK)))
-        self.last = [(None, 1) for _ in self.wrapped]
+        self.known = [{} for _ in self.wrapped]
 
     def lines(self, row: list) -> int:
         lines = 1
@@ -141,10 +143,12 @@ class RowFit:
             if value.__class__ is str and (2 * len(value) + 2 > width or "\n" in value):
                 if len(value) <= one_line and "\n" not in value:
                     continue
-                last, count = self.last[n]
-                if value != last:
-                    count = line_count(value, scaled, bold=self.bold)
-                    self.last[n] = (value, count)
+                known = self.known[n]
+                count = known.get(value)
+                if count is None:
+                    if len(known) >= KEPT_TEXTS:
+                        known.clear()
+                    count = known[value] = line_count(value, scaled, bold=self.bold)
                 if count > lines:
                     lines = count
         return lines

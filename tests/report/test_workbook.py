@@ -12,7 +12,9 @@ import openpyxl
 import pytest
 
 from fits import misfits
-from pipeline.report.workbook import Column, column_widths, line_count, shown, text_width
+from pipeline.excel_cell import EXCEL_CELL_CHARS, fit_row
+from pipeline.report import workbook
+from pipeline.report.workbook import Column, RowFit, column_widths, line_count, shown, text_width
 
 
 def test_a_six_digit_total_in_bold_with_thousands_separators_fits():
@@ -150,3 +152,34 @@ def test_the_screenshots_are_regenerated_by_the_documented_command(tmp_path):
     assert done.returncode == 0, done.stderr
     for name in shots:
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_row_fit_gives_each_row_the_lines_of_its_tallest_text_whatever_it_measured_before(monkeypatch):
+    monkeypatch.setattr(workbook, "KEPT_TEXTS", 3)      # so that the kept line counts are dropped mid-way
+    columns = [Column("一级", "text", cap=8), Column("说明", "wrap"), Column("金额", "money")]
+    widths = [8.0, 20.0, 12.0]
+    texts = ["产出指标", "经济效益指标和社会效益指标", "满意度指标" * 3, "a" * 40, "短", "可持续影响指标" * 2]
+    rows = [[texts[(n * 5) % 6], texts[(n * 7 + 1) % 6] + "\n第二行" * (n % 3), float(n)] for n in range(40)]
+    fit = RowFit(columns, widths)
+    for row in rows:
+        expected = max(line_count(row[0], 8.0), line_count(row[1], 20.0))
+        assert fit.lines(row) == expected, row
+
+
+def test_column_widths_are_those_of_the_widest_shown_value_in_any_row_order():
+    columns = [Column("部门", "short"), Column("金额", "money"), Column("序号", "count"), Column("说明", "wrap")]
+    rows = [["财政局", 1234567.891, 3, "短"], ["a", 1.0, 12345, "这是一段很长的说明文字，需要换行才能放下" * 2],
+            ["某区第一人民医院", None, None, ""]]
+    forward = column_widths(columns, rows)
+    assert forward == column_widths(columns, rows[::-1])
+    assert forward[0] == round(text_width("某区第一人民医院") + workbook.CELL_PADDING, 1)
+    assert forward[1] == round(text_width("1,234,567.89") + workbook.CELL_PADDING, 1)
+    assert forward[3] == workbook.WIDTH_CAP["wrap"]
+
+
+def test_fit_row_shortens_only_rows_with_an_over_long_text():
+    row = ["短", 1.5, None]
+    assert fit_row(row) is row
+    long_row = ["短", "字" * (EXCEL_CELL_CHARS + 5), 2]
+    fitted = fit_row(long_row)
+    assert fitted[0] == "短" and fitted[2] == 2 and len(fitted[1]) <= EXCEL_CELL_CHARS
