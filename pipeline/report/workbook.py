@@ -15,6 +15,7 @@ need about 1.45 line heights per point of font size, so a 10-point line is given
 from __future__ import annotations
 
 import math
+from itertools import islice
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -82,8 +83,13 @@ def column_widths(columns: list[Column], rows, *, bold_rows: set[int] = frozense
         needs.append(min(header, max(header / 2 + 2, 4.5)) if column.kind in WRAPPED else header)
         done.append(False)
     seen = [set() for _ in columns]    # texts measured already (not bold): the same text is as wide again
-    for r, row in enumerate(rows):
-        _measure_row(columns, row, needs, done, seen, r in bold_rows)
+    if bold_rows:
+        for r, row in enumerate(rows):
+            _measure_row(columns, row, needs, done, seen, r in bold_rows)
+    else:
+        rows = iter(rows)
+        while chunk := list(islice(rows, CHUNK_ROWS)):
+            _measure_chunk(columns, chunk, needs, done, seen)
     if total is not None:
         _measure_row(columns, total, needs, done, seen, True)
     widths = []
@@ -118,6 +124,50 @@ def _measure_row(columns: list[Column], row: list, needs: list[float], done: lis
             needs[c] = width
         if wrapped and needs[c] >= (column.cap or WIDTH_CAP[kind]):
             done[c] = True
+
+
+CHUNK_ROWS = 1024                  # rows a column's distinct values are taken from at a time
+
+
+def _measure_chunk(columns: list[Column], chunk: list[list], needs: list[float], done: list[bool],
+                   seen: list[set]) -> None:
+    """`_measure_row` over rows of one length, column by column over each column's distinct values: a
+    width is the widest of them whatever their order. Values are told apart by class as well (1, 1.0
+    and True are equal but shown differently); a column holding a float zero (0.0 and -0.0 are equal
+    too) is measured row by row."""
+    if len(set(map(len, chunk))) != 1:
+        for row in chunk:
+            _measure_row(columns, row, needs, done, seen, False)
+        return
+    for c, (column, values) in enumerate(zip(columns, zip(*chunk))):
+        if done[c]:
+            continue
+        distinct = set(zip(map(type, values), values))
+        if (float, 0.0) in distinct:
+            for value in values:
+                _measure_value(column, c, value, needs, done, seen)
+            continue
+        for _, value in distinct:
+            _measure_value(column, c, value, needs, done, seen)
+            if done[c]:
+                break
+
+
+def _measure_value(column: Column, c: int, value, needs: list[float], done: list[bool], seen: list[set]) -> None:
+    """One value of column `c`, not bold (as `_measure_row`)."""
+    if done[c] or value is None or value == "":
+        return
+    kind = column.kind
+    text = value if value.__class__ is str else shown(value, kind)
+    scale = SMALL if kind == "small" else 1.0
+    if len(text) * 2 * scale <= needs[c] or text in seen[c]:
+        return
+    seen[c].add(text)
+    width = max(text_width(line) for line in text.split("\n")) * scale
+    if width > needs[c]:
+        needs[c] = width
+    if kind in WRAPPED and needs[c] >= (column.cap or WIDTH_CAP[kind]):
+        done[c] = True
 
 
 class RowFit:

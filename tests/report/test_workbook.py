@@ -183,3 +183,20 @@ def test_fit_row_shortens_only_rows_with_an_over_long_text():
     long_row = ["短", "字" * (EXCEL_CELL_CHARS + 5), 2]
     fitted = fit_row(long_row)
     assert fitted[0] == "短" and fitted[2] == 2 and len(fitted[1]) <= EXCEL_CELL_CHARS
+
+
+def test_column_widths_taken_from_distinct_values_are_those_taken_row_by_row(monkeypatch):
+    import random
+    rng = random.Random(16)
+    columns = [Column("部门"), Column("金额", "money"), Column("目标值", "number"), Column("说明", "wrap", cap=24),
+               Column("来源", "small")]
+    words = ["财政局", "某区第一人民医院", "ab", "满意度≥95%", "一二三四五六七八九十" * 3, "x" * 50]
+    numbers = [0.0, -0.0, 1, 1.0, True, 12345.678, -98765.4321, None]
+    rows = [[rng.choice(words), rng.choice(numbers), rng.choice(numbers), rng.choice(words + [""]),
+             rng.choice(words)] for _ in range(3000)]
+    # equal values shown differently are each measured: 1e20 shows as 1e+20, 10**20 with 千分位
+    assert column_widths(columns[2:3], [[1e20], [10**20]]) == column_widths(columns[2:3], [[10**20]])
+    assert column_widths(columns[1:2], [[0.0], [-0.0]]) == column_widths(columns[1:2], [[-0.0]])
+    chunked = column_widths(columns, rows)
+    monkeypatch.setattr(workbook, "CHUNK_ROWS", 1)         # one row at a time: each value measured as it comes
+    assert chunked == column_widths(columns, rows)
