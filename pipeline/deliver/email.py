@@ -76,7 +76,7 @@ def _amount(text: str | None) -> Decimal | None:
 
 
 def run_counts(record: dict) -> dict[str, int]:
-    """run.json's `counts` (report/record.run_counts: departments, projects, indicators, findings, errors,
+    """run.json's `counts` (report/record.batch_counts: departments, projects, indicators, findings, errors,
     warnings), made once by the run. LEGACY: a run folder written before run.json had `counts` is still
     sent: they are then counted here from the same run.json's department records and findings, which
     hold exactly what `counts` is made of, so the message says what it would have said then."""

@@ -1,6 +1,7 @@
 """The view of a checked batch that the CLI summary prints (`report/text.py`): every count, sum, group
 and mark it shows, made here from the batch alone, since `pipeline check` has no run record and so no
-`view.ReportView`. The text only words them.
+`view.ReportView`. The text only words them. Its counts and status are run.json's own
+(`record.batch_counts`, `record.run_status`), so the summary and the reports cannot disagree.
 """
 
 from __future__ import annotations
@@ -8,10 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.findings import ERROR, WARNING, Finding
+from pipeline.findings import ERROR, INFO, WARNING, Finding
 from pipeline.model import Sum, grand_total
 from pipeline.read.batch import Batch
-from pipeline.vocabulary import status_of
+from pipeline.report.record import batch_counts, run_status
 
 FILE_LEVEL = "（文件）"                              # findings about a file rather than a department
 
@@ -35,7 +36,7 @@ class BatchView:
     # the findings the summary lists, by department: a rejected file's own is left to the files not read
     groups: list[tuple[str, list[Finding], Counter]]
     resubmit: int                  # departments or files with an error: they must resubmit
-    status: str                    # the batch's one status: ok | warnings | failed (vocabulary.status_of)
+    status: str                    # the batch's one status: ok | warnings | failed (record.run_status)
 
     @property
     def listed(self) -> int:
@@ -52,7 +53,7 @@ def batch_view(batch: Batch) -> BatchView:
     by_owner: dict[str, Counter] = {}
     for f in batch.findings:
         by_owner.setdefault(f.department or FILE_LEVEL, Counter())[f.severity] += 1
-    severities = Counter(f.severity for f in batch.findings)
+    counts = batch_counts(batch)
     rejected = {i.file for i in batch.inputs if i.status == "rejected"}
     listed: dict[str, list[Finding]] = {}
     for f in batch.findings:
@@ -61,10 +62,11 @@ def batch_view(batch: Batch) -> BatchView:
     return BatchView(
         files=Counter(i.status for i in batch.inputs),
         spending_units=sum(len(d.spending_units) for d in departments),
-        projects=sum(len(d.projects) for d in departments), indicators=sum(len(d.indicators) for d in departments),
+        projects=counts["projects"], indicators=counts["indicators"],
         forms=sum(1 for d in departments for p in d.projects if p.layout == "form"),
         total=grand_total(departments), declared=Sum.of(declared) if any(d.declared_total for d in departments) else None,
-        severities=severities, by_owner=by_owner,
+        severities=Counter({ERROR: counts["errors"], WARNING: counts["warnings"], INFO: counts["infos"]}),
+        by_owner=by_owner,
         groups=[(owner, found, Counter(f.severity for f in found)) for owner, found in listed.items()],
         resubmit=len({f.department or f.file for f in batch.findings if f.severity == ERROR}),
-        status=status_of(severities[ERROR], severities[WARNING]))
+        status=run_status(counts))

@@ -88,32 +88,36 @@ def department_record(line: DepartmentLine) -> dict:
             "control_total": _exact(line.control)}
 
 
-def run_counts(batch: Batch, departments: list[dict]) -> dict:
-    """run.json's `counts`: what the e-mail's subject and text say, the reports show (and a script may
-    want) without adding up the departments or counting the findings again; `departments` are run.json's
-    department records."""
+def batch_counts(batch: Batch) -> dict:
+    """run.json's `counts`, and the one place the reports and the CLI summary (`batch_view`) count a
+    batch's departments, projects, indicators and findings by severity: what the e-mail's subject and
+    text say and the reports show without adding up the departments or counting the findings again."""
     severities = Counter(f.severity for f in batch.findings)
-    return {"departments": len(departments), "projects": sum(d["projects"] for d in departments),
-            "indicators": sum(d["indicators"] for d in departments), "findings": len(batch.findings),
+    return {"departments": len(batch.departments), "projects": sum(len(d.projects) for d in batch.departments),
+            "indicators": sum(len(d.indicators) for d in batch.departments), "findings": len(batch.findings),
             "errors": severities[ERROR], "warnings": severities[WARNING], "infos": severities[INFO]}
+
+
+def run_status(counts: dict) -> str:
+    """The run's one status from its counts: failed (an error finding), warnings (warning findings only)
+    or ok."""
+    return status_of(counts["errors"], counts["warnings"])
 
 
 def run_record(batch: Batch, period: str, started: str) -> dict:
     """The content of run.json."""
-    departments = [department_record(line) for line in department_lines(batch)]
-    counts = run_counts(batch, departments)
+    counts = batch_counts(batch)
     return {
         "period": period,
         "started": started,
-        # the run's one status: failed (an error finding), warnings (warning findings only) or ok
-        "status": status_of(counts["errors"], counts["warnings"]),
+        "status": run_status(counts),
         "total": fmt_exact(batch.total),
         # projects whose 总计 could not be read, left out of `total`; amount cells not read in any column
         "total_unknown": sum(d.total_sum.unknown for d in batch.departments),
         "unknown_amounts": sum(d.unknown_amounts for d in batch.departments),
         "inputs": [{"file": i.file, "sha256": i.sha256, "status": i.status, "reason": i.reason,
                     "rows": i.rows.as_dict()} for i in batch.inputs],
-        "departments": departments,
+        "departments": [department_record(line) for line in department_lines(batch)],
         "findings": finding_rows(batch),
         "counts": counts,    # added after `findings` (keys are only ever added)
     }

@@ -211,7 +211,7 @@ def build_view(batch: Batch, record: dict) -> ReportView:
     total = grand_total(batch.departments)
     status = status_label(record["status"])
     totals = DepartmentRow(
-        "合计", "", "万元", sum(d.projects for d in departments), sum(d.indicators for d in departments),
+        "合计", "", "万元", counts["projects"], counts["indicators"],
         _sum([d.declared for d in departments]), total.known,
         _sum([d.control for d in departments]),
         None if total.unknown else _sum([d.difference for d in departments]), severity[ERROR], severity[WARNING],

@@ -52,3 +52,15 @@ def test_no_declared_total_anywhere_is_none_not_zero():
 def test_the_worst_severity_marks_a_department():
     assert [worst(batch_view(batch()).counts_of(o)) for o in ("教育局", FILE_LEVEL, "卫生局")] == [
         "error", "error", None]
+
+
+def test_the_summary_counts_what_run_json_counts():
+    """`pipeline check`'s summary and run.json (so every report) take their counts and status from one
+    place: the same batch gives the same figures in both."""
+    from pipeline.report.record import run_record
+    b = batch()
+    facts, counts = batch_view(b), run_record(b, "2026-11", "2026-11-25T18:00:00+08:00")["counts"]
+    assert (facts.projects, facts.indicators) == (counts["projects"], counts["indicators"]) == (2, 0)
+    assert [facts.severities[s] for s in ("error", "warning", "info")] == [
+        counts["errors"], counts["warnings"], counts["infos"]] == [2, 2, 0]
+    assert facts.status == "failed"
