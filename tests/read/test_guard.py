@@ -1,6 +1,5 @@
 """Broken and hostile files: each is named with its reason, costs little, and never stops the batch."""
 
-import os
 import tracemalloc
 import zipfile
 
@@ -104,24 +103,6 @@ def test_a_100k_row_sheet_is_read_whole(tmp_path):
     assert str(department.total) == "101000.000000"
     assert batch.findings == []
     assert batch.inputs[0].rows.read == 100_005
-
-
-def test_resubmitted_department_uses_the_newest_file(tmp_path):
-    old, new = education_bureau(), education_bureau()
-    new.units[0][1][0].fiscal = "130.50"
-    write_text(tmp_path / "教育局_初稿.csv", published_rows(old))
-    write_text(tmp_path / "教育局_更正.csv", published_rows(new))
-    os.utime(tmp_path / "教育局_初稿.csv", (1_700_000_000, 1_700_000_000))
-    os.utime(tmp_path / "教育局_更正.csv", (1_700_000_100, 1_700_000_100))
-    batch = read_checked([tmp_path])
-    (department,) = batch.departments
-    assert department.file == "教育局_更正.csv" and str(department.total) == "265.000000"
-    status = {i.file: (i.status, i.reason) for i in batch.inputs}
-    assert status["教育局_更正.csv"] == ("ok", None)
-    assert status["教育局_初稿.csv"][0] == "skipped" and "教育局_更正.csv" in status["教育局_初稿.csv"][1]
-    (f,) = batch.findings
-    assert (f.code, f.severity, f.department) == ("duplicate_department", "warning", "某区教育局")
-    assert "教育局_初稿.csv" in f.message and "教育局_更正.csv" in f.message
 
 
 def test_limits_come_from_pipeline_toml(tmp_path, good, monkeypatch):
