@@ -8,7 +8,7 @@ from builders import Dept, Formula, Proj, education_bureau, published_rows, writ
 from checked import read_checked
 from pipeline.read.biff import OLE_MAGIC, BiffError, biff_errors
 from pipeline.read.formulas import formula_cells
-from test_formulas import codes_and_cells, with_formulas
+from read.test_formulas import codes_and_cells, with_formulas
 
 
 def test_biff_errors_stops_at_its_budget(tmp_path):

@@ -8,7 +8,7 @@ from builders import education_bureau, published_rows, write_xlsx
 from pipeline.read.layout import find_tables
 from pipeline.read.normalise import build_department, split_code
 from pipeline.read.sheets import Sheet
-from test_sheets import one_department
+from read.test_sheets import one_department
 
 
 @pytest.mark.parametrize("text, parts", [("12-质量指标", ("12", "质量指标")), (" 1、产出指标 ", ("1", "产出指标")),

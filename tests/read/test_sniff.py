@@ -11,7 +11,7 @@ from exports import html_bytes, spreadsheetml_bytes, unicode_text_bytes, write
 from hostile import encrypted
 from pipeline.money import fmt
 from pipeline.read import sniff
-from test_sheets import assert_education_bureau
+from read.test_sheets import assert_education_bureau
 
 SAMPLE_NAME = "广州市荔湾区信访局.xlsx"
 
