@@ -157,3 +157,15 @@ def stacked(*layouts, gap: int = 2) -> tuple[list[list], list]:
 
 
 INSTRUCTIONS = [["填报说明"], ["1. 每个项目填写一张申报表。"], ["2. 金额单位为万元。"]]
+
+
+def only_project(batch):
+    assert len(batch.departments) == 1 and len(batch.departments[0].projects) == 1
+    return batch.departments[0].projects[0]
+
+
+DONGGUAN = Form(name="物业管理费支出", department="东莞展览馆", unit="东莞展览馆", total=282.92, fiscal="",
+                period_total=848.76, period="2022.01-2024.12", goal="保障展馆日常运转", period_goal="三年保障展馆运转",
+                indicators=[("产出指标", "质量指标", "物业管理保障工作合格率", "100%", "100%"),
+                            ("效益指标", "社会效益指标", "展馆开放天数", "≥900天", "≥300天"),
+                            ("满意度指标", "服务对象满意度指标", "参展单位满意度", "≥90%", "≥90%")])

@@ -72,13 +72,6 @@ def test_a_close_option_is_suggested():
     assert "错误：没有选项 --input。是否想用 --inputs" in result.output
 
 
-def test_version():
-    from pipeline import __version__
-
-    result = invoke("--version")
-    assert result.exit_code == 0 and result.output == f"pipeline {__version__}\n"
-
-
 def test_help_does_not_import_the_heavy_libraries():
     code = ("import sys; from pipeline.cli import app\n"
             "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"

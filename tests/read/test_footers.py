@@ -7,7 +7,7 @@ import pytest
 
 from builders import TITLE, education_bureau, long_rows, published_rows, write_text, write_xlsx
 from checked import read_checked
-from test_sheets import assert_education_bureau, one_department
+from read.test_sheets import assert_education_bureau, one_department
 
 SIGN_OFF = ["单位负责人：张三", "", "财务负责人：李四", "", "填表人：王五", "", "填报日期：2026年11月1日"]
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from builders import Dept, Proj, long_rows, published_rows, write_text, write_xlsx
-from form_builders import (INDICATORS, INSTRUCTIONS, Form, dongguan_rows, stacked, write_form_ods, write_form_xls,
-                           write_form_xlsx, yueyang_rows)
+from form_builders import (DONGGUAN, INSTRUCTIONS, Form, dongguan_rows, only_project, stacked, write_form_ods,
+                           write_form_xls, write_form_xlsx, yueyang_rows)
 from pipeline.read.batch import read_batch
 from pipeline.read.forms import find_forms
 from pipeline.read.sheets import read_sheets
@@ -52,11 +52,6 @@ def yueyang_facts(file: str, sheet: str, cells=None, **changes) -> dict:
     }
     expected.update(changes)
     return expected
-
-
-def only_project(batch):
-    assert len(batch.departments) == 1 and len(batch.departments[0].projects) == 1
-    return batch.departments[0].projects[0]
 
 
 def test_a_form_in_its_own_xlsx_is_read_field_by_field(tmp_path):
@@ -139,13 +134,6 @@ def test_two_forms_stacked_on_one_sheet(tmp_path):
     assert rows.ignored_as["blank"] == 2
 
 
-DONGGUAN = Form(name="物业管理费支出", department="东莞展览馆", unit="东莞展览馆", total=282.92, fiscal="",
-                period_total=848.76, period="2022.01-2024.12", goal="保障展馆日常运转", period_goal="三年保障展馆运转",
-                indicators=[("产出指标", "质量指标", "物业管理保障工作合格率", "100%", "100%"),
-                            ("效益指标", "社会效益指标", "展馆开放天数", "≥900天", "≥300天"),
-                            ("满意度指标", "服务对象满意度指标", "参展单位满意度", "≥90%", "≥90%")])
-
-
 def test_banner_and_offset_start_with_every_cell_text_and_two_blocks(tmp_path):
     rows, merges = dongguan_rows(DONGGUAN, text_cells=True)
     rows = [["系统导出 2022-03-01"]] + rows
@@ -170,42 +158,6 @@ def test_banner_and_offset_start_with_every_cell_text_and_two_blocks(tmp_path):
     assert [f.code for f in batch.findings] == []
 
 
-def test_an_empty_period_block(tmp_path):
-    rows, merges = dongguan_rows(DONGGUAN, period_block_empty=True)
-    batch = read_batch([write_form_xlsx(tmp_path / "a.xlsx", [("S", rows, merges)])])
-    project = only_project(batch)
-    assert [(i.name, i.period_value, i.annual_value, i.source.cell) for i in project.indicators] == [
-        ("物业管理保障工作合格率", "", "100%", "G7"), ("展馆开放天数", "", "≥300天", "G8"),
-        ("参展单位满意度", "", "≥90%", "G9")]
-    [empty] = [f for f in batch.findings if f.code == "form_empty_block"]
-    assert (empty.cell, "实施周期" in empty.message) == ("D6", True)
-
-
-def test_an_empty_annual_block_takes_the_period_block(tmp_path):
-    rows, merges = dongguan_rows(DONGGUAN, annual_block_empty=True)
-    batch = read_batch([write_form_xlsx(tmp_path / "a.xlsx", [("S", rows, merges)])])
-    project = only_project(batch)
-    assert [(i.name, i.period_value, i.annual_value, i.source.cell) for i in project.indicators] == [
-        ("物业管理保障工作合格率", "100%", "100%", "D7"), ("展馆开放天数", "≥900天", "≥900天", "D8"),
-        ("参展单位满意度", "≥90%", "≥90%", "D9")]
-    [empty] = [f for f in batch.findings if f.code == "form_empty_block"]
-    assert (empty.cell, "当年度" in empty.message) == ("G6", True)
-
-
-def test_blocks_listing_different_indicators_on_a_row(tmp_path):
-    rows, merges = dongguan_rows(DONGGUAN)
-    rows[7][6] = "展馆开放时长"
-    batch = read_batch([write_form_xlsx(tmp_path / "a.xlsx", [("S", rows, merges)])])
-    [differ] = [f for f in batch.findings if f.code == "form_blocks_differ"]
-    assert differ.cell == "G8"
-    rows, merges = dongguan_rows(DONGGUAN)
-    rows[8][5:8] = ["", "", ""]                  # the third indicator only in the period block
-    batch = read_batch([write_form_xlsx(tmp_path / "b.xlsx", [("S", rows, merges)])])
-    [differ] = [f for f in batch.findings if f.code == "form_blocks_differ"]
-    assert differ.cell == "D9" and "「参展单位满意度」只填在一栏中，当年度一栏为空" in differ.message
-    assert only_project(batch).indicators[2].annual_value == "≥90%"     # the period block's value, as written
-
-
 def test_a_published_table_is_never_a_form_and_a_form_never_a_table(tmp_path, sample):
     long, merges = long_rows(Dept("某局", [("某局", [Proj("培训", fiscal="10")])]))
     published = published_rows(Dept("另一局", [("另一局", [Proj("培训", fiscal="10")])]))
@@ -223,18 +175,6 @@ def test_a_grid_without_a_header_block_is_no_form(tmp_path):
     path = write_form_xlsx(tmp_path / "a.xlsx", [("S", rows, [])])
     assert find_forms(read_sheets(path)[0]) == []
     assert [f.code for f in read_batch([path]).findings] == ["no_table"]
-
-
-def test_value_columns_variants(tmp_path):
-    rows, merges = yueyang_rows(Form(indicators=INDICATORS[:1]), sign_off=False)
-    grid = next(r for r, row in enumerate(rows) if "一级指标" in row)
-    for row in rows:
-        row.extend([""] * 3)
-    rows[grid][4:8] = ["指标值及单位", "指标性质", "度量单位", "分值"]
-    rows[grid + 1][4:8] = ["100", "≥", "公里", "10"]
-    batch = read_batch([write_form_xlsx(tmp_path / "a.xlsx", [("S", rows, merges)])])
-    [indicator] = only_project(batch).indicators
-    assert (indicator.annual_value, indicator.operator, indicator.target, indicator.unit) == ("100", "≥", D("100"), "公里")
 
 
 def test_a_long_table_with_a_two_row_header_is_a_table(tmp_path):
@@ -261,32 +201,3 @@ def test_forms_stacked_without_blank_rows_between(tmp_path):
     assert (counts.read, counts.used, counts.rejected) == (47, 36, 0)
     assert counts.ignored_as == {"title": 4, "template_row": 3, "sign_off": 4}
     assert batch.findings == []
-
-
-def test_findings_on_a_value_point_at_the_value_cell(tmp_path):
-    rows, merges = dongguan_rows(DONGGUAN)
-    rows[7][7] = "≥300"                          # the annual value without its unit
-    batch = read_batch([write_form_xlsx(tmp_path / "a.xlsx", [("S", rows, merges)])])
-    indicator = only_project(batch).indicators[1]
-    assert (indicator.source.cell, indicator.annual_cell, indicator.period_cell) == ("G8", "H8", "E8")
-
-
-def test_a_block_label_across_above_the_grid_header(tmp_path):
-    rows, merges = yueyang_rows(Form(), sign_off=False)
-    grid = next(r for r, row in enumerate(rows) if "一级指标" in row)
-    rows.insert(grid, ["本年度绩效指标", "", "", "", ""])
-    merges = [(r0 + (r0 >= grid), c0, r1 + (r1 >= grid), c1) for r0, c0, r1, c1 in merges] + [(grid, 0, grid, 4)]
-    batch = read_batch([write_form_xlsx(tmp_path / "a.xlsx", [("S", rows, merges)])])
-    project = only_project(batch)
-    assert [i.source.cell for i in project.indicators] == ["D12", "D13", "D14", "D15"]
-    assert batch.inputs[0].rows.rejected == 0 and batch.findings == []
-
-
-def test_a_grid_header_repeated_inside_the_form_is_no_indicator(tmp_path):
-    rows, merges = yueyang_rows(Form(), sign_off=False)
-    rows.append(["", "一级指标", "二级指标", "三级指标", "指标值"])
-    rows.append(["", "效益指标", "可持续影响指标", "设施使用年限", "≥10年"])
-    batch = read_batch([write_form_xlsx(tmp_path / "a.xlsx", [("S", rows, merges)])])
-    project = only_project(batch)
-    assert [i.name for i in project.indicators][-2:] == ["群众满意度", "设施使用年限"]
-    assert batch.inputs[0].rows.ignored_as == {"title": 2, "template_row": 1, "header": 1}

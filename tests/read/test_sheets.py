@@ -329,16 +329,6 @@ def test_tab_export_with_thousands_separators_and_commas_in_text(tmp_path):
     assert_education_bureau(*one_department(path))
 
 
-def test_a_project_without_goal_or_indicators_is_not_taken_for_a_spending_unit(tmp_path):
-    rows = published_rows(education_bureau())
-    rows[6][5:7] = ["", ""]                               # 教研活动经费: money, but no goal, no indicators
-    batch, department = one_department(write_xlsx(tmp_path / "a.xlsx", [{"name": "S", "rows": rows}]))
-    assert [u.name for u in department.spending_units] == ["某区教育局机关", "某区第一中学"]
-    assert [p.name for p in department.projects] == ["教师培训经费", "教研活动经费", "校舍维修经费"]
-    assert department.projects[1].indicators == [] and department.total == Decimal("255.00")
-    assert [c.code for c in batch.checks if not c.passed] == []
-
-
 # --- found by the second review -------------------------------------------------------------------
 
 @pytest.mark.parametrize("page_two", [[[TITLE]], [[TITLE], ["部门名称：某区教育局", "", "", "", "", "", "单位：元"]]])

@@ -11,7 +11,7 @@ from exports import html_bytes, spreadsheetml_bytes, unicode_text_bytes, write
 from hostile import encrypted
 from pipeline.money import fmt
 from pipeline.read import sniff
-from test_sheets import assert_education_bureau
+from read.test_sheets import assert_education_bureau
 
 SAMPLE_NAME = "广州市荔湾区信访局.xlsx"
 
@@ -95,33 +95,12 @@ def test_html_exported_as_xls(tmp_path, sample, encoding, meta, bom):
     assert "该文件实际是网页格式（HTML）的表格，扩展名却是 .xls；已按网页表格读取" in note
 
 
-def test_html_rowspan_and_colspan_fill_the_covered_cells_like_merged_cells(tmp_path):
-    from pipeline.read.sheets import read_sheets
-
-    rows = [["标题", "", ""], ["甲", "1", "x<y & z"], ["", "2", "第一行\n第二行"]]
-    path = write(tmp_path / "t.xls", html_bytes(rows, merges=[(0, 0, 0, 2), (1, 0, 2, 0)]))
-    (sheet,) = read_sheets(path)
-    assert sheet.rows == [["标题", "标题", "标题"], ["甲", "1", "x<y & z"], ["甲", "2", "第一行\n第二行"]]
-    assert sheet.merged_from == {(0, 1): (0, 0), (0, 2): (0, 0), (2, 0): (1, 0)}
-
-
 def test_spreadsheetml_exported_as_xls(tmp_path, sample):
     data = spreadsheetml_bytes(ROWS, sheet="表1", merges=[(0, 0, 0, 6)])
     batch, entry = beside_the_sample(tmp_path, sample, "教育局.xls", data)
     assert entry.status == "ok", entry.reason
     only_education_bureau(batch, "教育局.xls")
     assert "实际是Excel 2003 XML 表格（SpreadsheetML）" in notes(batch, "教育局.xls")[0]
-
-
-def test_spreadsheetml_index_and_merges(tmp_path):
-    from pipeline.read.sheets import read_sheets
-
-    rows = [["标题", "", ""], ["甲", "", "3.10"], ["", "乙", ""]]
-    path = write(tmp_path / "t.xml.xls", spreadsheetml_bytes(rows, merges=[(0, 0, 0, 2), (1, 0, 2, 0)]))
-    (sheet,) = read_sheets(path)
-    assert sheet.name == "Sheet1"
-    assert sheet.rows == [["标题", "标题", "标题"], ["甲", "", "3.10"], ["甲", "乙", ""]]
-    assert sheet.merged_from == {(0, 1): (0, 0), (0, 2): (0, 0), (2, 0): (1, 0)}
 
 
 def test_spreadsheetml_with_a_doctype_is_refused_without_expanding_it(tmp_path, sample):
@@ -205,16 +184,6 @@ def test_utf16_without_a_bom_and_an_ods_renamed_xlsx(tmp_path, sample):
         assert entry.status == "ok", entry.reason
         only_education_bureau(batch, name)
         (tmp_path / "in" / name).unlink()
-
-
-def test_a_hidden_spreadsheetml_sheet_is_hidden(tmp_path):
-    from pipeline.read.sheets import read_sheets
-
-    data = spreadsheetml_bytes([["a"]]).replace(
-        b"</Table>", b'</Table><WorksheetOptions xmlns="urn:schemas-microsoft-com:office:excel">'
-                     b"<Visible>SheetHidden</Visible></WorksheetOptions>")
-    (sheet,) = read_sheets(write(tmp_path / "h.xls", data))
-    assert not sheet.visible
 
 
 def test_the_formats_benchmark_runs_and_its_attack_bounds_hold():

@@ -8,7 +8,7 @@ import pytest
 
 from builders import Dept, Proj, long_rows, write_text
 from pipeline.money import fmt
-from pipeline.excel_cell import EXCEL_CELL_CHARS, SHORTENED, fit_cell, pack_indicators
+from pipeline.excel_cell import EXCEL_CELL_CHARS, SHORTENED, pack_indicators
 from pipeline.run import run
 
 SAMPLE_NAME = "广州市荔湾区信访局.xlsx"
@@ -85,13 +85,3 @@ def test_the_sample_beside_it_is_whole(long_run):
     result, _ = long_run
     (sample,) = [d for d in result.batch.departments if d.file == SAMPLE_NAME]
     assert (len(sample.projects), fmt(sample.total)) == (10, "308.00")
-
-
-@pytest.mark.parametrize("text, kept", [("短", "短"), ("x" * EXCEL_CELL_CHARS, "x" * EXCEL_CELL_CHARS), (12, 12)])
-def test_fit_cell_leaves_what_fits(text, kept):
-    assert fit_cell(text) == kept
-
-
-def test_fit_cell_without_a_boundary_cuts_at_the_limit():
-    written = fit_cell("字" * 40_000)
-    assert len(written) == EXCEL_CELL_CHARS and written.endswith(SHORTENED)

@@ -7,7 +7,7 @@ from builders import Dept, Proj, long_rows, published_rows, write_xlsx
 from checked import read_checked
 from pipeline.review.rules.project import review
 from pipeline.settings import Settings
-from test_project import BEN, OUT, SAT, findings, make
+from review.rules.test_project import BEN, OUT, SAT, findings, make
 
 # long_rows: A 项目名称 … F 绩效目标, G 一级指标, H 二级指标, I 三级指标, J 实施周期指标值, K 年度指标值;
 # title 1, 部门名称 2, header 3, 合计 4, unit 5, the project's indicator rows from 6
