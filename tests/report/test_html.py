@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.findings import location
 from pipeline.money import show
 from pipeline.outputs import FORMULA_PREFIXES
 from browser import open_page
@@ -109,8 +110,14 @@ def test_report_lists_projects_indicators_findings_and_checks(several):
             assert re.search(rf"<td[^>]*>{re.escape(escape(indicator['name']))}</td>", page)
     for department, project in flagged:
         assert re.search(rf"<h3[^>]*>{re.escape(escape(project))} <span", page)
+    # a finding's row shows its position once, in 位置, and its message without the （位置：…） it ends with
     for finding in several.record["findings"]:
-        assert escape(finding["message"]) in page
+        where = location(finding["file"], finding["sheet"], finding["cell"])
+        text = finding["message"].removesuffix(f"（位置：{where}）")
+        assert f'<td class="where" data-label="位置">{escape(where)}</td>' in page
+        assert f'<td data-label="说明">{escape(text)}</td>' in page
+    assert any(f["message"].endswith("）") and "（位置：" in f["message"] for f in several.record["findings"])
+    assert "（位置：" not in page.split('data-label="说明">', 1)[1].split("</td>", 1)[0]
     assert "不符 5 项" in page and "见 report.xlsx 的「核对」表" in page
 
 
