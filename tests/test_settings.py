@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.errors import UsageError
-from pipeline.review.framework import DEFAULT_CODE_MAP
+from pipeline.vocabulary import DEFAULT_CODE_MAP
 from pipeline.run import check
 from pipeline.settings import DEFAULT_VAGUE_WORDS, EmailSettings, Settings, load_settings
 

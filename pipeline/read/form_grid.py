@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from pipeline.read.form_header import Pos, own_cells, split_label_value
 from pipeline.read.indicators import Target, parse_target
-from pipeline.read.layout import cell_text, match_header, is_header
-from pipeline.read.sheets import Sheet
+from pipeline.read.layout import is_header, match_header
+from pipeline.read.sheets import Sheet, cell_text
 from pipeline.vocabulary import form_field, grid_field
 
 PERIOD, ANNUAL, BOTH = "period", "annual", "both"

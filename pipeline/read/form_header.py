@@ -16,8 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from pipeline.money import BadAmount, parse_amount, parse_money_unit, to_wanyuan
-from pipeline.read.layout import cell_text
-from pipeline.read.sheets import Cell, Sheet
+from pipeline.read.sheets import Cell, Sheet, cell_text
 from pipeline.text import compact
 from pipeline.vocabulary import FORM_TITLE, form_field, form_label_core, grid_field
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from pipeline.model import ZERO, Amounts
 from pipeline.money import parse_money_unit
 from pipeline.read.form_header import Label, Money, read_money
-from pipeline.read.layout import cell_text
+from pipeline.read.sheets import cell_text
 
 if TYPE_CHECKING:
     from pipeline.read.form_project import FormReading

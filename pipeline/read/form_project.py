@@ -15,9 +15,8 @@ from pipeline.model import Indicator, Project, Source
 from pipeline.read.form_grid import PERIOD, Grid, read_grid, row_target, value_columns
 from pipeline.read.form_header import Header, Label, own_cells, read_month, read_period, split_unit_code
 from pipeline.read.form_money import read_form_money
-from pipeline.read.layout import cell_text
 from pipeline.read.normalise import split_code
-from pipeline.read.sheets import Sheet
+from pipeline.read.sheets import Sheet, cell_text
 from pipeline.text import compact
 from pipeline.vocabulary import form_label_core
 

@@ -20,7 +20,7 @@ from typing import BinaryIO
 from xml.parsers import expat
 
 from pipeline.read.extent import Extent, capped_number, local, parse_range, parse_ref
-from pipeline.read.sheet_bytes import NeedsExact, measure_bytes
+from pipeline.read.sheet_bytes import measure_bytes
 
 CHUNK = 64 * 1024
 HEAD = 4096                  # what is inflated of a part to judge its prologue: its first compressed block

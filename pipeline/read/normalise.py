@@ -8,10 +8,10 @@ from pathlib import PurePosixPath
 
 from pipeline.findings import Finding, finding
 from pipeline.read.indicators import Target, parse_packed, parse_target
-from pipeline.read.layout import Table, cell_text
+from pipeline.read.layout import Table
 from pipeline.read.row_amounts import AmountReader
 from pipeline.model import Sum, Department, Indicator, Project, RowCount, Source, SpendingUnit
-from pipeline.read.sheets import Sheet
+from pipeline.read.sheets import Sheet, cell_text
 from pipeline.vocabulary import AMOUNT_FIELDS
 
 _CODED = re.compile(r"^\s*(\d+)\s*[-－.、]\s*(.+?)\s*$")

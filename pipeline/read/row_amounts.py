@@ -15,8 +15,7 @@ from decimal import Decimal
 from pipeline.model import Amounts, Source, add_known
 from pipeline.money import ZERO, BadAmount, parse_amount, to_wanyuan
 from pipeline.read.formulas import UnvaluedFormula
-from pipeline.read.layout import cell_text
-from pipeline.read.sheets import Sheet
+from pipeline.read.sheets import Sheet, cell_text
 from pipeline.vocabulary import AMOUNT_FIELDS
 
 # amount text that parse_amount would take as it is (ASCII digits, no space, no full-width form, no

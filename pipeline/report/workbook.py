@@ -19,8 +19,7 @@ from itertools import islice
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pipeline.report.measure import (BOLD, CELL_PADDING, LATIN, WRAP_CJK, WRAP_LATIN, char_width,  # noqa: F401
-                                     line_count, text_width, wrap_width)
+from pipeline.report.measure import BOLD, CELL_PADDING, WRAP_CJK, line_count, text_width  # noqa: F401
 
 MONEY = "#,##0.00"
 MONEY_EXACT = "#,##0.00####"       # a difference: 0.0001 shows as 0.0001, never as 0.00

@@ -8,11 +8,10 @@ Level names are compared by their base (`产出指标` and `产出` are the same
 from __future__ import annotations
 
 import functools
-import re
 
 from pipeline.text import compact
-from pipeline.vocabulary import (BENEFIT, COST, DEFAULT_CODE_MAP, FRAMEWORKS, LEVEL1_SYNONYMS,
-                                 LEVEL2_SYNONYMS, LEVELS, OUTPUT, SATISFACTION, _TRAILING, base, known_level_name)
+from pipeline.vocabulary import (BENEFIT, COST, LEVEL1_SYNONYMS, LEVEL2_SYNONYMS, LEVELS, OUTPUT, SATISFACTION,
+                                 _TRAILING, base)
 
 # how a level is written in messages: level 1 and the 产出/成本 level 2 with 指标, effects bare (as the sample)
 _WITH_SUFFIX = {OUTPUT, BENEFIT, SATISFACTION, COST, "数量", "质量", "时效", "经济成本", "社会成本", "生态环境成本"}

@@ -16,7 +16,7 @@ from pipeline.findings import Finding
 from pipeline.model import Department, Project
 from pipeline.message_formats import FORM_PARTS
 from pipeline.read.form_header import month_tokens
-from pipeline.review.framework import base
+from pipeline.vocabulary import base
 from pipeline.review.reconcile import Check
 from pipeline.review.rules.kit import project_finding
 from pipeline.settings import Settings

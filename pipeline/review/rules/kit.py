@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.findings import Finding, finding
-from pipeline.review.framework import base, parent, resolve_level1, resolve_level2, shown
+from pipeline.review.framework import parent, resolve_level1, resolve_level2, shown
+from pipeline.vocabulary import base
 from pipeline.read.indicators import QUALITATIVE, Target, parse_target
 from pipeline.model import Indicator, Project, Source
 from pipeline.settings import Settings

@@ -13,8 +13,8 @@ import unicodedata
 from collections.abc import Callable
 
 from pipeline.findings import Finding
-from pipeline.review.framework import (BENEFIT, COST, FRAMEWORKS, OUTPUT, SATISFACTION, base, framework_names, parent,
-                                resolve_level1, resolve_level2, shown)
+from pipeline.review.framework import framework_names, parent, resolve_level1, resolve_level2, shown
+from pipeline.vocabulary import BENEFIT, COST, FRAMEWORKS, OUTPUT, SATISFACTION, base
 from pipeline.model import Department, Indicator, Project
 from pipeline.review.rules.kit import group_of, indicator_finding, project_cell, project_finding
 from pipeline.settings import Settings
