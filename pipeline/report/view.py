@@ -170,8 +170,7 @@ class ReportView:
 
     @property
     def started_minute(self) -> str:
-        """`2026-11-25 18:00`: short enough for a cell of the summary sheet."""
-        return self.started.replace("T", " ")[:16]
+        return minute_of(self.started)
 
     def department_projects(self, name: str) -> list[ProjectRow]:
         return self.projects_by_department.get(name, [])
@@ -179,6 +178,11 @@ class ReportView:
     def top_findings(self, limit: int) -> list[dict]:
         """The most serious findings, for the e-mail: errors, then warnings (never mere info)."""
         return [f for f in self.findings if f["severity"] != INFO][:limit]
+
+
+def minute_of(started: str) -> str:
+    """`2026-11-25 18:00` of run.json's ISO start time: short enough for a cell of the summary sheet."""
+    return started.replace("T", " ")[:16]
 
 
 def _sum(values: list[Decimal | None]) -> Decimal | None:
