@@ -54,11 +54,13 @@ def project_total(view: ReportView) -> list:
 def indicator_rows(projects: Iterable) -> Iterator[list]:
     """`projects`: anything with a department, spending unit, name and indicators (the view's rows, or
     the batch's lines before the view exists: report.xlsx's 绩效指标 is written while the batch is reviewed)."""
-    return ([p.department, p.spending_unit, p.name, i.seq, coded(i.level1_code, i.level1),
-             coded(i.level2_code, i.level2), i.name, i.period_value, i.annual_value, i.operator or "",
-             None if i.target is None else float(i.target), i.unit, KIND_LABEL.get(i.kind, i.kind),
-             location(i.source.file, i.source.sheet, i.source.cell)]
-            for p in projects for i in p.indicators)
+    for p in projects:
+        head = [p.department, p.spending_unit, p.name]
+        for i in p.indicators:
+            source = i.source
+            yield [*head, i.seq, coded(i.level1_code, i.level1), coded(i.level2_code, i.level2), i.name,
+                   i.period_value, i.annual_value, i.operator or "", None if i.target is None else float(i.target),
+                   i.unit, KIND_LABEL.get(i.kind, i.kind), location(source.file, source.sheet, source.cell)]
 
 
 def indicator_count(indicators: int) -> list:
