@@ -153,6 +153,9 @@ def _child(results, views, folder: Path, batch: Batch, period: str, started: str
     from pipeline.report.xlsx import ReportBook
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle
+    # the parent's console may have been mid-write (a progress bar's thread) when it forked: the child
+    # never writes there, not even a library's warning, so no lock copied mid-write is ever waited on
+    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")
     try:
         began, inbox = perf_counter(), []
         # the view is read as soon as it comes, so the parent never waits on a full pipe
