@@ -77,8 +77,9 @@ class Ahead:
         self.batch = batch
         self.results, results = context.Pipe(duplex=False)
         views, self.views = context.Pipe(duplex=False)
-        self.process = context.Process(target=_child, args=(results, views, folder, batch, period, started),
-                                       daemon=True, name="pipeline-report-xlsx")
+        self.process = context.Process(target=_child, daemon=True, name="pipeline-report-xlsx",
+                                       args=(results, views, (self.results, self.views), folder, batch, period,
+                                             started))
         self.started, self._child_ends = False, (results, views)
 
     def start(self) -> "Ahead":
@@ -162,10 +163,14 @@ def _loads(data: bytes, batch: Batch):
     return unpickler.load()
 
 
-def _child(results, views, folder: Path, batch: Batch, period: str, started: str) -> None:
+def _child(results, views, parents: tuple, folder: Path, batch: Batch, period: str, started: str) -> None:
     from pipeline.report.view import minute_of
     from pipeline.report.xlsx import ReportBook
 
+    # the fork copied the parent's ends of both pipes too: with them closed here, a parent that dies
+    # (killed, out of memory) before it sends the view ends the wait for it, and this process with it
+    for end in parents:
+        end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle
     # the parent's console may have been mid-write (a progress bar's thread) when it forked: the child
     # never writes there, not even a library's warning, so no lock copied mid-write is ever waited on

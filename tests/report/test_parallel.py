@@ -7,7 +7,10 @@ import errno
 import json
 import multiprocessing
 import os
+import signal
+import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,7 +21,7 @@ import pipeline.report.parallel as parallel
 from pipeline.errors import PipelineError
 from pipeline.run import REPORT_WRITERS, WRITES, run, write_report_xlsx, write_tables
 from cli.test_faults import recorded
-from test_run import digest
+from test_run import big_inputs, digest
 
 PERIOD = "2026-11"
 needs_fork = pytest.mark.skipif(not parallel.fork_available(), reason="the second process is forked (Linux)")
@@ -168,3 +171,48 @@ def test_ctrl_c_while_both_write_stops_the_second_process_and_keeps_the_previous
     assert digest(outputs / PERIOD) == before and not list(outputs.glob(f".{PERIOD}.*"))
     record = json.loads((outputs / PERIOD / "run.json").read_text(encoding="utf-8"))
     assert record["period"] == PERIOD
+
+
+def forked_children(pid: int) -> list[int]:
+    """The processes `pid` forked that run its own command line (not the reading workers' forkserver)."""
+    own = Path(f"/proc/{pid}/cmdline").read_bytes()
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if (entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid
+                    and (entry / "cmdline").read_bytes() == own):
+                found.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue                    # a process that ended meanwhile
+    return found
+
+
+def ended(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+@needs_fork
+def test_a_run_killed_while_report_xlsx_is_written_leaves_no_process_behind(tmp_path):
+    """The report.xlsx process waits for the view from its parent: a parent killed before it sends it
+    must not leave that process waiting for ever (the fork copies the parent's end of the pipe too)."""
+    inputs, outputs = tmp_path / "in", tmp_path / "out"
+    big_inputs(inputs, projects=3_000)
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", "run", "-q", "-i", str(inputs), "-o", str(outputs),
+                                "-p", PERIOD], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline, children = time.monotonic() + 120, []
+    while not children and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+        children = forked_children(process.pid)
+    assert children and process.poll() is None, "the run ended before its report.xlsx process started"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 60
+    while not all(map(ended, children)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in children if not ended(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)    # not to leave it behind when the test fails
+    assert not left, f"still running after its parent was killed: {left}"
