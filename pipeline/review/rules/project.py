@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable
 
 from pipeline.findings import Finding
-from pipeline.review.framework import framework_names, parent, resolve_level1, resolve_level2, shown
+from pipeline.review.framework import cached_base, framework_names, parent, resolve_level1, resolve_level2, shown
 from pipeline.vocabulary import BENEFIT, COST, FRAMEWORKS, OUTPUT, SATISFACTION, base
 from pipeline.model import Department, Indicator, Project
 from pipeline.review.rules.kit import group_of, indicator_finding, project_cell, project_finding
@@ -37,10 +37,12 @@ def review(departments: list[Department], settings: Settings) -> list[Finding]:
     for department in departments:
         for project in department.projects:
             for project_rule in PROJECT_RULES:
-                findings.extend(project_rule(project, settings))
+                if found := project_rule(project, settings):
+                    findings.extend(found)
             for indicator in project.indicators:
-                for indicator_rule in INDICATOR_RULES:
-                    findings.extend(indicator_rule(project, indicator, settings))
+                for indicator_rule in INDICATOR_RULES:      # 7 rules on 40,000 indicators at N = 500
+                    if found := indicator_rule(project, indicator, settings):
+                        findings.extend(found)
     return findings
 
 
@@ -117,8 +119,10 @@ def levels(project: Project, indicator: Indicator, settings: Settings) -> list[F
     fw = settings.framework
     l1, synonym1 = resolve_level1(indicator.level1, fw)
     l2, synonym2 = resolve_level2(indicator.level2, fw)
-
+    named = l1 is not None and l2 is not None and not synonym1 and not synonym2   # nearly every indicator
     for written, resolved, synonym, level in ((indicator.level1, l1, synonym1, 1), (indicator.level2, l2, synonym2, 2)):
+        if named:
+            break
         if synonym:
             findings.append(indicator_finding("level_synonym", project, indicator, level=level, written=written,
                                               resolved=shown(resolved)))
@@ -149,7 +153,7 @@ def _code_problems(indicator: Indicator, l1: str | None, l2: str | None, setting
         mapped = code_map.get(code) if code else None
         if mapped is None:
             continue
-        if (resolve(mapped, settings.framework)[0] or base(mapped)) not in (base(written), resolved):
+        if (resolve(mapped, settings.framework)[0] or cached_base(mapped)) not in (cached_base(written), resolved):
             problems[level] = mapped
     return problems
 

@@ -29,8 +29,10 @@ def vague_target(project: Project, indicator: Indicator, settings: Settings) -> 
         return []
     findings = []
     for value in written_values(indicator):
+        if value.target.kind != QUALITATIVE:
+            continue
         words = [w for w in settings.vague_words if w in value.text]
-        if value.target.kind != QUALITATIVE or not words:
+        if not words:
             continue
         example = example_value(indicator.name)
         findings.append(indicator_finding(
@@ -87,9 +89,16 @@ def percent_range(project: Project, indicator: Indicator, settings: Settings) ->
 
 # template placeholders: ≥**%, XX人 / ×× / ……, ★ (Latin words such as `Linux` are not placeholders)
 LEFTOVER = re.compile(r"\*\*|(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])|××|……|[★☆]")
+# every placeholder LEFTOVER finds holds one of these characters (tests/review/rules/test_values.py)
+_LEFTOVER_CHARS = re.compile(r"[*XxＸｘ×…★☆]")
 
 
 def template_leftover(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
+    # nearly every indicator has no placeholder: one search for their characters over all five texts
+    # (a sixth of the time of LEFTOVER's) rules that out
+    if _LEFTOVER_CHARS.search("\n".join((indicator.level1, indicator.level2, indicator.name,
+                                          indicator.period_value, indicator.annual_value))) is None:
+        return []
     fields = [("一级指标", indicator.level1, None), ("二级指标", indicator.level2, None),
               ("指标名称", indicator.name, None),
               *((value.label, value.text, value) for value in written_values(indicator))]
@@ -108,7 +117,7 @@ def goal_template_leftover(project: Project, settings: Settings) -> list[Finding
     """Placeholders in the project's own name or 绩效目标."""
     findings = []
     for label, field, text in (("项目名称", "name", project.name), ("绩效目标", "goal", project.goal)):
-        match = LEFTOVER.search(text or "")
+        match = _LEFTOVER_CHARS.search(text or "") and LEFTOVER.search(text)
         if match:
             col = project.columns.get(field)
             cell = project.source.at(col).cell if col is not None else project.source.cell

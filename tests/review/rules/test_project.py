@@ -217,6 +217,34 @@ def test_template_placeholders(text):
     assert "template_leftover" in codes(with_value(text, name="培训人数"))
 
 
+@pytest.mark.parametrize("field", ["level1", "level2", "name", "period", "annual"])
+@pytest.mark.parametrize("placeholder", ["**", "XX", "ｘｘ", "××", "……", "☆"])
+def test_a_placeholder_in_any_text_of_an_indicator_is_found_and_labelled(field, placeholder):
+    texts = {"level1": "1-产出指标", "level2": "11-数量指标", "name": "培训人次", "period": "≥300人次",
+             "annual": "≥100人次"}
+    texts[field] = texts[field] + placeholder
+    project = make([tuple(texts.values()), BEN, SAT])
+    (f,) = [f for f in findings(project) if f.code == "template_leftover"]
+    label = {"level1": "一级指标", "level2": "二级指标", "name": "指标名称", "period": "实施周期指标值",
+             "annual": "年度指标值"}[field]
+    assert dict(f.params)["label"] == label and dict(f.params)["placeholder"] == placeholder
+
+
+def test_every_placeholder_holds_one_of_the_characters_searched_first():
+    """template_leftover rules placeholders out by their characters before the full search."""
+    import itertools
+
+    from pipeline.review.rules.values import _LEFTOVER_CHARS, LEFTOVER
+
+    pool = "*XxＸｘ×…★☆aZ1。 \n"
+    for size in (1, 2, 3):
+        for chars in itertools.product(pool, repeat=size):
+            text = "".join(chars)
+            if LEFTOVER.search(text):
+                assert _LEFTOVER_CHARS.search(text), text
+    assert [bool(_LEFTOVER_CHARS.search(t)) for t in ("≥95%", "1-产出指标", "Linux")] == [False, False, True]
+
+
 def test_template_leftover_in_the_goal():
     (f,) = [f for f in findings(make(goal="通过实施本项目，完成XX工作。")) if f.code == "template_leftover"]
     assert f.cell == "F7" and "「XX」" in f.message
