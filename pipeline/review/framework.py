@@ -44,10 +44,6 @@ def resolve_level2(name: str, framework: str) -> tuple[str | None, bool]:
     return None, False
 
 
-# `base` of the level names the rules compare, once per distinct name (NFKC and two regexes each time)
-cached_base = functools.lru_cache(maxsize=4096)(base)
-
-
 @functools.lru_cache(maxsize=1024)
 def parent(level2_base: str, framework: str) -> str | None:
     return next((l1 for l1, l2s in LEVELS[framework].items() if level2_base in l2s), None)

@@ -8,12 +8,13 @@ and the indicator, quote the value, give the cell and say what a well-formed ind
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
 
 from pipeline.findings import Finding
-from pipeline.review.framework import cached_base, framework_names, parent, resolve_level1, resolve_level2, shown
+from pipeline.review.framework import framework_names, parent, resolve_level1, resolve_level2, shown
 from pipeline.vocabulary import BENEFIT, COST, FRAMEWORKS, OUTPUT, SATISFACTION, base
 from pipeline.model import Department, Indicator, Project
 from pipeline.review.rules.kit import group_of, indicator_finding, project_cell, project_finding
@@ -133,7 +134,7 @@ def levels(project: Project, indicator: Indicator, settings: Settings) -> list[F
                 {"variant": "plain"}
             findings.append(indicator_finding("unknown_level", project, indicator, level=level, written=written,
                                               framework=fw, names=framework_names(fw), **variant))
-    mapped = _code_problems(indicator, l1, l2, settings)
+    mapped = _code_problems(indicator, settings)
     belongs_to = shown(parent(l2, fw) or "") if l1 and l2 and parent(l2, fw) != l1 else None
     if mapped or belongs_to is not None:
         findings.append(indicator_finding(
@@ -143,19 +144,23 @@ def levels(project: Project, indicator: Indicator, settings: Settings) -> list[F
     return findings
 
 
-def _code_problems(indicator: Indicator, l1: str | None, l2: str | None, settings: Settings) -> dict[int, str]:
+def _code_problems(indicator: Indicator, settings: Settings) -> dict[int, str]:
     """The levels (1, 2) whose code names another level in the code map than the one written, with the
     code map's name (codes are local: configuration)."""
     problems = {}
-    code_map = settings.code_map
-    for level, code, written, resolved, resolve in ((1, indicator.level1_code, indicator.level1, l1, resolve_level1),
-                                                    (2, indicator.level2_code, indicator.level2, l2, resolve_level2)):
+    code_map, fw = settings.code_map, settings.framework
+    for level, code, written in ((1, indicator.level1_code, indicator.level1), (2, indicator.level2_code, indicator.level2)):
         mapped = code_map.get(code) if code else None
-        if mapped is None:
-            continue
-        if (resolve(mapped, settings.framework)[0] or cached_base(mapped)) not in (cached_base(written), resolved):
+        if mapped is not None and _names_another_level(level, mapped, written, fw):
             problems[level] = mapped
     return problems
+
+
+@functools.lru_cache(maxsize=4096)       # the same few codes and names on every indicator of a batch
+def _names_another_level(level: int, mapped: str, written: str, framework: str) -> bool:
+    """The code map's name for a level's code is another level than the name written."""
+    resolve = resolve_level1 if level == 1 else resolve_level2
+    return (resolve(mapped, framework)[0] or base(mapped)) not in (base(written), resolve(written, framework)[0])
 
 
 PROJECT_RULES: tuple[ProjectRule, ...] = (missing_groups, too_few_indicators, duplicate_indicator, empty_goal,
