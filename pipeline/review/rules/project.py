@@ -91,14 +91,25 @@ def duplicate_indicator(project: Project, settings: Settings) -> list[Finding]:
 
 
 # what is left of a goal without the project's name and these words says nothing (`做好××经费项目`, `无`)
-_GOAL_FILLER = re.compile(r"通过实施|本项目|项目|实施|完成|做好|开展|保障|工作|的|暂无|无")
+_FILLER_WORDS = ("通过实施", "本项目", "项目", "实施", "完成", "做好", "开展", "保障", "工作", "的", "暂无", "无")
+_GOAL_FILLER = re.compile("|".join(_FILLER_WORDS))
+_FILLER_CHARS = frozenset("".join(_FILLER_WORDS))
 _PUNCT_SPACE = re.compile(r"[\s\W_]+")
+
+
+def _says_more(goal: str, name: str) -> bool:
+    """The goal as written holds a CJK ideograph (U+4E00–U+9FFF) that neither the name nor a filler word
+    holds: NFKC keeps such a character as it is and it is no punctuation, so it is left after the name
+    and the filler words are taken out. Most goals are ruled empty-free so, without their NFKC."""
+    return any("\u4e00" <= c <= "\u9fff" for c in set(goal).difference(name, _FILLER_CHARS))
 
 
 def empty_goal(project: Project, settings: Settings) -> list[Finding]:
     """绩效目标 empty, or only the project name with filler words (`做好信访工作经费项目`)."""
-    goal = _PUNCT_SPACE.sub("", unicodedata.normalize("NFKC", project.goal))
     name = _PUNCT_SPACE.sub("", unicodedata.normalize("NFKC", project.name))
+    if _says_more(project.goal, name):
+        return []
+    goal = _PUNCT_SPACE.sub("", unicodedata.normalize("NFKC", project.goal))
     rest = _GOAL_FILLER.sub("", goal.replace(name, "")) if name else goal
     if rest:
         return []

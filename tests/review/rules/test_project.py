@@ -205,6 +205,20 @@ def test_an_empty_goal(goal):
     assert "empty_goal" in codes(make(goal=goal))
 
 
+@pytest.mark.parametrize("name, goal, empty", [
+    ("⼈员经费", "人员经费", True),             # a Kangxi radical in the name: NFKC makes it 人
+    ("人员经费", "⼈员经费项目", True),
+    ("教师培训经费", "教师培训经费 ﹐做好", True),  # a small comma: punctuation once NFKC folds it
+    ("教师培训经费", "教师培训经费，完成培训", False),   # 培 and 训 are the name's, but 完成培训 is more
+    ("教师培训经费", "培训", False),
+    ("教师培训经费", "教师培训经费①", False),    # ① is a word character (1 after NFKC)
+    ("教师培训经费", "教师培训经费 XYZ", False),
+    ("", "做好工作", False),                     # no name: filler words alone say something
+])
+def test_a_goal_is_empty_only_when_nothing_but_the_name_and_filler_words_is_left(name, goal, empty):
+    assert ("empty_goal" in codes(make(name=name or "　", goal=goal))) is empty
+
+
 def test_the_vague_word_list_and_minimum_come_from_the_settings():
     project = with_value("尽快完成", name="培训完成率")
     assert "vague_target" not in codes(project)
