@@ -101,6 +101,12 @@ def period_target(indicator: Indicator) -> Target:
     return Target(operator, period.target, unit, period.kind)
 
 
+def one_value(indicator: Indicator) -> bool:
+    """实施周期 and 年度 agree: `written_values` gives at most one value, with the indicator's own
+    target, so a rule can rule most indicators out from that target without making the values."""
+    return indicator.period_value == indicator.annual_value
+
+
 def written_values(indicator: Indicator) -> list[Value]:
     """The distinct non-empty values of an indicator: one when 实施周期 and 年度 agree."""
     annual, period = indicator.annual_value, indicator.period_value

@@ -15,8 +15,8 @@ from pipeline.findings import Finding
 from pipeline.review.framework import example_value, implies_number, is_rate, says_what_it_counts
 from pipeline.read.indicators import QUALITATIVE, QUANTITATIVE, Target, parse_range, parse_target
 from pipeline.model import Indicator, Project
-from pipeline.review.rules.kit import (Value, indicator_finding, period_target, project_finding, stored_target,
-                                       written_values)
+from pipeline.review.rules.kit import (Value, indicator_finding, one_value, period_target, project_finding,
+                                       stored_target, written_values)
 from pipeline.settings import Settings
 
 HUNDRED = Decimal("100")
@@ -25,7 +25,7 @@ _UP, _DOWN = {"≥", ">", "="}, {"≤", "<"}
 
 def vague_target(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
     """A vague qualitative value (及时, 稳步提高 …) where the name promises a number (…率, …人数, …量)."""
-    if not implies_number(indicator.name):
+    if not implies_number(indicator.name) or one_value(indicator) and indicator.kind != QUALITATIVE:
         return []
     findings = []
     for value in written_values(indicator):
@@ -43,7 +43,7 @@ def vague_target(project: Project, indicator: Indicator, settings: Settings) -> 
 
 def missing_unit(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
     """A number without a unit, unless the name says what it counts (`上访纯人数 ≤10`, `案件数`)."""
-    if says_what_it_counts(indicator.name):
+    if says_what_it_counts(indicator.name) or one_value(indicator) and (indicator.kind != QUANTITATIVE or indicator.unit):
         return []
     findings = []
     for value in written_values(indicator):
@@ -69,6 +69,8 @@ def _out_of_range(value: Value) -> bool:
 def percent_range(project: Project, indicator: Indicator, settings: Settings) -> list[Finding]:
     """percent_out_of_range: a % target below 0 or above 100 (`292%` is often `≥92%` misread);
     degenerate_rate: `≥100%` can only mean 100%, `>100%` cannot be met."""
+    if one_value(indicator) and (indicator.kind != QUANTITATIVE or indicator.unit != "%"):
+        return []
     findings = []
     for value in written_values(indicator):
         t = value.target
@@ -89,7 +91,7 @@ def percent_range(project: Project, indicator: Indicator, settings: Settings) ->
 
 # template placeholders: ≥**%, XX人 / ×× / ……, ★ (Latin words such as `Linux` are not placeholders)
 LEFTOVER = re.compile(r"\*\*|(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])|××|……|[★☆]")
-# every placeholder LEFTOVER finds holds one of these characters (tests/review/rules/test_values.py)
+# every placeholder LEFTOVER finds holds one of these characters (tests/review/rules/test_project.py)
 _LEFTOVER_CHARS = re.compile(r"[*XxＸｘ×…★☆]")
 
 
