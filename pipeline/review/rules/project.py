@@ -77,10 +77,15 @@ def too_few_indicators(project: Project, settings: Settings) -> list[Finding]:
     return [project_finding("too_few_indicators", project, cell, minimum=settings.min_indicators, **listed)]
 
 
+# indicator names as `compact` compares them, once per distinct name: the same names (群众满意度,
+# 政策知晓率…) recur across a batch's projects
+_name_key = functools.lru_cache(maxsize=8192)(compact)
+
+
 def duplicate_indicator(project: Project, settings: Settings) -> list[Finding]:
     findings, seen = [], {}
     for indicator in project.indicators:
-        key = compact(indicator.name)
+        key = _name_key(indicator.name)
         if key in seen:
             first = seen[key]
             findings.append(indicator_finding("duplicate_indicator", project, indicator, first_seq=first.seq,
