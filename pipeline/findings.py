@@ -206,7 +206,7 @@ def params_text(params: dict | None) -> str | None:
 
 def location(file: str, sheet: str | None, cell: str | int | None) -> str:
     """`file!sheet!B7`, the way a clerk finds the cell."""
-    return "!".join(str(p) for p in (file, sheet, cell) if p not in (None, ""))
+    return "!".join([str(p) for p in (file, sheet, cell) if p is not None and p != ""])   # a list: faster
 
 
 def finding(code: str, *, file: str, sheet: str | None = None, cell: str | None = None,

@@ -22,7 +22,7 @@ from pipeline.report.record import (FINDING_COLUMNS, INDICATOR_COLUMNS, SAFE_COL
 from pipeline.settings import Settings
 from pipeline.history.snapshot import snapshot_of
 from pipeline.timing import Progress, frozen_heap, no_progress
-from pipeline.report.parallel import split, write_all
+from pipeline.report.parallel import Ahead, wanted, write_all
 
 # a writer adds files to the staging run folder from the finished batch and its run.json record
 Writer = Callable[[Path, Batch, dict, object], None]
@@ -131,36 +131,53 @@ def _run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None,
          progress: Progress, controls, pool: ReaderPool, history, started: str,
          second_process: bool | None) -> RunResult:
     batch = read_batch([inputs], pool.limits, progress, exclude=[outputs], pool=pool)  # outputs: never input
-    # the review, the record and the snapshot allocate per indicator: the batch read so far is
-    # hidden from the collector meanwhile (timing.frozen_heap), as it is while the writers run
-    with frozen_heap():
-        review_batch(batch, settings, controls, str(inputs))
-        batch.sort()
-        record = run_record(batch, period, started)
-        with batch.timings.stage("changes"):
-            snapshot = snapshot_of(batch, record)
-            batch.changes = compare(history.latest_before(period), snapshot)
-            record["changes"] = batch.changes.as_dict()
+    batch.sort()                # the departments' order is the reports' from here on, before the review
+    settle_interrupted(outputs, period, history.started(period))   # after a run killed mid-swap
+    made: dict = {}
 
     def write(folder: Path) -> None:
         from pipeline.report.view import build_view
 
         chosen = [write_tables, *(REPORT_WRITERS if writers is None else writers)]
+        # the review, the record and the writers allocate per indicator: the batch read so far is
+        # hidden from the collector meanwhile (timing.frozen_heap), and so from a forked child's too
         with frozen_heap():
-            with batch.timings.stage("view"):
-                view = build_view(batch, record)   # once: every report renders the same view
-            here, aside = split(chosen, write_report_xlsx, batch, second_process)
-            write_all(folder, (batch, record, view), here, aside, progress, batch.timings, WRITES)
+            ahead = (Ahead(folder, batch, period, started)
+                     if wanted(chosen, write_report_xlsx, batch, second_process) else None)
+            try:
+                record, snapshot = _reviewed(batch, settings, controls, str(inputs), period, started, history)
+                # all or nothing: the history rows are made (and checked) now, written once the new
+                # folder is in place; if writing them fails the previous folder is put back
+                made.update(record=record, commit=history.prepare(snapshot))
+                with batch.timings.stage("view"):
+                    view = build_view(batch, record)   # once: every report renders the same view
+                if ahead is not None:
+                    ahead.send(view)
+                here = [w for w in chosen if ahead is None or w is not write_report_xlsx]
+                write_all(folder, (batch, record, view), here, ahead, write_report_xlsx, progress,
+                          batch.timings, WRITES)
+            finally:
+                if ahead is not None:
+                    ahead.stop()
         keep_send_record(outputs / period, folder)
-
-    # all or nothing: the history rows are made (and checked) first, written once the new folder is
-    # in place; if writing them fails the previous folder is put back (outputs.write_run_folder)
-    record_history = history.prepare(snapshot)
-    settle_interrupted(outputs, period, history.started(period))   # after a run killed mid-swap
 
     def commit() -> None:
         with batch.timings.stage("history"):
-            record_history()
+            made["commit"]()
 
     folder = write_run_folder(outputs, period, write, commit=commit)
-    return RunResult(batch, record, folder, batch.changes)
+    return RunResult(batch, made["record"], folder, batch.changes)
+
+
+def _reviewed(batch: Batch, settings: Settings, controls, label: str, period: str, started: str,
+              history) -> tuple[dict, object]:
+    """Review the read batch; its run.json record (with the changes since the latest earlier period)
+    and its history snapshot."""
+    review_batch(batch, settings, controls, label)
+    batch.sort()
+    record = run_record(batch, period, started)
+    with batch.timings.stage("changes"):
+        snapshot = snapshot_of(batch, record)
+        batch.changes = compare(history.latest_before(period), snapshot)
+        record["changes"] = batch.changes.as_dict()
+    return record, snapshot

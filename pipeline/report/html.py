@@ -73,7 +73,7 @@ def render_report(view: ReportView) -> str:
 
 def _report_chunks(view: ReportView) -> Iterator[str]:
     return _environment().get_template("report.html.j2").generate(
-        v=view, chart=bar_chart(view.bars), failed_checks=[c for c in view.checks if not c.passed],
+        v=view, chart=bar_chart(view.bars),
         status_class=STATUS_CLASS["report"], kind_label=KIND_LABEL, version=__version__,
         count_labels=counts_by_label, open_findings=OPEN_FINDINGS, open_changes=OPEN_CHANGES)
 

@@ -76,29 +76,42 @@ def line_count(text: str, width: float, *, bold: bool = False) -> int:
     usable = max(width - CELL_PADDING, 1.0) / (BOLD if bold else 1.0)
     room = round(usable * 10, 9)            # tenths of a unit; 9 places absorb the float error of usable
     lines = 0
+    wide, latin = round(10 * WRAP_CJK), round(10 * WRAP_LATIN)
     for paragraph in text.split("\n"):
-        if _wrap_tenths(paragraph) <= room:
+        classes = None if paragraph.isascii() else paragraph.translate(_CLASSES)   # classed once
+        wides = 0 if classes is None else classes.count("W") + classes.count("S")
+        if wide * wides + latin * (len(paragraph) - wides) <= room:
             lines += 1
             continue
-        lines += _wrapped_lines(paragraph, room)
+        lines += _wrapped_lines(paragraph, classes or paragraph.translate(_CLASSES), room)
     return max(lines, 1)
 
 
-def _wrapped_lines(paragraph: str, room: float) -> int:
+def _wrapped_lines(paragraph: str, classes: str, room: float) -> int:
     """Greedy filling, token by token, in tenths of a unit; a run of wide characters (a token each) is
-    placed a line's worth at a time."""
+    placed a line's worth at a time (at once when the whole run fits on the line)."""
     wide, latin = round(10 * WRAP_CJK), round(10 * WRAP_LATIN)
-    lines, filled = 1, 0.0
-    for match in _TOKEN.finditer(paragraph.translate(_CLASSES)):
-        kind = match.group()
-        if kind[0] == "W":
-            lines, filled = _wide_run(len(kind), wide, lines, filled, room)
+    lines, filled, end = 1, 0.0, 0
+    # no whitespace but the ASCII space: a Latin token's trailing space is its last character, if any
+    plain = paragraph.isprintable()
+    for kind in _TOKEN.findall(classes):         # the tokens cover the text, in order
+        start = end
+        end += len(kind)
+        first = kind[0]
+        if first == "W":
+            if filled + (end - start) * wide <= room:
+                filled += (end - start) * wide
+            else:
+                lines, filled = _wide_run(end - start, wide, lines, filled, room)
             continue
-        if kind == "S":
+        if first == "S":
             width, bare = wide, 0                    # a wide space: never the reason for a new line
         else:
-            token = paragraph[match.start():match.end()]
-            width, bare = latin * len(token), latin * len(token.rstrip())
+            width = latin * (end - start)
+            if plain:
+                bare = width - latin if kind[-1] == "_" else width
+            else:
+                bare = latin * len(paragraph[start:end].rstrip())
         if filled + width <= room or filled + bare <= room:
             filled += width
             continue

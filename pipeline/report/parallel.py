@@ -1,34 +1,44 @@
-"""The writers on both cores: report.xlsx in this process, every other writer in a second one.
+"""The run on both cores: report.xlsx in a second process from the moment the batch is read.
 
-report.xlsx is the largest writer (about half the writing time); the others (the tables and
-run.json, departments/, report.html) together take about as long and write files of their own, so
-they run at the same time in a child process. The child is forked: it starts at once with the
-finished batch, record and view already in its memory. Where there is no fork (Windows), or the
-system's fork is unsafe (macOS), the writers run one after the other here: sending the batch to a
-spawned process costs more than the child saves (pickling and unpickling the N = 500 batch and its
-view takes 4–11 s, the writers it would move take about 3 s; docs/performance.md).
+report.xlsx is the largest writer (about half the writing time), and its largest sheet, 绩效指标,
+needs nothing the review adds: only the parsed projects and their indicators. So once the batch is
+read a child is forked (`Ahead`); it writes 绩效指标 while this process reviews the batch, builds
+the view and sends it over (`Ahead.send`), then the other sheets from that view. Meanwhile this
+process writes the tables and run.json, departments/ and report.html. The child starts at once with
+the batch in its memory; the view goes over a pipe pickled, each project's list of indicators as a
+reference to the child's own copy (they are the bulk of the view, and the review leaves them as they
+were), so the view costs tens of milliseconds to send. The file is the same as one process writes
+(xlsx.py writes 绩效指标 first in every run), byte for byte apart from the start time.
+
+Where there is no fork (Windows), or the system's fork is unsafe (macOS), everything is written here,
+one writer after the other: sending the batch to a spawned process costs more than it saves (pickling
+and unpickling the N = 500 batch and its view takes 4–11 s; docs/performance.md).
 
 A small batch is written here too: below SECOND_PROCESS_PROJECTS projects, starting the child costs
 more than it saves. So is a province's: the forked child shares the batch's pages only until it
 touches them (every object it reads has its reference count written), so it ends up with its own
-copy of nearly the whole batch and view: 226 MiB more at 2,000 departments (PSS 637 against 411).
-From SECOND_PROCESS_MAX_PROJECTS up memory is what runs out first, so one process writes.
+copy of much of the batch. From SECOND_PROCESS_MAX_PROJECTS up memory is what runs out first.
 
-A failing writer in the child raises its own exception here (the run folder is then not swapped
-in); the child ignores Ctrl-C, which this process turns into terminating it.
+A failure in the child is raised here (the run folder is then not swapped in); a failure here, or
+Ctrl-C, terminates the child (`Ahead.stop`); the child ignores Ctrl-C itself.
 """
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from time import perf_counter
 
 from pipeline.errors import PipelineError
+from pipeline.read.batch import Batch
+from pipeline.review.rows import indicator_total, project_lines
 from pipeline.timing import Progress, Timings
 
 SECOND_PROCESS_PROJECTS = 1_000    # measured: below this a one-process run is as fast (docs/performance.md)
@@ -47,85 +57,131 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def split(chosen: list, here_only: Callable, batch, second_process: bool | None) -> tuple[list, list]:
-    """(writers for this process, writers for the second one): `here_only` (report.xlsx) here, the rest
-    there, when a second process is worth it (`second_process` None) or asked for (True) and fork is
-    available; else all of them here."""
-    wanted = second_process
-    if wanted is None:
+def wanted(chosen: list, ahead_writer: Callable, batch, second_process: bool | None) -> bool:
+    """Whether `ahead_writer` (report.xlsx) is to be written in a second process: when that is worth it
+    (`second_process` None: the batch's size and the cores there are) or asked for (True), fork is
+    available, and it is among the `chosen` writers with another one to write here."""
+    asked = second_process
+    if asked is None:
         projects = sum(len(d.projects) for d in batch.departments)
-        wanted = SECOND_PROCESS_PROJECTS <= projects < SECOND_PROCESS_MAX_PROJECTS and cores() > 1
-    here = [w for w in chosen if w is here_only]
-    if not (wanted and fork_available() and here and len(chosen) > 1):
-        return chosen, []
-    return here, [w for w in chosen if w is not here_only]
+        asked = SECOND_PROCESS_PROJECTS <= projects < SECOND_PROCESS_MAX_PROJECTS and cores() > 1
+    return bool(asked) and fork_available() and ahead_writer in chosen and len(chosen) > 1
 
 
-def write_all(folder: Path, work: tuple, here: list, aside: list, progress: Progress, timings: Timings,
-              labels: dict) -> None:
-    """Run `here` in this process and `aside` in a forked child at the same time; progress (with each
-    writer's label) and timings are reported for both. `work` is (batch, record, view), what every
-    writer is given."""
-    total, done = len(here) + len(aside), 0
+class Ahead:
+    """report.xlsx being written in a forked child: 绩效指标 from the batch at once, the rest once
+    `send` gives it the view. `wait` gives its seconds or raises its failure; `stop` ends it."""
 
-    def label(writer) -> str:
-        return labels.get(writer, writer.__name__)
+    def __init__(self, folder: Path, batch: Batch, period: str, started: str):
+        context = multiprocessing.get_context("fork")
+        self.batch = batch
+        self.results, results = context.Pipe(duplex=False)
+        views, self.views = context.Pipe(duplex=False)
+        self.process = context.Process(target=_child, args=(results, views, folder, batch, period, started),
+                                       daemon=True, name="pipeline-report-xlsx")
+        self.process.start()
+        results.close()
+        views.close()
 
-    child = _start(folder, work, aside) if aside else None
-    try:
-        for writer in here:
-            progress("write", done, total, label(writer))
-            with timings.stage(writer.__name__):
-                writer(folder, *work)
-            done += 1
-        if child is not None:
-            for writer in aside:
-                progress("write", done, total, label(writer))
-                timings[writer.__name__] = timings.get(writer.__name__, 0.0) + _finished(child, writer)
-                done += 1
-            child[0].join()
-        progress("write", total, total, "")
-    finally:
-        if child is not None and child[0].is_alive():
-            child[0].terminate()            # Ctrl-C or a failure here: the child stops writing too
-            child[0].join()
+    def send(self, view) -> None:
+        """The view, for the sheets after 绩效指标. A child that died already says why in `wait`."""
+        try:
+            self.views.send_bytes(_dumps(view, self.batch))
+        except OSError:                 # a broken pipe: the child is gone
+            pass
+        finally:
+            self.views.close()
 
+    def wait(self) -> float:
+        try:
+            message = self.results.recv()
+        except EOFError:                # killed (out of memory?) or exited without a word
+            self.process.join()
+            raise PipelineError(f"写出 report.xlsx 的第二个进程意外退出（退出码 {self.process.exitcode}，可能是内存不足）。"
+                                "本期结果未写出，上一次的结果保持不变；请关闭其他程序后重新运行。") from None
+        self.process.join()
+        if message[0] == "failed":
+            raise message[1]
+        return message[1]
 
-def _start(folder: Path, work: tuple, writers: list) -> tuple:
-    context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sending, folder, work, writers), daemon=True,
-                              name="pipeline-writers")
-    process.start()
-    sending.close()
-    return process, receiving
-
-
-def _finished(child: tuple, writer) -> float:
-    """Wait for the child to finish `writer`: its seconds, or its failure raised here."""
-    process, receiving = child
-    try:
-        message = receiving.recv()
-    except EOFError:                    # killed (out of memory?) or exited without a word
-        process.join()
-        raise PipelineError(f"写出报告的第二个进程意外退出（退出码 {process.exitcode}，可能是内存不足）。"
-                            "本期结果未写出，上一次的结果保持不变；请关闭其他程序后重新运行。") from None
-    if message[0] == "failed":
-        raise message[1]
-    return message[1]
+    def stop(self) -> None:
+        if not self.views.closed:
+            self.views.close()
+        if self.process.is_alive():
+            self.process.terminate()    # Ctrl-C or a failure here: the child stops writing too
+        self.process.join()
+        self.results.close()
 
 
-def _child(sending, folder: Path, work: tuple, writers: list) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle
-    try:
-        for writer in writers:
-            started = perf_counter()
+def write_all(folder: Path, work: tuple, writers: list, ahead: Ahead | None, ahead_writer: Callable,
+              progress: Progress, timings: Timings, labels: dict) -> None:
+    """Run `writers` here, one after the other, then wait for `ahead` (writing `ahead_writer`'s file)
+    when there is one; progress (with each writer's label) and timings are reported for all. `work`
+    is (batch, record, view), what every writer is given."""
+    total = len(writers) + (ahead is not None)
+    for done, writer in enumerate(writers):
+        progress("write", done, total, labels.get(writer, writer.__name__))
+        with timings.stage(writer.__name__):
             writer(folder, *work)
-            sending.send(("done", perf_counter() - started))
+    if ahead is not None:
+        progress("write", len(writers), total, labels.get(ahead_writer, ahead_writer.__name__))
+        name = ahead_writer.__name__
+        timings[name] = timings.get(name, 0.0) + ahead.wait()
+    progress("write", total, total, "")
+
+
+def _dumps(view, batch: Batch) -> bytes:
+    """The view pickled, each project's list of indicators as (department, project) in the batch."""
+    shared = {id(p.indicators): (d, n) for d, department in enumerate(batch.departments)
+              for n, p in enumerate(department.projects)}
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = lambda obj: shared.get(id(obj)) if obj.__class__ is list else None
+    pickler.dump(view)
+    return buffer.getvalue()
+
+
+def _loads(data: bytes, batch: Batch):
+    lists = [[p.indicators for p in department.projects] for department in batch.departments]
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    unpickler.persistent_load = lambda key: lists[key[0]][key[1]]
+    return unpickler.load()
+
+
+def _child(results, views, folder: Path, batch: Batch, period: str, started: str) -> None:
+    from pipeline.report.view import minute_of
+    from pipeline.report.xlsx import ReportBook
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle
+    # the parent's console may have been mid-write (a progress bar's thread) when it forked: the child
+    # never writes there, not even a library's warning, so no lock copied mid-write is ever waited on
+    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")
+    try:
+        began, inbox = perf_counter(), []
+        # the view is read as soon as it comes, so the parent never waits on a full pipe
+        receiver = threading.Thread(target=_receive, args=(views, inbox), daemon=True)
+        receiver.start()
+        book = ReportBook(folder / "report.xlsx", period, minute_of(started))
+        try:
+            book.write_indicators(lambda: project_lines(batch), indicator_total(batch))
+            receiver.join()
+            if not inbox:               # the parent gave up before the view: its failure is its own
+                return
+            book.finish(_loads(inbox[0], batch))
+        finally:
+            book.close()
+        results.send(("done", perf_counter() - began))
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to be raised in the parent
         try:
-            sending.send(("failed", exc))
+            results.send(("failed", exc))
         except Exception:  # an exception that cannot be pickled: its text, then
-            sending.send(("failed", RuntimeError(f"{type(exc).__name__}: {exc}")))
+            results.send(("failed", RuntimeError(f"{type(exc).__name__}: {exc}")))
     finally:
-        sending.close()
+        results.close()
+
+
+def _receive(views, inbox: list) -> None:
+    try:
+        inbox.append(views.recv_bytes())
+    except (EOFError, OSError):
+        pass

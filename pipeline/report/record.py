@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pipeline.read.batch import Batch
 from pipeline.findings import ERROR, INFO, WARNING, params_text
 from pipeline.money import fmt, fmt_exact
-from pipeline.review.rows import DepartmentLine, department_lines, indicator_lines, project_lines
+from pipeline.review.rows import DepartmentLine, department_lines, indicator_lines, indicator_total, project_lines
 from pipeline.vocabulary import status_of
 
 PROJECT_COLUMNS = ["department", "spending_unit", "project", "total", "fiscal", "special_account", "other",
@@ -94,7 +94,7 @@ def batch_counts(batch: Batch) -> dict:
     text say and the reports show without adding up the departments or counting the findings again."""
     severities = Counter(f.severity for f in batch.findings)
     return {"departments": len(batch.departments), "projects": sum(len(d.projects) for d in batch.departments),
-            "indicators": sum(len(d.indicators) for d in batch.departments), "findings": len(batch.findings),
+            "indicators": indicator_total(batch), "findings": len(batch.findings),
             "errors": severities[ERROR], "warnings": severities[WARNING], "infos": severities[INFO]}
 
 

@@ -90,7 +90,12 @@ class ReportView:
     departments: list[DepartmentRow]
     totals: DepartmentRow          # the totals row of the department table
     projects: list[ProjectRow]
-    checks: list[CheckRow]
+    failed_checks: list[CheckRow]  # the money checks that failed, in the order they were made
+    check_count: int               # every money check, passed or not
+    # (department, money column, how many of its checks of that column passed), in the order the
+    # checks were made: the 核对 sheet says this in one line per department and column instead of
+    # listing thousands of 通过 rows
+    passed_checks_by_department: list[tuple[str, str, int]]
     findings: list[dict]           # run.json's findings (errors first), with 级别 and 位置 added
     severity_counts: dict[str, int]  # 错误 / 警告 / 提示 -> count
     bars: list[Bar]
@@ -120,20 +125,6 @@ class ReportView:
         for p in self.projects:
             units.setdefault((p.department, p.name), set()).add(p.spending_unit)
         return by_spending_unit(self.findings, units)
-
-    @property
-    def failed_checks(self) -> list[CheckRow]:
-        return [c for c in self.checks if not c.passed]
-
-    @property
-    def passed_checks_by_department(self) -> list[tuple[str, str, int]]:
-        """(department, money column, how many of its checks of that column passed), in the order the
-        checks were made: the 核对 sheet says this in one line per department and column instead of
-        listing thousands of 通过 rows."""
-        counts: dict[tuple[str, str], int] = {}
-        for c in self.checks:
-            counts[(c.department, c.column)] = counts.get((c.department, c.column), 0) + c.passed
-        return [(department, column, n) for (department, column), n in counts.items()]
 
     @property
     def project_sums(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
@@ -170,8 +161,7 @@ class ReportView:
 
     @property
     def started_minute(self) -> str:
-        """`2026-11-25 18:00`: short enough for a cell of the summary sheet."""
-        return self.started.replace("T", " ")[:16]
+        return minute_of(self.started)
 
     def department_projects(self, name: str) -> list[ProjectRow]:
         return self.projects_by_department.get(name, [])
@@ -179,6 +169,11 @@ class ReportView:
     def top_findings(self, limit: int) -> list[dict]:
         """The most serious findings, for the e-mail: errors, then warnings (never mere info)."""
         return [f for f in self.findings if f["severity"] != INFO][:limit]
+
+
+def minute_of(started: str) -> str:
+    """`2026-11-25 18:00` of run.json's ISO start time: short enough for a cell of the summary sheet."""
+    return started.replace("T", " ")[:16]
 
 
 def _sum(values: list[Decimal | None]) -> Decimal | None:
@@ -204,8 +199,11 @@ def build_view(batch: Batch, record: dict) -> ReportView:
                            p.amounts.special_account, p.amounts.other, p.goal, p.indicators, count, p.where,
                            p.unknown_labels)
                 for p, count in zip(read, counts_by_project(read, findings))]
-    checks = [CheckRow(c.department, c.column_label, c.what, c.expected, c.actual, c.difference,
-                       location(c.file, c.sheet, c.cell), c.passed) for c in batch.checks]
+    failed = [CheckRow(c.department, c.column_label, c.what, c.expected, c.actual, c.difference,
+                       location(c.file, c.sheet, c.cell), c.passed) for c in batch.checks if not c.passed]
+    passed: dict[tuple[str, str], int] = {}
+    for c in batch.checks:
+        passed[(c.department, c.column_label)] = passed.get((c.department, c.column_label), 0) + c.passed
     inputs = [{**i, "label": STATUS_LABEL.get(i["status"], i["status"])} for i in record["inputs"]]
     statuses = Counter(i["status"] for i in record["inputs"])
     total = grand_total(batch.departments)
@@ -219,7 +217,9 @@ def build_view(batch: Batch, record: dict) -> ReportView:
     return ReportView(
         period=record["period"], started=record["started"], status=status, inputs=inputs,
         input_counts={label: statuses[status] for status, label in STATUS_LABEL.items()},
-        departments=departments, totals=totals, projects=projects, checks=checks, findings=findings,
+        departments=departments, totals=totals, projects=projects, failed_checks=failed,
+        check_count=len(batch.checks), passed_checks_by_department=[(*key, n) for key, n in passed.items()],
+        findings=findings,
         severity_counts={SEVERITY_LABEL[s]: severity[s] for s in (ERROR, WARNING, INFO)},
         bars=_bars(departments, projects), bars_by="项目" if len(departments) == 1 else "部门",
         projects_by_department=_group(projects), changes=changes_view(batch.changes, record["period"]),

@@ -212,6 +212,24 @@ def header_lines(columns: list[Column], widths: list[float]) -> int:
     return max(line_count(c.header, w, bold=True) for c, w in zip(columns, widths))
 
 
+def write_header(sheet, style, row: int, columns: list[Column], widths: list[float]) -> None:
+    """A table's header band at `row`: every column's header in `style`, as tall as its longest wraps."""
+    sheet.write_row(row, 0, [c.header for c in columns], style)
+    sheet.set_row(row, row_points(header_lines(columns, widths)))
+
+
+def fit_rows(sheet, columns: list[Column], rows: list[list], widths: list[float], first_row: int,
+             *, bold: bool = False) -> None:
+    """Give every row with wrapped text the height it needs: Excel fits rows when it opens a file, but
+    LibreOffice and WPS keep one line and cut the text, on screen and on paper. (In constant_memory
+    mode only rows not yet passed: call before writing them.)"""
+    fit = RowFit(columns, widths, bold=bold)
+    for r, row in enumerate(rows, start=first_row):
+        lines = fit.lines(row)
+        if lines > 1:
+            sheet.set_row(r, row_points(lines))
+
+
 def print_setup(sheet, *, title: str, period: str, made: str, header_row: int | None,
                 landscape: bool = True, gridlines: bool = True) -> None:
     """A4, one page wide, the header row repeated on every page, title/期间/单位 above, pages and 制表日期 below."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from pipeline.findings import location, title_of
 from pipeline.excel_cell import coded
@@ -51,16 +51,20 @@ def project_total(view: ReportView) -> list:
             view.totals.indicators, view.project_findings, "", "", ""]
 
 
-def indicator_rows(view: ReportView) -> Iterator[list]:
-    return ([p.department, p.spending_unit, p.name, i.seq, coded(i.level1_code, i.level1),
-             coded(i.level2_code, i.level2), i.name, i.period_value, i.annual_value, i.operator or "",
-             None if i.target is None else float(i.target), i.unit, KIND_LABEL.get(i.kind, i.kind),
-             location(i.source.file, i.source.sheet, i.source.cell)]
-            for p in view.projects for i in p.indicators)
+def indicator_rows(projects: Iterable) -> Iterator[list]:
+    """`projects`: anything with a department, spending unit, name and indicators (the view's rows, or
+    the batch's lines before the view exists: report.xlsx's 绩效指标 is written while the batch is reviewed)."""
+    for p in projects:
+        head = [p.department, p.spending_unit, p.name]
+        for i in p.indicators:
+            source = i.source
+            yield [*head, i.seq, coded(i.level1_code, i.level1), coded(i.level2_code, i.level2), i.name,
+                   i.period_value, i.annual_value, i.operator or "", None if i.target is None else float(i.target),
+                   i.unit, KIND_LABEL.get(i.kind, i.kind), location(source.file, source.sheet, source.cell)]
 
 
-def indicator_count(view: ReportView) -> list:
-    return [f"计数：{view.totals.indicators:,} 条", "", "", None, "", "", "", "", "", "", None, "", "", ""]
+def indicator_count(indicators: int) -> list:
+    return [f"计数：{indicators:,} 条", "", "", None, "", "", "", "", "", "", None, "", "", ""]
 
 
 def check_rows(view: ReportView) -> list[list]:

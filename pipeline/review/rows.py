@@ -88,6 +88,11 @@ def project_lines(batch: Batch) -> Iterator[ProjectLine]:
                                 p.layout, p.period_total, p.period_start, p.period_end, p.period_goal, p.form_range))
 
 
+def indicator_total(batch: Batch) -> int:
+    """How many indicators the batch holds (run.json's `counts`, report.xlsx's 计数 row)."""
+    return sum(len(d.indicators) for d in batch.departments)
+
+
 def indicator_lines(batch: Batch) -> Iterator[IndicatorLine]:
     """Every indicator of the batch, project by project, in the order read."""
     for project in project_lines(batch):

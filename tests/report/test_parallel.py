@@ -1,4 +1,5 @@
-"""The writers on two cores: the same files as one process writes, failures and Ctrl-C as before."""
+"""The run on two cores: report.xlsx written in a second process from the moment the batch is read; the
+same files as one process writes, and failures and Ctrl-C on either side as in one process."""
 
 from __future__ import annotations
 
@@ -64,7 +65,9 @@ def test_two_processes_write_the_same_files_as_one(corpus, tmp_path):
     assert len(list((two.folder / "departments").glob("*.xlsx"))) >= 10
     writes = [e for e in events if e[0] == "write"]
     assert [e[1] for e in writes] == [0, 1, 2, 3, 4] and {e[2] for e in writes} == {4}
-    assert [e[3] for e in writes[:-1]] == [WRITES[w] for w in (write_report_xlsx, write_tables, *REPORT_WRITERS[1:])]
+    # report.xlsx is written by the second process all along; it is what the run waits for last
+    assert [e[3] for e in writes[:-1]] == [WRITES[w] for w in (write_tables, *REPORT_WRITERS[1:], write_report_xlsx)]
+    assert two.batch.timings["write_report_xlsx"] > 0
     assert not multiprocessing.active_children()
 
 
@@ -73,15 +76,32 @@ def test_a_small_batch_or_one_writer_stays_in_one_process(corpus):
 
     batch = read_batch([corpus])
     chosen = [write_tables, *REPORT_WRITERS]
-    assert parallel.split(chosen, write_report_xlsx, batch, None) == (chosen, [])   # 96 projects
-    assert parallel.split(chosen, write_report_xlsx, batch, False) == (chosen, [])
-    assert parallel.split([write_tables], write_report_xlsx, batch, True) == ([write_tables], [])
-    if parallel.fork_available():
-        aside = [write_tables, *REPORT_WRITERS[1:]]
-        assert parallel.split(chosen, write_report_xlsx, batch, True) == ([write_report_xlsx], aside)
-        city, province = (SimpleNamespace(departments=[SimpleNamespace(projects=[None] * 20)] * n) for n in (500, 2000))
-        assert parallel.split(chosen, write_report_xlsx, city, None) == ([write_report_xlsx], aside)
-        assert parallel.split(chosen, write_report_xlsx, province, None) == (chosen, [])   # memory first
+    assert not parallel.wanted(chosen, write_report_xlsx, batch, None)      # under 1,000 projects
+    assert not parallel.wanted(chosen, write_report_xlsx, batch, False)
+    assert not parallel.wanted([write_tables], write_report_xlsx, batch, True)          # no report.xlsx
+    assert not parallel.wanted([write_report_xlsx], write_report_xlsx, batch, True)     # nothing else
+    city, province = (SimpleNamespace(departments=[SimpleNamespace(projects=[None] * 20)] * n) for n in (500, 2000))
+    assert not parallel.wanted(chosen, write_report_xlsx, province, None)   # memory first
+    assert parallel.wanted(chosen, write_report_xlsx, batch, True) == parallel.fork_available()
+    assert parallel.wanted(chosen, write_report_xlsx, city, None) == (parallel.fork_available()
+                                                                      and parallel.cores() > 1)
+
+
+def test_the_view_goes_over_without_the_indicators_the_child_has_already(corpus):
+    from pipeline.report.record import run_record
+    from pipeline.report.view import build_view
+    from pipeline.run import check
+
+    batch = check([corpus])
+    view = build_view(batch, run_record(batch, PERIOD, "2026-11-30T18:00:00+08:00"))
+    data = parallel._dumps(view, batch)
+    names = {i.name for d in batch.departments for i in d.indicators}
+    assert len(names) > 5 and not any(name.encode() in data for name in names)
+    loaded = parallel._loads(data, batch)
+    assert loaded == view and loaded is not view
+    projects = [p for d in batch.departments for p in d.projects]
+    assert len(loaded.projects) == len(projects) > 50
+    assert all(row.indicators is project.indicators for row, project in zip(loaded.projects, projects))
 
 
 def full_disk(folder, batch, record, view):
@@ -89,23 +109,43 @@ def full_disk(folder, batch, record, view):
     raise OSError(errno.ENOSPC, "No space left on device", str(folder / "departments" / "x.xlsx"))
 
 
-def vanishing(folder, batch, record, view):
+def full_disk_in_report_xlsx(book, view):
+    raise OSError(errno.ENOSPC, "No space left on device", str(Path(book.workbook.filename)))
+
+
+def vanishing_in_report_xlsx(book, projects, indicators):
     os._exit(9)                        # as if the system killed it: no word back
 
 
 @needs_fork
-@pytest.mark.parametrize("writer, error", [(full_disk, OSError), (vanishing, PipelineError)])
-def test_a_writer_failing_in_the_second_process_stops_the_run_and_keeps_the_previous_one(corpus, tmp_path,
-                                                                                          writer, error):
+@pytest.mark.parametrize("method, breaking, error", [("finish", full_disk_in_report_xlsx, OSError),
+                                                     ("write_indicators", vanishing_in_report_xlsx, PipelineError)])
+def test_report_xlsx_failing_in_the_second_process_stops_the_run_and_keeps_the_previous_one(
+        corpus, tmp_path, monkeypatch, method, breaking, error):
+    from pipeline.report.xlsx import ReportBook
+
     outputs = tmp_path / "out"
     run(corpus, outputs, PERIOD, second_process=False)
     before = digest(outputs / PERIOD)
+    monkeypatch.setattr(ReportBook, method, breaking)      # the forked child has it too
     with pytest.raises(error) as raised:
-        run(corpus, outputs, PERIOD, writers=[write_report_xlsx, writer], second_process=True)
+        run(corpus, outputs, PERIOD, second_process=True)
     if error is OSError:
-        assert raised.value.errno == errno.ENOSPC and raised.value.filename.endswith("x.xlsx")
+        assert raised.value.errno == errno.ENOSPC and raised.value.filename.endswith("report.xlsx")
     else:
         assert "意外退出" in raised.value.message and "9" in raised.value.message
+    assert digest(outputs / PERIOD) == before
+    assert not list(outputs.glob(f".{PERIOD}.*")) and not multiprocessing.active_children()
+
+
+@needs_fork
+def test_a_writer_failing_here_stops_the_second_process_and_keeps_the_previous_run(corpus, tmp_path):
+    outputs = tmp_path / "out"
+    run(corpus, outputs, PERIOD, second_process=False)
+    before = digest(outputs / PERIOD)
+    with pytest.raises(OSError) as raised:
+        run(corpus, outputs, PERIOD, writers=[write_report_xlsx, full_disk], second_process=True)
+    assert raised.value.errno == errno.ENOSPC and raised.value.filename.endswith("x.xlsx")
     assert digest(outputs / PERIOD) == before
     assert not list(outputs.glob(f".{PERIOD}.*")) and not multiprocessing.active_children()
 

@@ -14,7 +14,8 @@ from checked import read_checked
 from pipeline.outputs import FORMULA_PREFIXES as OWASP_PREFIXES
 from pipeline.report.departments import department_file_names, safe_stem
 from pipeline.report.workbook import line_count
-from pipeline.report.xlsx import CHANGES_HEADER_ROW, SHEETS, SUMMARY_HEADER, SUMMARY_HEADER_ROW, display_width
+from pipeline.report.xlsx import CHANGES_HEADER_ROW, SHEETS, display_width
+from pipeline.report.xlsx_summary import SUMMARY_HEADER, SUMMARY_HEADER_ROW
 from pipeline.run import run
 from report_runs import FORMULA_NAMES, PERIOD, SCRIPT, Run, cents, rounded, run_tables
 
