@@ -8,7 +8,7 @@ The snapshot is a real run's: corpus.py's N files are run through `pipeline run`
 a database a run recorded), and the period is read back with `History.snapshot`. Then each round, in a
 fresh database of the same schema (`open_history`):
 
-* stage: `History.prepare(snapshot)()` as a run calls it (rows built from the snapshot, then written in
+* stage: `History.prepare(snapshot).commit()` as `History.record` calls it (rows built from the snapshot, then written in
   one transaction that first deletes the period's earlier record), then the same again over the record
   just written (a re-run of the period, which replaces it)
 * floor: the same rows, built before the clock starts, written with one `executemany` per table in one
@@ -31,7 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import generate  # noqa: E402
 
-from pipeline.history.store import _rows, open_history  # noqa: E402
+from pipeline.history.rows import snapshot_rows  # noqa: E402
+from pipeline.history.store import open_history  # noqa: E402
 
 PERIOD = "2026-11"
 
@@ -57,10 +58,10 @@ def stage(snapshot, db: Path) -> tuple[float, float]:
     """Seconds for the first record of the period, and for recording it again over itself."""
     with open_history(db) as history:
         started = time.perf_counter()
-        history.prepare(snapshot)()
+        history.prepare(snapshot).commit()
         first = time.perf_counter() - started
         started = time.perf_counter()
-        history.prepare(snapshot)()
+        history.prepare(snapshot).commit()
         return first, time.perf_counter() - started
 
 
@@ -91,7 +92,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="history-bench-") as scratch:
         db = args.db or run_once(args.size, Path(scratch))
         snapshot = recorded_snapshot(db, args.period)
-        rows = _rows(snapshot, "2026-12-01T00:00:00+08:00")
+        rows = snapshot_rows(snapshot, "2026-12-01T00:00:00+08:00")
         firsts, agains, floors = [], [], []
         for n in range(args.rounds):
             first, again = stage(snapshot, Path(scratch) / f"stage{n}.sqlite")

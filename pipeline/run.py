@@ -145,17 +145,19 @@ def _run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None,
             ahead = (Ahead(folder, batch, period, started)
                      if wanted(chosen, write_report_xlsx, batch, second_process) else None)
             try:
+                if ahead is not None:
+                    ahead.start()
                 record, snapshot = _reviewed(batch, settings, controls, str(inputs), period, started, history)
-                # all or nothing: the history rows are made (and checked) now, written once the new
-                # folder is in place; if writing them fails the previous folder is put back
-                made.update(record=record, commit=history.prepare(snapshot))
+                # all or nothing: the history rows are made (and checked) now, written while the last
+                # report is, committed once the new folder is in place (or the previous one goes back)
+                made.update(record=record, recording=history.prepare(snapshot))
                 with batch.timings.stage("view"):
                     view = build_view(batch, record)   # once: every report renders the same view
                 if ahead is not None:
                     ahead.send(view)
                 here = [w for w in chosen if ahead is None or w is not write_report_xlsx]
-                write_all(folder, (batch, record, view), here, ahead, write_report_xlsx, progress,
-                          batch.timings, WRITES)
+                write_all(folder, (batch, record, view), here, ahead, write_report_xlsx, progress=progress,
+                          timings=batch.timings, labels=WRITES, meanwhile=made["recording"].write)
             finally:
                 if ahead is not None:
                     ahead.stop()
@@ -163,9 +165,13 @@ def _run(inputs: Path, outputs: Path, period: str, writers: list[Writer] | None,
 
     def commit() -> None:
         with batch.timings.stage("history"):
-            made["commit"]()
+            made["recording"].commit()
 
-    folder = write_run_folder(outputs, period, write, commit=commit)
+    try:
+        folder = write_run_folder(outputs, period, write, commit=commit)
+    finally:
+        if "recording" in made:
+            made["recording"].abandon()     # a failed run's rows go (once committed, nothing to do)
     return RunResult(batch, made["record"], folder, batch.changes)
 
 

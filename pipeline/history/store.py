@@ -1,13 +1,12 @@
 """The history of runs: an SQLite database, one record per period (docs/outputs.md, history.sqlite).
 
 `open_history` opens (or creates) the database and migrates its schema forward (`PRAGMA user_version`
-counts the migrations applied). `History.prepare` turns a run's `Snapshot` into rows and returns the
-function that writes them in one transaction that first deletes the period's earlier record, so a re-run
-replaces it and a process killed half-way leaves the database as it was; the run calls it once its
-folder is in place and puts the previous folder back if it fails (`run.py`), so the record and the
-folder never disagree. Money is stored as integer 分 (1 万元 = 1,000,000 分), never as a float;
-an amount beyond SQLite's 64-bit integers is stored as the text of its exact number of 分, and an amount
-that could not be read is NULL.
+counts the migrations applied). `History.prepare` turns a run's `Snapshot` into rows (history/rows.py)
+and returns the `Recording` that writes them in one transaction that first deletes the period's
+earlier record, so a re-run replaces it and a process killed half-way leaves the database as it was:
+the run writes the rows while its last report is still being written and commits them once its folder
+is in place, and puts the previous folder back if the commit fails (`run.py`), so the record and the
+folder never disagree. Money is stored as integer 分, never as a float (history/rows.py).
 
 The path is `[history] path` in pipeline.toml (relative to that file's folder), else
 `OUTPUTS/history.sqlite` (`history_path`). Nothing here prints; what stops a command is a `UsageError`.
@@ -15,11 +14,10 @@ The path is `[history] path` in pipeline.toml (relative to that file's folder), 
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -27,8 +25,8 @@ from pathlib import Path
 
 from pipeline.history.changes import Changes, compare
 from pipeline.errors import UsageError, os_cause, shown_path
-from pipeline.findings import Finding, Params, params_json
-from pipeline.money import EXACT, FEN
+from pipeline.findings import Finding
+from pipeline.history.rows import from_fen, snapshot_rows, stored_params
 from pipeline.outputs import check_period
 from pipeline.settings import Settings
 from pipeline.history.schema import MIGRATIONS, SCHEMA_VERSION
@@ -36,7 +34,6 @@ from pipeline.history.snapshot import DepartmentState, IndicatorState, InputStat
 
 DEFAULT_NAME = "history.sqlite"
 
-INT64 = 2 ** 63 - 1
 TABLES = ("inputs", "departments", "projects", "indicators", "findings", "runs")  # children before runs
 
 
@@ -140,28 +137,16 @@ class History:
 
     def record(self, snapshot: Snapshot) -> None:
         """Write the run, replacing the period's earlier record, in one transaction."""
-        self.prepare(snapshot)()
+        self.prepare(snapshot).commit()
 
-    def prepare(self, snapshot: Snapshot) -> Callable[[], None]:
-        """Convert the run to rows now, and return the function that writes them in one transaction.
-        The run calls it once its new folder is in place (outputs.write_run_folder), and puts the previous
-        folder back when it fails: the history never records a run whose folder is not there, nor is a
+    def prepare(self, snapshot: Snapshot) -> "Recording":
+        """Convert the run to rows now; the `Recording` writes them in one transaction. The run commits
+        it once its new folder is in place (outputs.write_run_folder), and puts the previous folder
+        back when that fails: the history never records a run whose folder is not there, nor is a
         folder left in place that the history does not record. A value the database cannot hold fails
         here, before any folder is swapped."""
-        rows = _rows(snapshot, datetime.now().astimezone().isoformat(timespec="seconds"))
-
-        def commit() -> None:
-            try:
-                with self.transaction() as db:
-                    for table in TABLES:
-                        db.execute(f"DELETE FROM {table} WHERE period = ?", (snapshot.period,))
-                    for table, values in rows.items():
-                        if values:
-                            db.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(values[0]))})", values)
-            except sqlite3.Error as exc:
-                raise self._failed(exc) from None
-
-        return commit
+        return Recording(self, snapshot.period,
+                         snapshot_rows(snapshot, datetime.now().astimezone().isoformat(timespec="seconds")))
 
     def _failed(self, exc: sqlite3.Error) -> UsageError:
         return UsageError(f"无法把本次运行记入历史数据库 {self.path}：{exc}。本期结果未写出（上次的结果保持不变），"
@@ -229,50 +214,53 @@ class History:
             indicators=tuple(IndicatorState(*r) for r in rows(
                 "indicators", "department, spending_unit, project, seq, level1, level2, name, period_value, "
                               "annual_value, source_file, source_sheet, source_row")),
-            findings=tuple(Finding(*r[:8], _params(r[8])) for r in rows(
+            findings=tuple(Finding(*r[:8], stored_params(r[8])) for r in rows(
                 "findings", "code, severity, file, sheet, cell, department, project, message, params")),
             total_unknown=run[3], unknown_amounts=run[4],
         )
 
 
-def _rows(snapshot: Snapshot, recorded: str) -> dict[str, list[tuple]]:
-    """Every row the snapshot is stored as, by table (children after `runs`)."""
-    period = snapshot.period
-    return {
-        "runs": [(period, snapshot.started, recorded, snapshot.status, to_fen(snapshot.total),
-                  snapshot.total_unknown, snapshot.unknown_amounts)],
-        "inputs": [(period, n, i.file, i.sha256, i.status, i.reason) for n, i in enumerate(snapshot.inputs)],
-        "departments": [(period, n, d.name, d.file, d.sheet, d.unit, to_fen(d.total), to_fen(d.declared_total),
-                         to_fen(d.control_total), int(d.reconciled), d.total_unknown, d.unknown_amounts, d.layout)
-                        for n, d in enumerate(snapshot.departments)],
-        "projects": [(period, n, p.department, p.spending_unit, p.name, to_fen(p.total), to_fen(p.fiscal),
-                      to_fen(p.special_account), to_fen(p.other), p.goal, p.source_file, p.source_sheet,
-                      p.source_row, p.layout) for n, p in enumerate(snapshot.projects)],
-        "indicators": [(period, n, i.department, i.spending_unit, i.project, i.seq, i.level1, i.level2, i.name,
-                        i.period_value, i.annual_value, i.source_file, i.source_sheet, i.source_row)
-                       for n, i in enumerate(snapshot.indicators)],
-        "findings": [(period, n, f.code, f.severity, f.file, f.sheet, f.cell, f.department, f.project, f.message,
-                      params_json(f.params)) for n, f in enumerate(snapshot.findings)],
-    }
+class Recording:
+    """A run's history rows on their way in, in one transaction that first deletes the period's
+    earlier record. `write` inserts them, not yet committed, while the run still waits for its last
+    report (the database is locked for writing meanwhile, readers still read the earlier record);
+    `commit` makes them the period's record, writing them first if `write` was not called; `abandon`
+    takes them back. A process killed before the commit leaves a journal that SQLite rolls back
+    the next time the file is opened."""
 
+    def __init__(self, history: History, period: str, rows: dict[str, list[tuple]]):
+        self.history, self.period, self.rows = history, period, rows
+        self.open: ExitStack | None = None
 
-def _params(stored: str | None) -> Params | None:
-    """A finding's parameters as stored (None for a period recorded before they were kept). A Decimal
-    comes back as its exact text, as run.json has it; `changes.finding_key` compares it so."""
-    return None if stored is None else tuple(sorted(json.loads(stored).items()))
+    def write(self) -> None:
+        if self.open is not None:
+            return
+        self.open = ExitStack()
+        try:
+            db = self.open.enter_context(self.history.transaction())
+            for table in TABLES:
+                db.execute(f"DELETE FROM {table} WHERE period = ?", (self.period,))
+            for table, values in self.rows.items():
+                if values:
+                    db.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(values[0]))})", values)
+        except BaseException as exc:
+            self.abandon()
+            if isinstance(exc, sqlite3.Error):
+                raise self.history._failed(exc) from None
+            raise
 
+    def commit(self) -> None:
+        self.write()
+        stack, self.open = self.open, None
+        try:
+            stack.close()               # COMMIT
+        except sqlite3.Error as exc:    # the transaction rolled back
+            raise self.history._failed(exc) from None
 
-def to_fen(amount: Decimal | None) -> int | str | None:
-    """万元 → integer 分, exactly (amounts are read to the 分; anything finer is a bug, not a rounding).
-    Beyond SQLite's 64-bit integers, the exact number of 分 as text; None (unknown) stays None."""
-    if amount is None:
-        return None
-    fen = EXACT.divide(amount, FEN)
-    if fen != fen.to_integral_value(context=EXACT):
-        raise ValueError(f"{amount} 万元 is finer than one 分")
-    number = int(fen)
-    return number if -INT64 - 1 <= number <= INT64 else str(number)
-
-
-def from_fen(fen: int | str | None) -> Decimal | None:
-    return None if fen is None else EXACT.multiply(Decimal(fen), FEN).quantize(FEN, context=EXACT)
+    def abandon(self) -> None:
+        stack, self.open = self.open, None
+        if stack is not None:
+            try:
+                stack.__exit__(RuntimeError, RuntimeError("abandoned"), None)   # ROLLBACK
+            except sqlite3.Error:
+                pass                    # a broken connection: SQLite rolls the journal back on the next open

@@ -79,9 +79,20 @@ class Ahead:
         views, self.views = context.Pipe(duplex=False)
         self.process = context.Process(target=_child, args=(results, views, folder, batch, period, started),
                                        daemon=True, name="pipeline-report-xlsx")
-        self.process.start()
-        results.close()
-        views.close()
+        self.started, self._child_ends = False, (results, views)
+
+    def start(self) -> "Ahead":
+        # a Ctrl-C during the fork would interrupt the fork's own hooks in this process (and say so with
+        # a traceback): it waits until the fork is over, then stops the run as anywhere else (`stop`)
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.process.start()
+            self.started = True
+        finally:
+            for end in self._child_ends:
+                end.close()
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        return self
 
     def send(self, view) -> None:
         """The view, for the sheets after 绩效指标. A child that died already says why in `wait`."""
@@ -107,22 +118,25 @@ class Ahead:
     def stop(self) -> None:
         if not self.views.closed:
             self.views.close()
-        if self.process.is_alive():
-            self.process.terminate()    # Ctrl-C or a failure here: the child stops writing too
-        self.process.join()
+        if self.started:
+            if self.process.is_alive():
+                self.process.terminate()    # Ctrl-C or a failure here: the child stops writing too
+            self.process.join()
         self.results.close()
 
 
-def write_all(folder: Path, work: tuple, writers: list, ahead: Ahead | None, ahead_writer: Callable,
-              progress: Progress, timings: Timings, labels: dict) -> None:
-    """Run `writers` here, one after the other, then wait for `ahead` (writing `ahead_writer`'s file)
-    when there is one; progress (with each writer's label) and timings are reported for all. `work`
-    is (batch, record, view), what every writer is given."""
+def write_all(folder: Path, work: tuple, writers: list, ahead: Ahead | None, ahead_writer: Callable, *,
+              progress: Progress, timings: Timings, labels: dict, meanwhile: Callable[[], None]) -> None:
+    """Run `writers` here, one after the other, then `meanwhile` (the history's rows), then wait for
+    `ahead` (writing `ahead_writer`'s file) when there is one; progress (with each writer's label) and
+    timings are reported for all. `work` is (batch, record, view), what every writer is given."""
     total = len(writers) + (ahead is not None)
     for done, writer in enumerate(writers):
         progress("write", done, total, labels.get(writer, writer.__name__))
         with timings.stage(writer.__name__):
             writer(folder, *work)
+    with timings.stage("history"):
+        meanwhile()
     if ahead is not None:
         progress("write", len(writers), total, labels.get(ahead_writer, ahead_writer.__name__))
         name = ahead_writer.__name__

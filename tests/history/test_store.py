@@ -211,6 +211,34 @@ def test_a_run_whose_folder_fails_to_write_is_not_recorded(tmp_path):
         assert [r.period for r in history.runs()] == ["2026-10"]
 
 
+def test_rows_written_but_not_committed_are_not_the_record_until_committed(tmp_path):
+    """The run writes its rows while its last report is still being written: until the commit the
+    database reads as before, for anyone; abandoned, they are gone; committed, they replace the period."""
+    run_period(tmp_path, "2026-11", october())
+    db = tmp_path / "outputs" / "history.sqlite"
+    before = database_content(db)
+    run(write_inputs(tmp_path / "inputs", november()), tmp_path / "other", "2026-11")
+    with open_history(tmp_path / "other" / "history.sqlite", create=False) as other:
+        snapshot = other.snapshot("2026-11")
+    with open_history(db, create=False) as history:
+        def names() -> set[str]:
+            return {p.name for p in history.snapshot("2026-11").projects}
+
+        october_names = names()
+        recording = history.prepare(snapshot)
+        recording.write()
+        assert database_content(db) == before              # another connection reads the old record
+        recording.abandon()
+        assert database_content(db) == before and names() == october_names
+        recording = history.prepare(snapshot)
+        recording.write()
+        recording.commit()
+        recording.abandon()                                # after the commit: nothing to take back
+        assert names() == {p.name for p in snapshot.projects} != october_names
+        assert "心理健康教育经费" in names() and "课后服务经费" in october_names - names()
+    assert database_content(db) != before
+
+
 def database_content(path) -> dict:
     db = sqlite3.connect(path)
     tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
@@ -223,18 +251,20 @@ def big_department(projects: int) -> Dept:
     return Dept("某大局", [("某大局", [Proj(f"项目{n:05d}", fiscal="1.00") for n in range(projects)])])
 
 
-# `pipeline` whose history transaction holds its COMMIT back for a minute after writing its rows, so the
-# test can kill the process at that moment (the hook lives here, not in the product)
+# `pipeline` whose history transaction holds its COMMIT back for a minute after writing its rows, and
+# says so by creating the file named first on its command line, so the test can kill the process at
+# that moment (the hook lives here, not in the product)
 PAUSED_RUN = """
-import contextlib, sys, time
+import contextlib, pathlib, sys, time
 from pipeline.history import store
 
-original = store.History.transaction
+original, marker = store.History.transaction, pathlib.Path(sys.argv.pop(1))
 
 @contextlib.contextmanager
 def paused(self):
     with original(self) as db:
         yield db
+        marker.touch()
         time.sleep(60)
 
 store.History.transaction = paused
@@ -255,27 +285,24 @@ def test_a_run_killed_while_recording_leaves_the_database_as_it_was(tmp_path, pe
     db = tmp_path / "outputs" / "history.sqlite"
     before, size = database_content(db), db.stat().st_size
     write_inputs(tmp_path / "inputs", *inputs)
+    marker = tmp_path / "paused"
     process = subprocess.Popen(
-        [sys.executable, "-c", PAUSED_RUN, "run", "-q", "-i", str(tmp_path / "inputs"), "-o",
+        [sys.executable, "-c", PAUSED_RUN, str(marker), "run", "-q", "-i", str(tmp_path / "inputs"), "-o",
          str(tmp_path / "outputs"), "-p", period], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     journal = db.with_name(db.name + "-journal")
     deadline = time.monotonic() + 120
-    while not journal.exists() and process.poll() is None and time.monotonic() < deadline:
+    while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
+    # the rows are written, the folder is in place, the pause holds the COMMIT back
     assert process.poll() is None, "the run ended before it could be killed"
-    if period == "2026-12":               # wait until the transaction has written into the database file
-        while db.stat().st_size == size and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert db.stat().st_size > size
-    time.sleep(0.5)                       # the rows are written; the pause holds the COMMIT back
-    assert process.poll() is None
+    assert journal.exists() and (period != "2026-12" or db.stat().st_size > size)   # spilled into the file
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
 
     with open_history(db, create=False) as history:
         assert [r.period for r in history.runs()] == ["2026-10", "2026-11"]
     assert database_content(db) == before and db.stat().st_size == size
-    assert (tmp_path / "outputs" / period / "run.json").is_file()    # the run folder was written before
+    assert (tmp_path / "outputs" / period / "run.json").is_file()    # the run folder was swapped in before
     result = invoke("run", "-q", "-i", tmp_path / "inputs", "-o", tmp_path / "outputs", "-p", period)
     assert result.exit_code == 0, result.output
     with open_history(db, create=False) as history:

@@ -17,6 +17,7 @@ import pytest
 import pipeline.report.parallel as parallel
 from pipeline.errors import PipelineError
 from pipeline.run import REPORT_WRITERS, WRITES, run, write_report_xlsx, write_tables
+from cli.test_faults import recorded
 from test_run import digest
 
 PERIOD = "2026-11"
@@ -126,7 +127,7 @@ def test_report_xlsx_failing_in_the_second_process_stops_the_run_and_keeps_the_p
 
     outputs = tmp_path / "out"
     run(corpus, outputs, PERIOD, second_process=False)
-    before = digest(outputs / PERIOD)
+    before, history = digest(outputs / PERIOD), recorded(outputs)
     monkeypatch.setattr(ReportBook, method, breaking)      # the forked child has it too
     with pytest.raises(error) as raised:
         run(corpus, outputs, PERIOD, second_process=True)
@@ -134,7 +135,8 @@ def test_report_xlsx_failing_in_the_second_process_stops_the_run_and_keeps_the_p
         assert raised.value.errno == errno.ENOSPC and raised.value.filename.endswith("report.xlsx")
     else:
         assert "意外退出" in raised.value.message and "9" in raised.value.message
-    assert digest(outputs / PERIOD) == before
+    # the history rows were written while report.xlsx was still being written: taken back
+    assert digest(outputs / PERIOD) == before and recorded(outputs) == history
     assert not list(outputs.glob(f".{PERIOD}.*")) and not multiprocessing.active_children()
 
 
