@@ -12,14 +12,17 @@ import re
 import sys
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from pipeline.model import WrittenIndicator
 
 __all__ = ["Target", "parse_target", "parse_range", "parse_packed"]
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
+    """A value read (shared through the cache of `_read`, so immutable); a tuple, as the review makes
+    one for every value it checks, and a frozen dataclass costs four times as much to make."""
+
     operator: str | None  # one of "≥" "≤" ">" "<" "=" "±"; None when qualitative
     target: Decimal | None  # exact number parsed from the text; None when qualitative
     unit: str  # "" when none

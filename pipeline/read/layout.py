@@ -199,20 +199,26 @@ def _row(sheet: Sheet, table: Table, cols: _Columns, index: int, formulas, previ
         table.rows = [r for r in table.rows if r.index < next_start]
         table.end = next_start
         return None
-    has_amounts = any(c < width and texts[c] for c in cols.amounts) or any(c in cols.amounts for c in formulas)
     if label in TOTAL_NAMES:
         return Row(index, "total")
-    if label in SUBTOTAL_NAMES and has_amounts:
-        return Row(index, "subtotal")
-    if label in PAGE_TOTAL_NAMES and has_amounts:
-        return Row(index, "page_total")
+    if label in _AMOUNT_LABELS and _has_amounts(cols, texts, formulas):
+        return Row(index, "subtotal" if label in SUBTOTAL_NAMES else "page_total")
     has_long = any(c < width and texts[c] for c in cols.long)
-    if table.long and has_long and previous is not None and (
+    if has_long and table.long and previous is not None and (
             not name or (index, cols.name) in sheet.merged_from or _same_project(sheet, table, previous, index)):
         return Row(index, "indicator", continues=True)
     if name and (has_long or any(c < width and texts[c] for c in cols.texts)):
-        return Row(index, "project")
-    return Row(index, "unit" if name and has_amounts else "rejected")
+        return Row(index, "project")      # most rows: their amounts are read later, not looked at here
+    return Row(index, "unit" if name and _has_amounts(cols, texts, formulas) else "rejected")
+
+
+_AMOUNT_LABELS = SUBTOTAL_NAMES | PAGE_TOTAL_NAMES      # rows that are what they say only with amounts
+
+
+def _has_amounts(cols: _Columns, texts: list[str], formulas) -> bool:
+    """Some amount cell of the row holds something, or is a formula the reader gave as blank."""
+    width = len(texts)
+    return any(c < width and texts[c] for c in cols.amounts) or any(c in cols.amounts for c in formulas)
 
 
 def _not_data(sheet: Sheet, table: Table, index: int, texts: list[str], label: str, formulas: bool) -> str:

@@ -7,6 +7,7 @@ cell is 0. A negative amount is kept and reported (`negative_amount`).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,18 @@ from pipeline.vocabulary import AMOUNT_FIELDS
 # amount text that parse_amount would take as it is (ASCII digits, no space, no full-width form, no
 # bracket): 308.00, -12, 3,080,000.00. Such text is read directly, sparing it the NFKC normalisation
 _PLAIN_AMOUNT = re.compile(r"-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?")
+
+
+# zero as a cell holds it: read as such it is exactly a blank cell's 0 (0E-6 万元, not negative), so it is
+# not parsed. Not -0.0 or "-0" (a negative zero, kept as written), nor False (no amount: bad_amount)
+_ZERO_TEXTS = frozenset({"0", "0.0", "0.00"})
+
+
+def _zero_cell(raw) -> bool:
+    cls = raw.__class__
+    if cls is float:
+        return raw == 0.0 and math.copysign(1.0, raw) > 0
+    return raw == 0 if cls is int else cls is str and raw in _ZERO_TEXTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,25 +59,26 @@ class AmountReader:
              project: str | None = None) -> tuple[Amounts, bool]:
         """The row's amounts in 万元 and whether all were read. `row_kind` (total, page_total, subtotal,
         unit, project) and `row_name` name the row in a finding (`messages.ROW_LABELS`)."""
-        values: dict[str, Decimal | None] = {}
-        width, formulas, unit = len(cells), self.sheet.formula_cells, self.unit
+        values: list[Decimal | None] = []         # in AMOUNT_FIELDS order, Amounts' own
+        width, formulas, unit, zero = len(cells), self.sheet.formula_cells, self.unit, self._zero
         for fld, col in self._fields:
             raw = cells[col] if col is not None and col < width else None
-            if (raw is None or raw == "") and not formulas:     # a blank cell: 0, the common case
-                values[fld] = self._zero
+            if not formulas and (raw is None or raw == "" or _zero_cell(raw)):     # blank or 0: the common cases
+                values.append(zero)
                 continue
             try:
-                value = values[fld] = to_wanyuan(self._parse_cell(index, col, raw), unit)
+                value = to_wanyuan(self._parse_cell(index, col, raw), unit)
             except BadAmount as exc:
-                values[fld] = None
+                values.append(None)
                 self._unreadable(exc, raw, self._where(index, col, fld, row_kind, row_name, project))
                 continue
+            values.append(value)
             if value < 0:
                 self.add("negative_amount", **self._where(index, col, fld, row_kind, row_name, project),
                          raw=cell_text(raw), amount=value, unit=unit)
         if "total" not in self.cols:   # no 总计 column: the total is the sum of the sources
-            values["total"] = add_known(add_known(values["fiscal"], values["special_account"]), values["other"])
-        return Amounts(**values), all(v is not None for v in values.values())
+            values[0] = add_known(add_known(values[1], values[2]), values[3])
+        return Amounts(*values), None not in values
 
     def _where(self, index: int, col: int | None, fld: str, row_kind: str, row_name: str | None,
                project: str | None) -> dict:

@@ -19,6 +19,7 @@ SPREADSHEETML_NS = b"urn:schemas-microsoft-com:office:spreadsheet"
 BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 # bytes no text table holds; NUL and Ctrl-Z (0x1A) are tolerated in text, but not in bulk
 CONTROL = frozenset(range(0x20)) - {0x09, 0x0A, 0x0D, 0x0C, 0x1A, 0x1B}
+_NOT_CONTROL = bytes(b for b in range(256) if b not in CONTROL)   # deleted to count the controls at C speed
 
 # the formats a reader reads ...
 XLSX, XLSB, XLS, ODS, HTML, SPREADSHEETML, TEXT = "xlsx", "xlsb", "xls", "ods", "html", "spreadsheetml", "text"
@@ -131,7 +132,7 @@ def text_encoding(head: bytes) -> str | None:
             return "utf-16-le"
         if even.count(0) > 0.1 * len(even) and odd.count(0) < 0.01 * len(odd):
             return "utf-16-be"
-    controls = sum(1 for byte in sample if byte in CONTROL)
+    controls = len(sample.translate(None, _NOT_CONTROL))
     if controls > max(8, len(sample) // 100):
         return None
     for encoding in ("utf-8", "gb18030"):

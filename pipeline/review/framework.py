@@ -44,6 +44,7 @@ def resolve_level2(name: str, framework: str) -> tuple[str | None, bool]:
     return None, False
 
 
+@functools.lru_cache(maxsize=1024)
 def parent(level2_base: str, framework: str) -> str | None:
     return next((l1 for l1, l2s in LEVELS[framework].items() if level2_base in l2s), None)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.findings import Finding, finding
-from pipeline.model import Amounts, Department, Project, Source, Sum
+from pipeline.model import ZERO, Amounts, Department, Project, Source, Sum
 from pipeline.vocabulary import AMOUNT_FIELDS
 from pipeline.vocabulary import MONEY_COLUMNS
 
@@ -62,7 +62,14 @@ def known(amounts: Amounts | None, ok: bool, column: str) -> Decimal | None:
 
 
 def projects_sum(projects: list[Project], column: str) -> Decimal | None:
-    return Sum.of(known(p.amounts, p.amounts_ok, column) for p in projects).exact
+    """The projects' sum in one column (in their order, from zero, as `Sum.of`), None when one is unknown."""
+    total = ZERO
+    for p in projects:
+        value = known(p.amounts, p.amounts_ok, column)
+        if value is None:
+            return None
+        total += value
+    return total
 
 
 class _Reconciler:
@@ -93,9 +100,12 @@ class _Reconciler:
                 project: str | None) -> None:
         if amounts is None or "total" not in self.department.columns or self.columns == ["total"]:
             return
-        parts = Sum.of(known(amounts, ok, c) for c in ("fiscal", "special_account", "other")).exact
-        self.check("row_sum_mismatch", f"{label}的总计与分项之和", "total", parts, known(amounts, ok, "total"),
-                   source, project)
+        if not ok and not amounts.unknown:
+            return              # unknown as a whole (`known`): not checked, as `check` would not
+        fiscal, special, other = amounts.fiscal, amounts.special_account, amounts.other
+        # summed from zero in column order, as `Sum.of` sums (the same Decimal, exponent included)
+        parts = None if fiscal is None or special is None or other is None else ZERO + fiscal + special + other
+        self.check("row_sum_mismatch", f"{label}的总计与分项之和", "total", parts, amounts.total, source, project)
 
     def unit_rows(self) -> None:
         for unit in self.department.spending_units:

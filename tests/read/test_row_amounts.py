@@ -2,7 +2,10 @@
 
 from decimal import Decimal
 
+import pytest
+
 from pipeline.model import Source
+from pipeline.money import parse_amount, to_wanyuan
 from pipeline.read.row_amounts import AmountReader
 from pipeline.read.sheets import Sheet
 
@@ -93,3 +96,29 @@ def test_amount_text_read_directly_gives_exactly_what_parse_amount_gives():
             assert amounts.total is None and [code for code, _ in added] == ["bad_amount"], text
             continue
         assert str(amounts.total) == str(expected.quantize(Decimal("0.000001"))), text
+
+
+@pytest.mark.parametrize("unit", ["万元", "元", "千元"])
+@pytest.mark.parametrize("raw", [0, 0.0, -0.0, "0", "0.0", "0.00", "-0", "0.000", 0.5, "12.30", 3])
+def test_a_zero_cell_reads_as_exactly_what_parsing_it_gives(raw, unit):
+    """Zero cells skip the parse (most amount cells of a table are blank or 0): the Decimal must be the
+    parsed one to its sign and exponent, a negative zero kept as written."""
+    amounts_reader, added = reader([["己", None, raw, None, None]], unit=unit)
+    amounts, ok = amounts_reader.read(0, amounts_reader.sheet.rows[0], "project", "己")
+    expected = to_wanyuan(parse_amount(raw), unit)
+    assert ok and added == [] and amounts.fiscal.as_tuple() == expected.as_tuple()
+
+
+def test_false_in_an_amount_cell_is_no_zero():
+    amounts_reader, added = reader([["庚", None, False, None, None]])
+    amounts, ok = amounts_reader.read(0, amounts_reader.sheet.rows[0], "project", "庚")
+    assert amounts.fiscal is None and not ok and [code for code, _ in added] == ["bad_amount"]
+
+
+def test_the_amounts_are_made_in_their_fields_order():
+    from dataclasses import fields
+
+    from pipeline.model import Amounts
+    from pipeline.vocabulary import AMOUNT_FIELDS
+
+    assert tuple(f.name for f in fields(Amounts)) == AMOUNT_FIELDS

@@ -196,3 +196,11 @@ def test_the_formats_benchmark_runs_and_its_attack_bounds_hold():
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("ok   ") == 5 and "FAIL" not in done.stdout
+
+
+@pytest.mark.parametrize("controls, text", [(40, True), (41, False)])
+def test_text_with_more_control_bytes_than_one_in_a_hundred_is_binary(controls, text):
+    """4,096 bytes of sample: 40 control bytes (tab, line ends, form feed, Ctrl-Z and ESC not counted)
+    are tolerated in text, 41 are not."""
+    sample = (b"\x01" * controls + b"\t\n\r\x0c\x1a\x1b" * 10 + b"a" * 4096)[:4096]
+    assert (sniff.text_encoding(sample) is not None) is text

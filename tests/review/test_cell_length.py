@@ -85,3 +85,19 @@ def test_the_sample_beside_it_is_whole(long_run):
     result, _ = long_run
     (sample,) = [d for d in result.batch.departments if d.file == SAMPLE_NAME]
     assert (len(sample.projects), fmt(sample.total)) == (10, "308.00")
+
+
+@pytest.mark.parametrize("count, codes", [(1, True), (3, False), (12, True), (1_027, True)])
+def test_the_packed_cell_is_made_only_when_it_could_be_too_long(count, codes):
+    """`packed_length_bound` never says less than the packed cell holds (when it did, a packed cell
+    over the limit would go unreported): every item's number, dashes, labels and punctuation counted."""
+    from pipeline.model import Indicator, Source
+    from pipeline.review.cell_length import packed_length_bound
+
+    def item(seq):
+        return Indicator(seq, "12" if codes else "", "产出指标", "121" if codes else "", "质量指标", f"合格率{seq}",
+                         "≥90%", "≥95%", "≥", None, "%", "quantitative", Source("a.xlsx", "S", 1))
+
+    indicators = [item(n) for n in range(1, count + 1)]
+    packed = len(pack_indicators(indicators))
+    assert packed <= packed_length_bound(indicators) <= packed + 32 * count

@@ -3,7 +3,7 @@ and its written values with their parsed targets."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipeline.findings import Finding, finding
 from pipeline.review.framework import parent, resolve_level1, resolve_level2, shown
@@ -58,12 +58,21 @@ def map_levels(projects, settings: Settings) -> None:
             indicator.level2_framework = shown(level2) if level2 else ""
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
+class Value(NamedTuple):
+    """One written value of an indicator, made several times per indicator (by each value rule): a
+    tuple is cheaper to make than a frozen dataclass, and where it stands is worked out only when a
+    finding needs it."""
+
     label: str        # 指标值 (实施周期 and 年度 the same), 年度指标值 or 实施周期指标值
     text: str
     target: Target
-    source: Source    # where the value is written: findings on it point at its cell
+    indicator: Indicator
+    period: bool      # the 实施周期 value (else the 年度 one, or both when they agree)
+
+    @property
+    def source(self) -> Source:
+        """Where the value is written: findings on it point at its cell."""
+        return self.indicator.period_source if self.period else self.indicator.annual_source
 
     @property
     def cell(self) -> str:
@@ -92,15 +101,20 @@ def period_target(indicator: Indicator) -> Target:
     return Target(operator, period.target, unit, period.kind)
 
 
+def one_value(indicator: Indicator) -> bool:
+    """实施周期 and 年度 agree: `written_values` gives at most one value, with the indicator's own
+    target, so a rule can rule most indicators out from that target without making the values."""
+    return indicator.period_value == indicator.annual_value
+
+
 def written_values(indicator: Indicator) -> list[Value]:
     """The distinct non-empty values of an indicator: one when 实施周期 and 年度 agree."""
-    if indicator.period_value == indicator.annual_value:
-        return [Value("指标值", indicator.annual_value, stored_target(indicator), indicator.annual_source)] \
-            if indicator.annual_value else []
+    annual, period = indicator.annual_value, indicator.period_value
+    if period == annual:
+        return [Value("指标值", annual, stored_target(indicator), indicator, False)] if annual else []
     values = []
-    if indicator.annual_value:
-        values.append(Value("年度指标值", indicator.annual_value, stored_target(indicator), indicator.annual_source))
-    if indicator.period_value:
-        values.append(Value("实施周期指标值", indicator.period_value, period_target(indicator),
-                            indicator.period_source))
+    if annual:
+        values.append(Value("年度指标值", annual, stored_target(indicator), indicator, False))
+    if period:
+        values.append(Value("实施周期指标值", period, period_target(indicator), indicator, True))
     return values

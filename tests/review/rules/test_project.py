@@ -205,6 +205,20 @@ def test_an_empty_goal(goal):
     assert "empty_goal" in codes(make(goal=goal))
 
 
+@pytest.mark.parametrize("name, goal, empty", [
+    ("⼈员经费", "人员经费", True),             # a Kangxi radical in the name: NFKC makes it 人
+    ("人员经费", "⼈员经费项目", True),
+    ("教师培训经费", "教师培训经费 ﹐做好", True),  # a small comma: punctuation once NFKC folds it
+    ("教师培训经费", "教师培训经费，完成培训", False),   # 培 and 训 are the name's, but 完成培训 is more
+    ("教师培训经费", "培训", False),
+    ("教师培训经费", "教师培训经费①", False),    # ① is a word character (1 after NFKC)
+    ("教师培训经费", "教师培训经费 XYZ", False),
+    ("", "做好工作", False),                     # no name: filler words alone say something
+])
+def test_a_goal_is_empty_only_when_nothing_but_the_name_and_filler_words_is_left(name, goal, empty):
+    assert ("empty_goal" in codes(make(name=name or "　", goal=goal))) is empty
+
+
 def test_the_vague_word_list_and_minimum_come_from_the_settings():
     project = with_value("尽快完成", name="培训完成率")
     assert "vague_target" not in codes(project)
@@ -215,6 +229,34 @@ def test_the_vague_word_list_and_minimum_come_from_the_settings():
 @pytest.mark.parametrize("text", ["XX人", "××", "……", "★", "≥xx%"])
 def test_template_placeholders(text):
     assert "template_leftover" in codes(with_value(text, name="培训人数"))
+
+
+@pytest.mark.parametrize("field", ["level1", "level2", "name", "period", "annual"])
+@pytest.mark.parametrize("placeholder", ["**", "XX", "ｘｘ", "××", "……", "☆"])
+def test_a_placeholder_in_any_text_of_an_indicator_is_found_and_labelled(field, placeholder):
+    texts = {"level1": "1-产出指标", "level2": "11-数量指标", "name": "培训人次", "period": "≥300人次",
+             "annual": "≥100人次"}
+    texts[field] = texts[field] + placeholder
+    project = make([tuple(texts.values()), BEN, SAT])
+    (f,) = [f for f in findings(project) if f.code == "template_leftover"]
+    label = {"level1": "一级指标", "level2": "二级指标", "name": "指标名称", "period": "实施周期指标值",
+             "annual": "年度指标值"}[field]
+    assert dict(f.params)["label"] == label and dict(f.params)["placeholder"] == placeholder
+
+
+def test_every_placeholder_holds_one_of_the_characters_searched_first():
+    """template_leftover rules placeholders out by their characters before the full search."""
+    import itertools
+
+    from pipeline.review.rules.values import _LEFTOVER_CHARS, LEFTOVER
+
+    pool = "*XxＸｘ×…★☆aZ1。 \n"
+    for size in (1, 2, 3):
+        for chars in itertools.product(pool, repeat=size):
+            text = "".join(chars)
+            if LEFTOVER.search(text):
+                assert _LEFTOVER_CHARS.search(text), text
+    assert [bool(_LEFTOVER_CHARS.search(t)) for t in ("≥95%", "1-产出指标", "Linux")] == [False, False, True]
 
 
 def test_template_leftover_in_the_goal():
