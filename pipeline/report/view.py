@@ -90,11 +90,13 @@ class ReportView:
     departments: list[DepartmentRow]
     totals: DepartmentRow          # the totals row of the department table
     projects: list[ProjectRow]
-    failed_checks: list[CheckRow]  # the money checks that failed, in the order they were made
+    # the money checks that failed, in the order they were made: department by department in the
+    # batch's order (the review runs after `Batch.sort`), as every report lists the departments
+    failed_checks: list[CheckRow]
     check_count: int               # every money check, passed or not
-    # (department, money column, how many of its checks of that column passed), in the order the
-    # checks were made: the 核对 sheet says this in one line per department and column instead of
-    # listing thousands of 通过 rows
+    # (department, money column, how many of its checks of that column passed), in the same order:
+    # the 核对 sheet says this in one line per department and column instead of listing thousands of
+    # 通过 rows
     passed_checks_by_department: list[tuple[str, str, int]]
     findings: list[dict]           # run.json's findings (errors first), with 级别 and 位置 added
     severity_counts: dict[str, int]  # 错误 / 警告 / 提示 -> count

@@ -194,6 +194,10 @@ def test_check_sheet_lists_every_failure_and_counts_the_passed_checks_per_depart
     for department, column in {(c.department, c.column_label) for c in checks}:
         count = sum(c.passed for c in checks if (c.department, c.column_label) == (department, column))
         assert passed[(department, column)] == f"其余 {count:,} 项{column}核对（行、小计、合计）均相符"
+    # department by department in the order every sheet lists them (the 项目 sheet's), not the files'
+    projects = [r[0] for r in table(workbook(several)["项目"], 2) if not r[0].startswith("合计")]
+    assert list(dict.fromkeys(r[0] for r in rows if r[7] == "通过")) == list(dict.fromkeys(projects))
+    assert list(dict.fromkeys(projects)) == sorted(set(projects)) and len(set(projects)) >= 3
     rules = [(str(cf.sqref), rule.formula) for cf in ws.conditional_formatting for rule in cf.rules]
     assert rules == [(f"A2:H{len(rows) + 1}", ["$F2<>0"])]
 
