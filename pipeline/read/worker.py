@@ -8,11 +8,11 @@ and a fresh worker takes over. Each worker lowers its address-space ceiling to `
 
 Workers are started once per batch, with forkserver where the platform has it and spawn elsewhere
 (never a plain fork of the process holding the batch), and each takes the next file as soon as it is
-free, two at most in hand so none waits while the main process parses. Each outcome carries the
-worker's peak memory, so the batch can say what reading cost (a forkserver's children are not the
-main process's to account). Outcomes come back in the
-order of the files, whatever order the workers finish in: the batch is the one a single process
-would read.
+free, four at most in hand and given in turns (file 1 to one, file 2 to the other, ...), so none
+waits while the main process parses and the next file it needs is never queued behind others.
+Each outcome carries the worker's peak memory, so the batch can say what reading cost (a
+forkserver's children are not the main process's to account). Outcomes come back in the order of
+the files, whatever order the workers finish in: the batch is the one a single process would read.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 from pipeline.read.guard import MB, Limits
 from pipeline.read.outcome import Outcome, out_of_memory, read_one
 
-IN_HAND = 2            # files a worker holds: the one it reads and the next
+IN_HAND = 4            # files a worker holds: the one it reads and the next three
 MAX_WORKERS = 4
 
 
@@ -220,11 +220,16 @@ class ReaderPool:
             yield ready.pop(index)
 
     def _dispatch(self, queue: deque, ready: dict[int, Outcome]) -> None:
-        for worker in sorted(self.workers, key=lambda w: len(w.tasks)):
-            while queue and len(worker.tasks) < IN_HAND:
-                if not worker.give(queue.popleft()):
-                    self._replace(worker, queue, ready, None)
-                    break
+        """Files one at a time to the worker holding fewest, so the workers take them in turns and the
+        next file the main process needs is never queued behind a run of others in one worker."""
+        failures = 0
+        while queue and failures <= len(self.workers):
+            worker = min(self.workers, key=lambda w: len(w.tasks))
+            if len(worker.tasks) >= IN_HAND:
+                return
+            if not worker.give(queue.popleft()):
+                self._replace(worker, queue, ready, None)
+                failures += 1
 
     def _collect(self, queue: deque, ready: dict[int, Outcome]) -> None:
         busy = [w for w in self.workers if w.tasks]
