@@ -52,6 +52,7 @@ def check(paths: list[Path], settings: Settings = Settings()) -> Batch:
     require_tables(paths, "请确认路径是否正确。")
     controls = read_controls(settings.controls) if settings.controls else None
     batch = read_batch(paths, settings.limits)
+    batch.sort()                # reviewed in the departments' order, as `run` does
     review_batch(batch, settings, controls, "、".join(str(p) for p in paths))
     batch.sort()
     return batch
