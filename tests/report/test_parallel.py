@@ -20,7 +20,7 @@ import pytest
 import pipeline.report.parallel as parallel
 from pipeline.errors import PipelineError
 from pipeline.run import REPORT_WRITERS, WRITES, run, write_report_xlsx, write_tables
-from cli.test_faults import recorded
+from cli.test_faults import assert_intact, recorded
 from test_run import big_inputs, digest
 
 PERIOD = "2026-11"
@@ -108,6 +108,19 @@ def test_the_view_goes_over_without_the_indicators_the_child_has_already(corpus)
     assert all(row.indicators is project.indicators for row, project in zip(loaded.projects, projects))
 
 
+def previous_run(corpus, tmp_path) -> tuple:
+    """A good run already written in one process: (outputs, digest of its folder, its history)."""
+    outputs = tmp_path / "out"
+    run(corpus, outputs, PERIOD, second_process=False)
+    return outputs, digest(outputs / PERIOD), recorded(outputs)
+
+
+def assert_kept(outputs, before, history) -> None:
+    """The previous run's folder and history as they were, nothing left behind, no process left."""
+    assert_intact(outputs, before, history)
+    assert not multiprocessing.active_children()
+
+
 def full_disk(folder, batch, record, view):
     (folder / "departments").mkdir(exist_ok=True)
     raise OSError(errno.ENOSPC, "No space left on device", str(folder / "departments" / "x.xlsx"))
@@ -128,9 +141,7 @@ def test_report_xlsx_failing_in_the_second_process_stops_the_run_and_keeps_the_p
         corpus, tmp_path, monkeypatch, method, breaking, error):
     from pipeline.report.xlsx import ReportBook
 
-    outputs = tmp_path / "out"
-    run(corpus, outputs, PERIOD, second_process=False)
-    before, history = digest(outputs / PERIOD), recorded(outputs)
+    outputs, before, history = previous_run(corpus, tmp_path)
     monkeypatch.setattr(ReportBook, method, breaking)      # the forked child has it too
     with pytest.raises(error) as raised:
         run(corpus, outputs, PERIOD, second_process=True)
@@ -138,28 +149,21 @@ def test_report_xlsx_failing_in_the_second_process_stops_the_run_and_keeps_the_p
         assert raised.value.errno == errno.ENOSPC and raised.value.filename.endswith("report.xlsx")
     else:
         assert "意外退出" in raised.value.message and "9" in raised.value.message
-    # the history rows were written while report.xlsx was still being written: taken back
-    assert digest(outputs / PERIOD) == before and recorded(outputs) == history
-    assert not list(outputs.glob(f".{PERIOD}.*")) and not multiprocessing.active_children()
+    assert_kept(outputs, before, history)     # the history rows written meanwhile were taken back
 
 
 @needs_fork
 def test_a_writer_failing_here_stops_the_second_process_and_keeps_the_previous_run(corpus, tmp_path):
-    outputs = tmp_path / "out"
-    run(corpus, outputs, PERIOD, second_process=False)
-    before = digest(outputs / PERIOD)
+    outputs, before, history = previous_run(corpus, tmp_path)
     with pytest.raises(OSError) as raised:
         run(corpus, outputs, PERIOD, writers=[write_report_xlsx, full_disk], second_process=True)
     assert raised.value.errno == errno.ENOSPC and raised.value.filename.endswith("x.xlsx")
-    assert digest(outputs / PERIOD) == before
-    assert not list(outputs.glob(f".{PERIOD}.*")) and not multiprocessing.active_children()
+    assert_kept(outputs, before, history)
 
 
 @needs_fork
 def test_ctrl_c_while_both_write_stops_the_second_process_and_keeps_the_previous_run(corpus, tmp_path):
-    outputs = tmp_path / "out"
-    run(corpus, outputs, PERIOD, second_process=False)
-    before = digest(outputs / PERIOD)
+    outputs, before, history = previous_run(corpus, tmp_path)
 
     def interrupt(stage, done, total, item):
         if stage == "write":            # the child is writing by now; this is the user's Ctrl-C
@@ -167,8 +171,7 @@ def test_ctrl_c_while_both_write_stops_the_second_process_and_keeps_the_previous
 
     with pytest.raises(KeyboardInterrupt):
         run(corpus, outputs, PERIOD, second_process=True, progress=interrupt)
-    assert not multiprocessing.active_children()
-    assert digest(outputs / PERIOD) == before and not list(outputs.glob(f".{PERIOD}.*"))
+    assert_kept(outputs, before, history)
     record = json.loads((outputs / PERIOD / "run.json").read_text(encoding="utf-8"))
     assert record["period"] == PERIOD
 
